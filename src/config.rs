@@ -1,0 +1,91 @@
+//! A provider as the engine needs it: endpoints, the client, and what to ask for. Built from the
+//! demo provider, a profile file, discovery or command-line flags.
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::params::Params;
+use crate::protocol::pkce::PkceMethod;
+use crate::protocol::secret::Secret;
+use crate::protocol::token::ClientAuth;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    /// A label for the run list and exports (`demo`, a profile name, a host).
+    pub name: String,
+    /// The expected issuer: checked against `iss` on the callback (RFC 9207) when set.
+    pub issuer: Option<String>,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    /// What F calls with the access token (the userinfo endpoint for OpenID providers).
+    pub resource_url: String,
+    pub client_id: String,
+    /// Never serialized: a secret reaches disk only when the user saves it on purpose.
+    #[serde(skip)]
+    pub client_secret: Option<Secret>,
+    pub client_auth: ClientAuth,
+    /// `http://127.0.0.1:0/callback` lets the listener pick a free port.
+    pub redirect_uri: String,
+    pub scope: String,
+    pub pkce: PkceMethod,
+    /// Further authorization parameters (prompt, audience, …), sent after the standard ones.
+    pub extra_auth_params: Params,
+}
+
+impl ProviderConfig {
+    /// Checks what must hold before a run can start; each message names the field and the fix.
+    pub fn validate(&self) -> Result<(), Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        for (field, value) in [
+            ("authorization_endpoint", &self.authorization_endpoint),
+            ("token_endpoint", &self.token_endpoint),
+            ("resource_url", &self.resource_url),
+            ("redirect_uri", &self.redirect_uri),
+        ] {
+            if let Err(e) = crate::protocol::http::parse_url(value) {
+                errors.push((field.to_owned(), e));
+            }
+        }
+        if self.client_id.trim().is_empty() {
+            errors.push(("client_id".into(), "the client id is empty: copy it from the provider's app registration".into()));
+        }
+        if self.client_auth != ClientAuth::None && self.client_secret.as_ref().is_none_or(Secret::is_empty) {
+            errors.push((
+                "client_secret".into(),
+                format!(
+                    "{} needs a client secret: enter it, or choose client authentication 'none' for a public client",
+                    self.client_auth.method_name()
+                ),
+            ));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let cfg = ProviderConfig {
+            authorization_endpoint: "https://as/authorize".into(),
+            token_endpoint: "nope".into(),
+            resource_url: "https://rs/api".into(),
+            redirect_uri: "http://127.0.0.1:0/callback".into(),
+            client_auth: ClientAuth::Basic,
+            ..Default::default()
+        };
+        let errors = cfg.validate().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["token_endpoint", "client_id", "client_secret"]);
+    }
+
+    #[test]
+    fn secret_is_never_serialized() {
+        let cfg = ProviderConfig {
+            client_secret: Some(Secret::new("s3cret")),
+            ..Default::default()
+        };
+        assert!(!serde_json::to_string(&cfg).unwrap().contains("s3cret"));
+    }
+}

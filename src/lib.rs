@@ -1,0 +1,9 @@
+//! oauthviz: the OAuth 2.0 Authorization Code flow, visible.
+//!
+//! Layers (each uses only the ones below it): `gui`/`cli` → `engine` → `trace` → `protocol`.
+//! The `demo` provider stands alone and is reached only over HTTP.
+
+pub mod protocol;
+pub mod trace;
+pub mod config;
+pub mod engine;

@@ -1,0 +1,133 @@
+//! The authorization response on the redirect URI (RFC 6749 §4.1.2 and §4.1.2.1, `iss` from RFC 9207).
+
+use super::error::OAuthError;
+use super::params::Params;
+use subtle::ConstantTimeEq as _;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    Code {
+        code: String,
+        state: Option<String>,
+        iss: Option<String>,
+    },
+    Error {
+        error: OAuthError,
+        state: Option<String>,
+        iss: Option<String>,
+    },
+}
+
+impl Callback {
+    /// Parses the callback's query. Neither `code` nor `error` is itself an error of the provider.
+    pub fn parse(query: &Params) -> Result<Self, String> {
+        let state = query.get("state").map(str::to_owned);
+        let iss = query.get("iss").map(str::to_owned);
+        if let Some(error) = query.get("error") {
+            return Ok(Callback::Error {
+                error: OAuthError {
+                    error: error.to_owned(),
+                    error_description: query.get("error_description").map(str::to_owned),
+                    error_uri: query.get("error_uri").map(str::to_owned),
+                },
+                state,
+                iss,
+            });
+        }
+        match query.get("code") {
+            Some(code) if !code.is_empty() => Ok(Callback::Code {
+                code: code.to_owned(),
+                state,
+                iss,
+            }),
+            _ => Err("the redirect carried neither `code` nor `error` (RFC 6749 §4.1.2 requires one)".into()),
+        }
+    }
+
+    pub fn state(&self) -> Option<&str> {
+        match self {
+            Callback::Code { state, .. } | Callback::Error { state, .. } => state.as_deref(),
+        }
+    }
+
+    pub fn iss(&self) -> Option<&str> {
+        match self {
+            Callback::Code { iss, .. } | Callback::Error { iss, .. } => iss.as_deref(),
+        }
+    }
+}
+
+/// The client-side state check of RFC 6749 §10.12: the callback must return exactly the value
+/// this client sent. Compared in constant time so timing tells an attacker nothing.
+pub fn check_state(sent: &str, returned: Option<&str>) -> Result<(), String> {
+    match returned {
+        None => Err("the callback carries no `state`: it cannot be tied to the request this client made (possible CSRF); the flow stops here".into()),
+        Some(r) if bool::from(r.as_bytes().ct_eq(sent.as_bytes())) => Ok(()),
+        Some(_) => Err("the returned `state` differs from the one sent: this callback does not belong to this client's request (possible CSRF); the flow stops here".into()),
+    }
+}
+
+/// RFC 9207 §2.4: when the provider sends `iss`, it must be the expected issuer (mix-up defence).
+pub fn check_iss(expected: Option<&str>, returned: Option<&str>) -> Result<(), String> {
+    match (expected, returned) {
+        (Some(e), Some(r)) if e != r => Err(format!(
+            "the callback's `iss` is '{r}' but this provider's issuer is '{e}' (RFC 9207 mix-up defence): the flow stops here"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_code_state_and_iss() {
+        let cb = Callback::parse(&Params::parse("code=abc&state=xyz&iss=https%3A%2F%2Fas")).unwrap();
+        assert_eq!(
+            cb,
+            Callback::Code {
+                code: "abc".into(),
+                state: Some("xyz".into()),
+                iss: Some("https://as".into())
+            }
+        );
+    }
+
+    #[test]
+    fn parses_error_with_description() {
+        let cb = Callback::parse(&Params::parse(
+            "error=access_denied&error_description=The+user+said+no&state=s",
+        ))
+        .unwrap();
+        match cb {
+            Callback::Error { error, state, .. } => {
+                assert_eq!(error.error, "access_denied");
+                assert_eq!(error.error_description.as_deref(), Some("The user said no"));
+                assert_eq!(state.as_deref(), Some("s"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn neither_code_nor_error_is_rejected() {
+        assert!(Callback::parse(&Params::parse("state=s")).is_err());
+        assert!(Callback::parse(&Params::parse("code=&state=s")).is_err());
+    }
+
+    #[test]
+    fn state_check() {
+        assert!(check_state("abc", Some("abc")).is_ok());
+        assert!(check_state("abc", Some("abd")).unwrap_err().contains("differs"));
+        assert!(check_state("abc", Some("ab")).is_err());
+        assert!(check_state("abc", None).unwrap_err().contains("no `state`"));
+    }
+
+    #[test]
+    fn iss_check() {
+        assert!(check_iss(Some("https://a"), Some("https://a")).is_ok());
+        assert!(check_iss(Some("https://a"), None).is_ok());
+        assert!(check_iss(Some("https://a"), Some("https://b")).is_err());
+    }
+}

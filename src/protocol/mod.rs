@@ -1,0 +1,13 @@
+//! The OAuth 2.0 messages themselves: pure values, builders and parsers. No I/O lives here, so
+//! every byte the engine sends is a value the user can see and edit first.
+
+pub mod authorize;
+pub mod callback;
+pub mod error;
+pub mod http;
+pub mod params;
+pub mod pkce;
+pub mod random;
+pub mod resource;
+pub mod secret;
+pub mod token;

@@ -1,0 +1,293 @@
+//! The recorded run: steps A–G (and the extra steps after E), each with its attempts. The engine
+//! builds it from the same [`Update`]s it sends to the GUI and CLI, so all three agree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::http::{HttpRequest, HttpResponse};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StepId {
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+}
+
+impl StepId {
+    pub const ALL: [StepId; 7] = [
+        StepId::A,
+        StepId::B,
+        StepId::C,
+        StepId::D,
+        StepId::E,
+        StepId::F,
+        StepId::G,
+    ];
+
+    pub fn letter(self) -> &'static str {
+        match self {
+            StepId::A => "A",
+            StepId::B => "B",
+            StepId::C => "C",
+            StepId::D => "D",
+            StepId::E => "E",
+            StepId::F => "F",
+            StepId::G => "G",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StepId> {
+        Self::ALL
+            .into_iter()
+            .find(|id| id.letter().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// The step's name, as in the diagram.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepId::A => "Authorization request",
+            StepId::B => "User login and consent",
+            StepId::C => "Authorization response (redirect)",
+            StepId::D => "Token request",
+            StepId::E => "Token response",
+            StepId::F => "Protected resource request",
+            StepId::G => "Protected resource response",
+        }
+    }
+}
+
+/// How an attempt ended, as the diagram colours it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", content = "reason", rename_all = "snake_case")]
+pub enum Outcome {
+    #[default]
+    Pending,
+    InFlight,
+    /// Waiting for the person at the browser (or the scripted agent).
+    WaitingForUser,
+    Ok,
+    /// Succeeded, but a check found something the user should know.
+    Warning(String),
+    Failed(String),
+    /// Did not run because an earlier step failed or the run was cancelled.
+    Skipped(String),
+}
+
+impl Outcome {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Outcome::Ok | Outcome::Warning(_))
+    }
+
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Outcome::Pending | Outcome::InFlight | Outcome::WaitingForUser)
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Outcome::Warning(r) | Outcome::Failed(r) | Outcome::Skipped(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+}
+
+/// One check run on an attempt (state echoed, iss matches, Cache-Control: no-store, …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: String,
+    pub verdict: Verdict,
+    pub detail: String,
+}
+
+/// One try at a step. For the paired steps (D/E, F/G) the request is on the first and the
+/// response on the second, at the same attempt index.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<HttpRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<HttpResponse>,
+    /// A transport failure (refused, timed out, TLS, body too large) instead of a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport_error: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub started_at_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    pub outcome: Outcome,
+    /// The key fact the arrow carries: `code=SplxlOB…`, `200 OK`, `access_token (Bearer, 3600 s)`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    /// Pages a scripted user agent went through (B), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A request and what came back, for sub-steps such as the pages of a login.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub request: HttpRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<HttpResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: StepId,
+    pub name: String,
+    pub attempts: Vec<Attempt>,
+}
+
+impl Step {
+    pub fn latest(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+
+    /// The latest attempt's outcome, `Pending` before any.
+    pub fn outcome(&self) -> Outcome {
+        self.latest().map(|a| a.outcome.clone()).unwrap_or_default()
+    }
+}
+
+/// A change to a trace. The engine emits these; [`Trace::apply`] folds them in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Update {
+    /// Sets attempt `index` of `step` (a new index appends).
+    Attempt {
+        step: StepId,
+        index: usize,
+        attempt: Attempt,
+    },
+    /// The run ended; `ok` only when G succeeded.
+    Finished {
+        ok: bool,
+        failed_step: Option<StepId>,
+        reason: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub provider: String,
+    pub steps: Vec<Step>,
+    pub ok: bool,
+    pub finished: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_step: Option<StepId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Trace {
+    pub fn new(provider: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            steps: StepId::ALL
+                .into_iter()
+                .map(|id| Step {
+                    id,
+                    name: id.name().to_owned(),
+                    attempts: Vec::new(),
+                })
+                .collect(),
+            ok: false,
+            finished: false,
+            failed_step: None,
+            error: None,
+        }
+    }
+
+    pub fn step(&self, id: StepId) -> &Step {
+        // steps always holds every StepId, in order (built by `new`, never removed).
+        &self.steps[id as usize]
+    }
+
+    pub fn apply(&mut self, update: &Update) {
+        match update {
+            Update::Attempt {
+                step,
+                index,
+                attempt,
+            } => {
+                let attempts = &mut self.steps[*step as usize].attempts;
+                if *index < attempts.len() {
+                    attempts[*index] = attempt.clone();
+                } else {
+                    attempts.push(attempt.clone());
+                }
+            }
+            Update::Finished {
+                ok,
+                failed_step,
+                reason,
+            } => {
+                self.finished = true;
+                self.ok = *ok;
+                self.failed_step = *failed_step;
+                self.error = reason.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_appends_and_replaces_attempts() {
+        let mut t = Trace::new("demo");
+        let mut a = Attempt {
+            outcome: Outcome::InFlight,
+            ..Default::default()
+        };
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 0,
+            attempt: a.clone(),
+        });
+        a.outcome = Outcome::Ok;
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 0,
+            attempt: a.clone(),
+        });
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 1,
+            attempt: a,
+        });
+        assert_eq!(t.step(StepId::D).attempts.len(), 2);
+        assert_eq!(t.step(StepId::D).outcome(), Outcome::Ok);
+        assert_eq!(t.step(StepId::A).outcome(), Outcome::Pending);
+    }
+
+    #[test]
+    fn serializes_steps_with_ids() {
+        let t = Trace::new("demo");
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json["steps"][0]["id"], "A");
+        assert_eq!(json["steps"][6]["id"], "G");
+        assert_eq!(json["ok"], false);
+    }
+
+    #[test]
+    fn outcome_serializes_with_reason() {
+        let json = serde_json::to_value(Outcome::Failed("x".into())).unwrap();
+        assert_eq!(json, serde_json::json!({"status":"failed","reason":"x"}));
+    }
+}

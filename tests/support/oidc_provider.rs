@@ -1,0 +1,335 @@
+//! Runs the loopback OIDC provider fixture (`tests/fixtures/oidc-provider`,
+//! `panva/oidc-provider` on Node.js) for integration tests.
+//!
+//! `OidcProvider::start()` installs the fixture's npm dependencies on first use
+//! (`npm ci`, serialised across threads and test processes), spawns
+//! `node server.mjs`, waits for its JSON ready line and kills it on drop.
+//! Node.js must be installed: without it `start()` returns `Err` (tests fail,
+//! they do not skip). See the fixture's README.md for the login/consent pages.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, SystemTime};
+
+/// Confidential client authenticating with HTTP Basic (`client_secret_basic`).
+pub const BASIC_CLIENT_ID: &str = "basic-client";
+pub const BASIC_CLIENT_SECRET: &str = "basic-secret";
+/// Confidential client sending its secret in the form (`client_secret_post`).
+pub const POST_CLIENT_ID: &str = "post-client";
+pub const POST_CLIENT_SECRET: &str = "post-secret";
+/// Public client (`none`); the provider requires PKCE S256 for it.
+pub const PUBLIC_CLIENT_ID: &str = "public-client";
+/// Registered for all three clients. Any port is accepted at request time
+/// (`application_type: native`, RFC 8252 §7.3), e.g. `http://127.0.0.1:54321/callback`.
+pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+/// Scopes the provider supports. `offline_access` only yields a refresh
+/// token when the authorization request also carries `prompt=consent`.
+pub const SCOPES: &str = "openid profile email offline_access";
+
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+const INSTALL_LOCK_TIMEOUT: Duration = Duration::from_mins(10);
+const STALE_LOCK_AGE: Duration = Duration::from_mins(15);
+const STDERR_KEEP: usize = 16 * 1024;
+
+/// A running provider; dropped = killed.
+pub struct OidcProvider {
+    /// `http://127.0.0.1:PORT`, also the `iss` value.
+    pub issuer: String,
+    pub port: u16,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stderr: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl OidcProvider {
+    /// Installs dependencies if needed, starts `node server.mjs` on an
+    /// ephemeral loopback port and waits (up to 30 s) until it listens.
+    /// The error is multi-line (includes node's stderr); in tests prefer
+    /// `OidcProvider::start().unwrap_or_else(|e| panic!("{e}"))` over `unwrap()`.
+    pub fn start() -> Result<Self, String> {
+        let dir = fixture_dir();
+        check_node()?;
+        ensure_npm_deps(&dir)?;
+
+        let mut child = Command::new("node")
+            .arg("server.mjs")
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot spawn `node server.mjs` in {}: {e}", dir.display()))?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().ok_or("child stdout not piped")?;
+        let stderr_pipe = child.stderr.take().ok_or("child stderr not piped")?;
+
+        // Both pipes are drained for the child's whole life so node never
+        // blocks on a full pipe; stderr is kept (tail) for error messages.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr_reader = {
+            let stderr = Arc::clone(&stderr);
+            thread::spawn(move || collect_stderr(stderr_pipe, &stderr))
+        };
+        let (tx, rx) = mpsc::channel();
+        let stdout_reader = thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(first) = lines.next() {
+                let _ = tx.send(first);
+            }
+            for _ in lines {}
+        });
+
+        let mut provider = Self {
+            issuer: String::new(),
+            port: 0,
+            child,
+            stdin,
+            stderr,
+            readers: vec![stderr_reader, stdout_reader],
+        };
+        let failure = match rx.recv_timeout(READY_TIMEOUT) {
+            Ok(Ok(line)) => match parse_ready_line(&line) {
+                Ok((issuer, port)) => {
+                    provider.issuer = issuer;
+                    provider.port = port;
+                    return Ok(provider);
+                }
+                Err(e) => e,
+            },
+            Ok(Err(e)) => format!("reading node's stdout failed: {e}"),
+            Err(RecvTimeoutError::Timeout) => {
+                format!("no ready line within {} s", READY_TIMEOUT.as_secs())
+            }
+            Err(RecvTimeoutError::Disconnected) => "node exited before it was ready".to_owned(),
+        };
+        let status = provider.shutdown();
+        Err(format!(
+            "oidc-provider fixture failed to start: {failure} ({status}); node stderr:\n{}",
+            provider.stderr_output()
+        ))
+    }
+
+    /// What node wrote to stderr so far (last 16 KiB).
+    pub fn stderr_output(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn authorization_endpoint(&self) -> String {
+        format!("{}/auth", self.issuer)
+    }
+    pub fn token_endpoint(&self) -> String {
+        format!("{}/token", self.issuer)
+    }
+    pub fn userinfo_endpoint(&self) -> String {
+        format!("{}/me", self.issuer)
+    }
+    pub fn jwks_uri(&self) -> String {
+        format!("{}/jwks", self.issuer)
+    }
+    pub fn revocation_endpoint(&self) -> String {
+        format!("{}/token/revocation", self.issuer)
+    }
+    pub fn introspection_endpoint(&self) -> String {
+        format!("{}/token/introspection", self.issuer)
+    }
+    pub fn end_session_endpoint(&self) -> String {
+        format!("{}/session/end", self.issuer)
+    }
+    pub fn discovery_url(&self) -> String {
+        format!("{}/.well-known/openid-configuration", self.issuer)
+    }
+
+    /// Closes stdin (node exits on EOF), kills, reaps and joins the readers.
+    fn shutdown(&mut self) -> String {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let status = match self.child.wait() {
+            Ok(s) => s.to_string(),
+            Err(e) => format!("wait failed: {e}"),
+        };
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+        status
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// `tests/fixtures/oidc-provider` of this crate.
+pub fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oidc-provider")
+}
+
+fn check_node() -> Result<(), String> {
+    match Command::new("node").arg("--version").output() {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "`node --version` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(
+            "Node.js is not installed (`node` not found on PATH); the OIDC integration tests \
+             need Node.js >= 20 and npm to run tests/fixtures/oidc-provider"
+                .to_owned(),
+        ),
+        Err(e) => Err(format!("cannot run `node --version`: {e}")),
+    }
+}
+
+fn collect_stderr(pipe: impl Read, sink: &Mutex<String>) {
+    for line in BufReader::new(pipe).lines() {
+        let Ok(line) = line else { break };
+        if let Ok(mut s) = sink.lock() {
+            s.push_str(&line);
+            s.push('\n');
+            if s.len() > STDERR_KEEP {
+                let mut cut = s.len() - STDERR_KEEP;
+                while !s.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                s.drain(..cut);
+            }
+        }
+    }
+}
+
+/// Parses `{"issuer":"http://127.0.0.1:PORT","port":PORT}` (no JSON crate).
+fn parse_ready_line(line: &str) -> Result<(String, u16), String> {
+    let bad = || format!("unexpected ready line from server.mjs: {line:?}");
+    let after = |key: &str| {
+        line.find(key)
+            .map(|i| &line[i + key.len()..])
+            .ok_or_else(bad)
+    };
+    let issuer = after("\"issuer\":\"")?.split('"').next().ok_or_else(bad)?;
+    let port: u16 = after("\"port\":")?
+        .trim_start()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(bad)?;
+    if port == 0 || issuer != format!("http://127.0.0.1:{port}") {
+        return Err(bad());
+    }
+    Ok((issuer.to_owned(), port))
+}
+
+// ---- npm dependency installation ------------------------------------------
+
+/// Copy of `package-lock.json` written into `node_modules` after a successful
+/// `npm ci`; `node_modules` is current iff it equals the committed lock.
+const MARKER: &str = "node_modules/.oauthviz-installed-lock.json";
+
+fn deps_installed(dir: &Path) -> bool {
+    match (
+        fs::read(dir.join(MARKER)),
+        fs::read(dir.join("package-lock.json")),
+    ) {
+        (Ok(marker), Ok(lock)) => marker == lock && dir.join("node_modules/oidc-provider").is_dir(),
+        _ => false,
+    }
+}
+
+/// Runs `npm ci` at most once per process (`OnceLock`) and, across processes,
+/// under a lock directory (`create_dir` is atomic) with a double-check.
+fn ensure_npm_deps(dir: &Path) -> Result<(), String> {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            if deps_installed(dir) {
+                return Ok(());
+            }
+            let _lock = InstallLock::acquire()?;
+            if deps_installed(dir) {
+                return Ok(()); // another process installed while we waited
+            }
+            npm_ci(dir)
+        })
+        .clone()
+}
+
+fn npm_ci(dir: &Path) -> Result<(), String> {
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    let out = Command::new(npm)
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run `{npm} ci` in {} (is npm installed?): {e}",
+                dir.display()
+            )
+        })?;
+    if !out.status.success() {
+        return Err(format!(
+            "`npm ci --no-audit --no-fund` in {} failed ({}):\n{}\n{}",
+            dir.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let lock = fs::read(dir.join("package-lock.json"))
+        .map_err(|e| format!("read package-lock.json: {e}"))?;
+    let tmp = dir.join(format!("{MARKER}.{}", std::process::id()));
+    fs::write(&tmp, lock)
+        .and_then(|()| fs::rename(&tmp, dir.join(MARKER)))
+        .map_err(|e| format!("write {MARKER}: {e}"))
+}
+
+/// Cross-process lock: a directory in cargo's per-target temp dir.
+struct InstallLock(PathBuf);
+
+impl InstallLock {
+    fn acquire() -> Result<Self, String> {
+        let base =
+            option_env!("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from);
+        let _ = fs::create_dir_all(&base);
+        let path = base.join("oauthviz-oidc-provider-npm-ci.lock");
+        let start = SystemTime::now();
+        loop {
+            match fs::create_dir(&path) {
+                Ok(()) => return Ok(Self(path)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    // A crashed holder leaves the dir behind; break stale locks.
+                    let age = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok());
+                    if age.is_some_and(|a| a > STALE_LOCK_AGE) {
+                        let _ = fs::remove_dir(&path);
+                        continue;
+                    }
+                    if start.elapsed().unwrap_or_default() > INSTALL_LOCK_TIMEOUT {
+                        return Err(format!(
+                            "timed out waiting for npm install lock {}",
+                            path.display()
+                        ));
+                    }
+                    thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => return Err(format!("cannot create lock dir {}: {e}", path.display())),
+            }
+        }
+    }
+}
+
+impl Drop for InstallLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir(&self.0);
+    }
+}
