@@ -1,5 +1,14 @@
 //! The desktop app (placeholder until the GUI lands).
 
+mod curl;
+mod diagram;
+mod explain;
+mod format;
+mod jwt_view;
+mod sensitive;
+mod table;
+mod theme;
+
 /// Opens the main window.
 pub fn run() -> Result<(), String> {
     Err("the GUI is not built yet".into())

@@ -1,0 +1,3 @@
+//! The sequence diagram: model → [`layout`] (pure) → paint.
+
+pub mod layout;

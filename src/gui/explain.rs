@@ -1,0 +1,349 @@
+//! Everything the app says to someone learning OAuth: what each step does and why, what each
+//! parameter, header and claim is for, and what a failure means and what to try. Plain words,
+//! kept apart from the widgets so the wording can be reviewed in one place.
+
+use crate::protocol::callback::Callback;
+use crate::protocol::error::OAuthError;
+use crate::protocol::http::{HttpRequest, HttpResponse};
+use crate::protocol::token::{TokenError, parse_token_response};
+use crate::trace::{Attempt, Outcome, StepId, Verdict};
+
+pub const OVERVIEW: &str = "The Authorization Code flow lets an app (the client) use an API on your behalf without ever \
+seeing your password. Steps A–C happen in your browser (the front channel); D–G happen directly between the client \
+and the servers (the back channel). Click an arrow to see exactly what went over the wire, and why.";
+
+pub struct StepText {
+    pub what: &'static str,
+    pub why: &'static str,
+}
+
+pub fn step(step: StepId) -> StepText {
+    match step {
+        StepId::A => StepText {
+            what: "The client builds a link to the authorization server's /authorize endpoint and sends your browser \
+                   there. The link says who the client is (client_id), where to send you back (redirect_uri), what it asks \
+                   for (scope), a random state, and a PKCE code_challenge.",
+            why: "The browser is involved because only you can log in and consent, and you do it on the authorization \
+                  server's own page: the client never sees your password. Everything in this link passes through the \
+                  browser, where it can be seen, so it carries nothing secret — no client secret, and only the hash of \
+                  the PKCE verifier.",
+        },
+        StepId::B => StepText {
+            what: "The authorization server asks you to log in and to approve what the client asked for. This happens \
+                   only between your browser and the server.",
+            why: "The client is not part of this conversation: that is the point of OAuth. You grant limited access \
+                  (the scopes) without handing out your password, and you can revoke it later. In auto-approve mode a \
+                  scripted browser logs in as the demo user instead of you.",
+        },
+        StepId::C => StepText {
+            what: "The server redirects your browser back to the client's redirect_uri with a short-lived authorization \
+                   code and the state the client sent. oauthviz listens on a loopback address (127.0.0.1) to receive it, \
+                   then checks the state.",
+            why: "The code travels through the browser, where it can leak (history, logs, other apps), so it is not a \
+                  token yet: it expires within minutes, works only once, and is useless without the client's \
+                  credentials or PKCE verifier. The state check proves this redirect answers a request this client \
+                  made: without it an attacker could slip their own code into your session (login CSRF).",
+        },
+        StepId::D => StepText {
+            what: "The client now talks to the authorization server directly (the back channel) and trades the code \
+                   for tokens: it POSTs the code, the same redirect_uri, the PKCE code_verifier, and authenticates \
+                   itself.",
+            why: "The browser is out of the loop, so this is where secrets may travel: the client secret goes in the \
+                  Authorization header (client_secret_basic) or the form (client_secret_post), over TLS straight to the \
+                  server, never through the browser. The code_verifier proves that whoever redeems the code started \
+                  the flow: only that client knows the verifier whose hash went out in A, so a stolen code is worthless.",
+        },
+        StepId::E => StepText {
+            what: "The server answers with an access token, how long it lasts, and often a refresh token and (with \
+                   OpenID Connect) an id_token saying who logged in.",
+            why: "The tokens come back on the back channel, so they never appear in a browser URL or history. A \
+                  response carrying tokens must not be cached (Cache-Control: no-store).",
+        },
+        StepId::F => StepText {
+            what: "The client calls the protected resource (an API) with the access token in the header \
+                   Authorization: Bearer <token>.",
+            why: "A bearer token works like cash: whoever holds it can spend it, no further proof asked (RFC 6750). \
+                  That is why it stays out of URLs and logs, travels only over TLS, and expires quickly.",
+        },
+        StepId::G => StepText {
+            what: "The resource server checks the token (its signature and expiry, or by asking the authorization \
+                   server) and answers with what the granted scopes allow.",
+            why: "The resource server never learns your password or the client secret: the token alone says who \
+                  authorized what, for how long.",
+        },
+    }
+}
+
+/// What a query, form or token-response parameter is for.
+pub fn param(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "response_type" => "code asks for an authorization code, not a token: the code crosses the browser, the token is fetched later on the back channel where the client can authenticate",
+        "client_id" => "the client's public identifier, as registered with the provider",
+        "redirect_uri" => "where the browser is sent back with the code; must exactly match a registered URI (or codes could be sent to an attacker's site), and D must repeat the same value",
+        "scope" => "what access the client asks for; you see and approve it on the consent page",
+        "state" => "random value the client remembers; the callback must return it unchanged, which ties the redirect to this request and blocks CSRF",
+        "code_challenge" => "PKCE: the SHA-256 hash of a secret code_verifier; safe in the browser because a hash cannot be reversed",
+        "code_challenge_method" => "PKCE: how the challenge was derived; S256 hashes the verifier, plain offers no protection if the link leaks",
+        "nonce" => "OpenID Connect: random value copied into the id_token, so a replayed id_token is noticed",
+        "code" => "the authorization code: short-lived, single-use, and useless without the client's credentials or PKCE verifier",
+        "iss" => "who issued this response (RFC 9207): lets the client notice when responses from two providers get mixed up",
+        "grant_type" => "which kind of grant the client redeems: authorization_code here (refresh_token when renewing)",
+        "code_verifier" => "PKCE: the secret whose hash went out in A; only the client that started the flow knows it",
+        "client_secret" => "the client's password; only ever sent on the back channel, never through the browser",
+        "access_token" => "the credential for the API; whoever holds it can use it (bearer), so it is masked here",
+        "token_type" => "how to use the token: Bearer means send it as Authorization: Bearer <token>",
+        "expires_in" => "seconds until the access token stops working; a short life limits the damage of a leak",
+        "refresh_token" => "gets new access tokens without asking you again; long-lived, so guarded like a password",
+        "id_token" => "OpenID Connect: a signed statement of who logged in, meant for the client (not for APIs)",
+        "error" => "an RFC 6749 error code; the explanation panel says what it means",
+        "error_description" => "the provider's own words about the error, for developers",
+        "error_uri" => "a page about the error, chosen by the provider",
+        "username" => "your login name, typed on the authorization server's page (the client never sees it)",
+        "password" => "your password, typed on the authorization server's page: the client never sees it",
+        "prompt" => "OpenID Connect: whether to force a login or consent screen",
+        "login_hint" => "OpenID Connect: pre-fills the login name",
+        "audience" | "resource" => "which API the token is for (RFC 8707 resource indicator or a provider's own audience parameter)",
+        _ => return None,
+    })
+}
+
+pub fn header(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "authorization" => "credentials: Basic base64(client_id:client_secret) for the client in D, Bearer <access token> in F",
+        "content-type" => "how the body is encoded; a token request must be application/x-www-form-urlencoded",
+        "accept" => "asks for JSON; some providers answer form-encoded otherwise",
+        "cache-control" => "no-store: a response with tokens must not be cached anywhere",
+        "pragma" => "no-cache: the HTTP/1.0 way to forbid caching",
+        "location" => "where this redirect sends the browser",
+        "www-authenticate" => "why the resource server refused the token (RFC 6750 error codes)",
+        "set-cookie" | "cookie" => "the authorization server's login session in your browser",
+        _ => return None,
+    })
+}
+
+pub fn claim(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "alg" => "the signature algorithm; the verifier must insist on the one it expects",
+        "kid" => "which of the issuer's keys (JWKS) signed the token",
+        "typ" => "the token's type (at+jwt marks an access token, RFC 9068)",
+        "iss" => "who issued the token; must be the expected issuer",
+        "sub" => "who the token is about: the user's stable identifier at this issuer",
+        "aud" => "who the token is for; a recipient rejects tokens meant for someone else",
+        "exp" => "expiry: after this the token must be rejected",
+        "iat" => "when the token was issued",
+        "nbf" => "not valid before this time",
+        "auth_time" => "when the user actually logged in (may be earlier than iat with a remembered session)",
+        "nonce" => "echo of the nonce sent in A; proves this id_token answers that request",
+        "azp" => "authorized party: the client the token was issued to",
+        "client_id" => "the client the token was issued to (RFC 9068)",
+        "scope" => "the access granted",
+        "jti" => "unique token id, lets a server refuse replays",
+        "at_hash" => "hash of the access token, binding it to this id_token",
+        "sid" => "the login session id at the provider",
+        "email" | "email_verified" | "name" | "preferred_username" => "profile information about the user",
+        _ => return None,
+    })
+}
+
+/// Why the client may (or need not) trust a token's contents without checking its signature.
+pub fn jwt_trust(source: &str) -> &'static str {
+    if source.contains("id_token") {
+        "The client may trust this id_token without verifying the signature itself because it came straight from \
+         the token endpoint over TLS (OpenID Connect Core §3.1.3.7); an id_token received any other way must be checked \
+         against the provider's keys (JWKS)."
+    } else {
+        "An access token is addressed to the resource server, which verifies it. The client should treat it as \
+         opaque: its format may change without notice. It is decoded here only so you can see what it says."
+    }
+}
+
+/// What went wrong in a failed (or warned-about) step, in words.
+#[derive(Debug, PartialEq)]
+pub struct Failure {
+    /// The error code and the provider's description, or the engine's reason.
+    pub headline: String,
+    /// What the error code means (RFC 6749 / 6750).
+    pub meaning: Option<&'static str>,
+    pub try_this: Vec<&'static str>,
+}
+
+/// `request`/`response` are the exchange as the inspector shows it (D's request with E's response).
+pub fn failure(
+    step: StepId,
+    attempt: &Attempt,
+    request: Option<&HttpRequest>,
+    response: Option<&HttpResponse>,
+) -> Option<Failure> {
+    let reason = match &attempt.outcome {
+        Outcome::Failed(r) | Outcome::Warning(r) => r,
+        _ => return None,
+    };
+    if let Some(error) = oauth_error(step, request, response) {
+        return Some(Failure {
+            headline: error.to_string(),
+            meaning: error.explanation(),
+            try_this: try_for_code(&error.error),
+        });
+    }
+    let failed_check = attempt.checks.iter().find(|c| c.verdict == Verdict::Fail);
+    let try_this = if attempt.transport_error.is_some() {
+        vec!["Check the URL and that the server is running and reachable from this machine; the inspector shows the exact error."]
+    } else if let Some(check) = failed_check {
+        if check.name.contains("state") {
+            vec!["Run the flow again from Run flow. If it keeps failing, the provider is not returning state unchanged: report it."]
+        } else if check.name.contains("iss") {
+            vec!["Check the issuer field: it must be exactly the provider's issuer identifier."]
+        } else {
+            Vec::new()
+        }
+    } else if step == StepId::C {
+        vec!["If the browser never came back, check that the redirect URI is registered at the provider exactly as entered here."]
+    } else {
+        Vec::new()
+    };
+    Some(Failure {
+        headline: reason.clone(),
+        meaning: None,
+        try_this,
+    })
+}
+
+/// The RFC 6749/6750 error a step carried: on the callback (C), in the token response (E), or
+/// in the resource server's WWW-Authenticate header or JSON body (G).
+pub fn oauth_error(step: StepId, request: Option<&HttpRequest>, response: Option<&HttpResponse>) -> Option<OAuthError> {
+    match step {
+        StepId::C => match Callback::parse(&request?.query()) {
+            Ok(Callback::Error { error, .. }) => Some(error),
+            _ => None,
+        },
+        StepId::D | StepId::E => match parse_token_response(response?) {
+            Err(TokenError::OAuth { error, .. }) => Some(error),
+            _ => None,
+        },
+        StepId::F | StepId::G => {
+            let response = response?;
+            response
+                .headers
+                .get("www-authenticate")
+                .and_then(|h| auth_param(h, "error").map(|code| OAuthError {
+                    error: code,
+                    error_description: auth_param(h, "error_description"),
+                    error_uri: None,
+                }))
+                .or_else(|| {
+                    let v: serde_json::Value = serde_json::from_str(&response.body).ok()?;
+                    Some(OAuthError {
+                        error: v.get("error")?.as_str()?.to_owned(),
+                        error_description: v.get("error_description").and_then(|d| d.as_str()).map(str::to_owned),
+                        error_uri: None,
+                    })
+                })
+        }
+        StepId::A | StepId::B => None,
+    }
+}
+
+/// A quoted parameter of a WWW-Authenticate challenge: `Bearer error="invalid_token"`.
+fn auth_param(header: &str, name: &str) -> Option<String> {
+    let start = header.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = header[start..].find('"')?;
+    Some(header[start..start + end].to_owned())
+}
+
+fn try_for_code(code: &str) -> Vec<&'static str> {
+    match code {
+        "invalid_client" => vec![
+            "Check the client secret: copy it again from the provider's app registration.",
+            "Check the client authentication method: the provider may expect client_secret_basic where you chose client_secret_post, or the other way round.",
+        ],
+        "invalid_grant" => vec![
+            "Codes are single-use and expire within minutes: run the flow again.",
+            "Check that redirect_uri in D is exactly the one sent in A.",
+            "With PKCE, the code_verifier must be the one whose hash went out in A.",
+        ],
+        "invalid_request" => vec!["Look at the parameters in the inspector: one may be missing (e.g. code_verifier when the provider requires PKCE), repeated or malformed."],
+        "unauthorized_client" | "unsupported_response_type" | "unsupported_grant_type" => {
+            vec!["Enable the authorization code grant for this client in the provider's app registration."]
+        }
+        "access_denied" => vec!["The consent was refused: run again and approve, or check the user's permissions."],
+        "invalid_scope" => vec!["Ask for fewer or different scopes: use the names the provider documents."],
+        "server_error" | "temporarily_unavailable" => vec!["The provider failed: try again in a moment, or check its status page."],
+        "invalid_token" => vec!["The access token was refused: it may have expired or be meant for another API (audience). Run the flow again."],
+        "insufficient_scope" => vec!["Add the scope this resource needs to the scope field and run again."],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::protocol::http::Headers;
+    use crate::trace::Check;
+
+    fn json_response(status: u16, body: &str) -> HttpResponse {
+        let mut headers = Headers::default();
+        headers.push("Content-Type", "application/json");
+        HttpResponse { status, headers, body: body.into() }
+    }
+
+    fn failed(reason: &str) -> Attempt {
+        Attempt { outcome: Outcome::Failed(reason.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn token_endpoint_errors_are_explained_with_what_to_try() {
+        let resp = json_response(401, r#"{"error":"invalid_client","error_description":"bad secret"}"#);
+        let f = failure(StepId::E, &failed("HTTP 401, invalid_client"), None, Some(&resp)).unwrap();
+        assert_eq!(f.headline, "invalid_client: bad secret");
+        assert!(f.meaning.unwrap().contains("client authentication failed"));
+        assert!(f.try_this.iter().any(|t| t.contains("client secret")));
+    }
+
+    #[test]
+    fn callback_errors_come_from_the_redirect_query() {
+        let req = HttpRequest::get("http://127.0.0.1:1/callback?error=access_denied&state=s");
+        let f = failure(StepId::C, &failed("access_denied"), Some(&req), None).unwrap();
+        assert_eq!(f.headline, "access_denied");
+        assert!(f.try_this[0].contains("approve"));
+    }
+
+    #[test]
+    fn resource_errors_come_from_www_authenticate() {
+        let mut resp = json_response(401, "");
+        resp.headers.push("WWW-Authenticate", r#"Bearer realm="demo", error="invalid_token", error_description="expired""#);
+        let e = oauth_error(StepId::G, None, Some(&resp)).unwrap();
+        assert_eq!(e.error, "invalid_token");
+        assert_eq!(e.error_description.as_deref(), Some("expired"));
+    }
+
+    #[test]
+    fn failed_checks_and_transport_errors_get_advice() {
+        let mut a = failed("state mismatch");
+        a.checks.push(Check { name: "state".into(), verdict: Verdict::Fail, detail: "differs".into() });
+        let f = failure(StepId::C, &a, None, None).unwrap();
+        assert_eq!(f.headline, "state mismatch");
+        assert!(f.try_this[0].contains("state"));
+
+        let mut t = failed("connection refused");
+        t.transport_error = Some("connection refused".into());
+        assert!(failure(StepId::D, &t, None, None).unwrap().try_this[0].contains("server is running"));
+    }
+
+    #[test]
+    fn nothing_to_explain_when_ok() {
+        let ok = Attempt { outcome: Outcome::Ok, ..Default::default() };
+        assert_eq!(failure(StepId::E, &ok, None, None), None);
+    }
+
+    #[test]
+    fn every_parameter_the_flow_sends_is_explained() {
+        for name in [
+            "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method",
+            "code", "iss", "grant_type", "code_verifier", "client_secret", "access_token", "token_type", "expires_in",
+            "refresh_token", "id_token",
+        ] {
+            assert!(param(name).is_some(), "{name} has no explanation");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Human-readable durations and times, shared by the diagram, the run list and the JWT view.
+
+/// `850 ms`, `1.2 s`, `2 min 5 s`: precise for fast steps, short for slow ones.
+pub fn duration_ms(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        let s = (ms / 1000.0).round() as u64;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+/// A Unix time as `2025-03-01 14:05:09 UTC` (no time-zone database needed, and a screenshot
+/// reads the same everywhere).
+pub fn utc_time(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// `in 59 min`, `3 s ago`, relative to `now` (Unix seconds).
+pub fn relative(unix_secs: i64, now: i64) -> String {
+    let delta = unix_secs - now;
+    let magnitude = delta.unsigned_abs();
+    let amount = if magnitude < 60 {
+        format!("{magnitude} s")
+    } else if magnitude < 3600 {
+        format!("{} min", magnitude / 60)
+    } else if magnitude < 86_400 * 2 {
+        format!("{} h {} min", magnitude / 3600, magnitude % 3600 / 60)
+    } else {
+        format!("{} days", magnitude / 86_400)
+    };
+    if delta >= 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(duration_ms(0.25), "0.25 ms");
+        assert_eq!(duration_ms(12.4), "12 ms");
+        assert_eq!(duration_ms(1234.0), "1.2 s");
+        assert_eq!(duration_ms(125_000.0), "2 min 5 s");
+    }
+
+    #[test]
+    fn utc_times_match_known_dates() {
+        assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_time(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc_time(-1), "1969-12-31 23:59:59 UTC");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(1_000 + 3_540, 1_000), "in 59 min");
+        assert_eq!(relative(997, 1_000), "3 s ago");
+        assert_eq!(relative(1_000 + 7_200 + 60, 1_000), "in 2 h 1 min");
+        assert_eq!(relative(0, 86_400 * 3), "3 days ago");
+    }
+}

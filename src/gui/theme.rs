@@ -1,0 +1,165 @@
+//! Every colour, size and gap the app uses. Kept in one place so the dark and light palettes stay
+//! consistent and the projector rule (nothing smaller than what reads from the back of a room)
+//! is enforced by one set of numbers.
+
+use egui::{Color32, FontFamily, FontId, TextStyle, Theme, vec2};
+
+/// Colours by meaning, not by widget.
+#[derive(Clone, Debug)]
+pub struct Palette {
+    pub ok: Color32,
+    pub failed: Color32,
+    pub warning: Color32,
+    pub in_flight: Color32,
+    /// Arrows not reached yet, and skipped ones.
+    pub pending: Color32,
+    pub lane_fill: Color32,
+    pub lane_stroke: Color32,
+    pub lane_text: Color32,
+    pub lifeline: Color32,
+    /// Behind arrow labels, so lifelines never run through text.
+    pub label_bg: Color32,
+    pub text: Color32,
+    pub weak_text: Color32,
+    pub selection: Color32,
+    pub hover: Color32,
+    /// The "waiting for you" banner.
+    pub attention: Color32,
+    pub error_text: Color32,
+}
+
+impl Palette {
+    pub fn of(theme: Theme) -> Self {
+        match theme {
+            Theme::Dark => Self {
+                ok: Color32::from_rgb(80, 200, 120),
+                failed: Color32::from_rgb(255, 95, 95),
+                warning: Color32::from_rgb(255, 190, 60),
+                in_flight: Color32::from_rgb(90, 170, 255),
+                pending: Color32::from_gray(120),
+                lane_fill: Color32::from_rgb(38, 52, 74),
+                lane_stroke: Color32::from_rgb(90, 120, 170),
+                lane_text: Color32::from_gray(235),
+                lifeline: Color32::from_gray(85),
+                label_bg: Color32::from_rgb(27, 27, 27),
+                text: Color32::from_gray(225),
+                weak_text: Color32::from_gray(160),
+                selection: Color32::from_rgba_unmultiplied(90, 170, 255, 40),
+                hover: Color32::from_rgba_unmultiplied(255, 255, 255, 12),
+                attention: Color32::from_rgb(255, 210, 110),
+                error_text: Color32::from_rgb(255, 130, 130),
+            },
+            Theme::Light => Self {
+                ok: Color32::from_rgb(20, 140, 60),
+                failed: Color32::from_rgb(200, 30, 30),
+                warning: Color32::from_rgb(190, 120, 0),
+                in_flight: Color32::from_rgb(20, 100, 210),
+                pending: Color32::from_gray(150),
+                lane_fill: Color32::from_rgb(225, 235, 250),
+                lane_stroke: Color32::from_rgb(110, 140, 190),
+                lane_text: Color32::from_gray(20),
+                lifeline: Color32::from_gray(190),
+                label_bg: Color32::from_gray(248),
+                text: Color32::from_gray(25),
+                weak_text: Color32::from_gray(95),
+                selection: Color32::from_rgba_unmultiplied(20, 100, 210, 30),
+                hover: Color32::from_rgba_unmultiplied(0, 0, 0, 10),
+                attention: Color32::from_rgb(150, 90, 0),
+                error_text: Color32::from_rgb(190, 20, 20),
+            },
+        }
+    }
+}
+
+/// Text sizes for the whole UI, larger than egui's defaults so a projected window stays readable.
+pub fn apply_text_sizes(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (TextStyle::Heading, FontId::new(22.0, FontFamily::Proportional)),
+            (TextStyle::Body, FontId::new(15.5, FontFamily::Proportional)),
+            (TextStyle::Button, FontId::new(15.5, FontFamily::Proportional)),
+            (TextStyle::Small, FontId::new(13.0, FontFamily::Proportional)),
+            (TextStyle::Monospace, FontId::new(14.0, FontFamily::Monospace)),
+        ]
+        .into();
+        style.spacing.item_spacing = vec2(8.0, 6.0);
+        style.spacing.button_padding = vec2(8.0, 4.0);
+    });
+}
+
+/// The size of a primary action ("Run flow"): the thing a presenter clicks in front of a room.
+pub const PRIMARY_BUTTON_TEXT: f32 = 18.0;
+
+/// Side panels, in points.
+pub const LEFT_PANEL_WIDTH: f32 = 320.0;
+pub const RIGHT_PANEL_WIDTH: f32 = 340.0;
+pub const INSPECTOR_HEIGHT: f32 = 330.0;
+
+/// Width of the name column in parameter and header tables.
+pub const TABLE_VALUE_WIDTH: f32 = 360.0;
+
+/// Rows of a body shown before the viewer scrolls.
+pub const BODY_VIEW_HEIGHT: f32 = 320.0;
+
+/// Frame interval while an arrow animates (~30 fps); idle frames are never requested.
+pub const ANIMATION_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
+
+/// The diagram's geometry at scale 1. The diagram scales every number with the window, so the
+/// proportions (and the no-overlap guarantees the layout tests pin) hold at any size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DiagramMetrics {
+    pub scale: f32,
+    pub title_size: f32,
+    pub detail_size: f32,
+    pub lane_size: f32,
+    pub status_size: f32,
+    /// Line height as a multiple of the font size.
+    pub line_height: f32,
+    pub margin: f32,
+    pub lane_pad: f32,
+    pub row_gap: f32,
+    /// Vertical distance between the two legs of an arrow that goes through the browser.
+    pub leg_gap: f32,
+    pub text_gap: f32,
+    pub head_len: f32,
+    pub head_width: f32,
+    pub stroke: f32,
+    pub label_pad: f32,
+}
+
+/// The window size the diagram's scale 1 is designed for.
+pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(900.0, 620.0);
+/// Below this the text would stop being legible; above it a projector shows it large enough.
+pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
+
+impl DiagramMetrics {
+    pub fn scaled(scale: f32) -> Self {
+        Self {
+            scale,
+            title_size: 16.0 * scale,
+            detail_size: 14.0 * scale,
+            lane_size: 15.0 * scale,
+            status_size: 16.0 * scale,
+            line_height: 1.3,
+            margin: 10.0 * scale,
+            lane_pad: 8.0 * scale,
+            row_gap: 10.0 * scale,
+            leg_gap: 12.0 * scale,
+            text_gap: 3.0 * scale,
+            head_len: 11.0 * scale,
+            head_width: 5.5 * scale,
+            stroke: 2.0 * scale,
+            label_pad: 3.0 * scale,
+        }
+    }
+
+    /// The scale that fits the base design into `size`, within the legible range.
+    pub fn for_size(size: egui::Vec2) -> Self {
+        let fit = (size.x / DIAGRAM_BASE_SIZE.x).min(size.y / DIAGRAM_BASE_SIZE.y);
+        Self::scaled(fit.clamp(DIAGRAM_SCALE_RANGE.0, DIAGRAM_SCALE_RANGE.1))
+    }
+
+    pub fn line(&self, size: f32) -> f32 {
+        size * self.line_height
+    }
+}
