@@ -46,9 +46,14 @@ impl ProviderConfig {
             }
         }
         if self.client_id.trim().is_empty() {
-            errors.push(("client_id".into(), "the client id is empty: copy it from the provider's app registration".into()));
+            errors.push((
+                "client_id".into(),
+                "the client id is empty: copy it from the provider's app registration".into(),
+            ));
         }
-        if self.client_auth != ClientAuth::None && self.client_secret.as_ref().is_none_or(Secret::is_empty) {
+        if self.client_auth != ClientAuth::None
+            && self.client_secret.as_ref().is_none_or(Secret::is_empty)
+        {
             errors.push((
                 "client_secret".into(),
                 format!(
@@ -57,7 +62,11 @@ impl ProviderConfig {
                 ),
             ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 

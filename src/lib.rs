@@ -3,8 +3,8 @@
 //! Layers (each uses only the ones below it): `gui`/`cli` → `engine` → `trace` → `protocol`.
 //! The `demo` provider stands alone and is reached only over HTTP.
 
-pub mod protocol;
-pub mod trace;
 pub mod config;
 pub mod engine;
 pub mod gui;
+pub mod protocol;
+pub mod trace;

@@ -82,7 +82,10 @@ impl Outcome {
     }
 
     pub fn is_final(&self) -> bool {
-        !matches!(self, Outcome::Pending | Outcome::InFlight | Outcome::WaitingForUser)
+        !matches!(
+            self,
+            Outcome::Pending | Outcome::InFlight | Outcome::WaitingForUser
+        )
     }
 
     pub fn reason(&self) -> Option<&str> {

@@ -97,7 +97,10 @@ mod tests {
             ]
         );
         assert_eq!(q.get("code_challenge_method"), Some("S256"));
-        assert!(req.url.starts_with("https://as.example/authorize?tenant=t1&response_type=code"));
+        assert!(
+            req.url
+                .starts_with("https://as.example/authorize?tenant=t1&response_type=code")
+        );
     }
 
     #[test]
@@ -118,6 +121,10 @@ mod tests {
     fn bad_endpoint_is_reported() {
         let mut a = sample();
         a.authorization_endpoint = "::".into();
-        assert!(a.to_request().unwrap_err().contains("authorization endpoint"));
+        assert!(
+            a.to_request()
+                .unwrap_err()
+                .contains("authorization endpoint")
+        );
     }
 }

@@ -40,7 +40,10 @@ impl Callback {
                 state,
                 iss,
             }),
-            _ => Err("the redirect carried neither `code` nor `error` (RFC 6749 §4.1.2 requires one)".into()),
+            _ => Err(
+                "the redirect carried neither `code` nor `error` (RFC 6749 §4.1.2 requires one)"
+                    .into(),
+            ),
         }
     }
 
@@ -83,7 +86,8 @@ mod tests {
 
     #[test]
     fn parses_code_state_and_iss() {
-        let cb = Callback::parse(&Params::parse("code=abc&state=xyz&iss=https%3A%2F%2Fas")).unwrap();
+        let cb =
+            Callback::parse(&Params::parse("code=abc&state=xyz&iss=https%3A%2F%2Fas")).unwrap();
         assert_eq!(
             cb,
             Callback::Code {
@@ -119,7 +123,11 @@ mod tests {
     #[test]
     fn state_check() {
         assert!(check_state("abc", Some("abc")).is_ok());
-        assert!(check_state("abc", Some("abd")).unwrap_err().contains("differs"));
+        assert!(
+            check_state("abc", Some("abd"))
+                .unwrap_err()
+                .contains("differs")
+        );
         assert!(check_state("abc", Some("ab")).is_err());
         assert!(check_state("abc", None).unwrap_err().contains("no `state`"));
     }

@@ -25,15 +25,23 @@ impl OAuthError {
     /// What the code means, in words, for the codes RFC 6749 and RFC 6750 define.
     pub fn explanation(&self) -> Option<&'static str> {
         Some(match self.error.as_str() {
-            "invalid_request" => "the request is missing a parameter, repeats one, or is otherwise malformed",
-            "unauthorized_client" => "this client is not allowed to use this grant or response type",
+            "invalid_request" => {
+                "the request is missing a parameter, repeats one, or is otherwise malformed"
+            }
+            "unauthorized_client" => {
+                "this client is not allowed to use this grant or response type"
+            }
             "access_denied" => "the user or the server refused the request",
             "unsupported_response_type" => "the server does not offer this response_type",
             "invalid_scope" => "the requested scope is unknown, malformed or too broad",
             "server_error" => "the authorization server hit an unexpected condition",
             "temporarily_unavailable" => "the authorization server is overloaded or in maintenance",
-            "invalid_client" => "client authentication failed: unknown client, wrong secret, or wrong method",
-            "invalid_grant" => "the code or refresh token is invalid, expired, already used, or was issued to another client or redirect_uri (or the PKCE verifier does not match)",
+            "invalid_client" => {
+                "client authentication failed: unknown client, wrong secret, or wrong method"
+            }
+            "invalid_grant" => {
+                "the code or refresh token is invalid, expired, already used, or was issued to another client or redirect_uri (or the PKCE verifier does not match)"
+            }
             "unsupported_grant_type" => "the server does not offer this grant_type",
             "invalid_token" => "the access token is expired, revoked, malformed or invalid",
             "insufficient_scope" => "the access token lacks the scope this resource needs",

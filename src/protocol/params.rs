@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn encodes_reserved_characters() {
-        let p = Params::from([("redirect_uri", "http://127.0.0.1:8080/cb?x=1"), ("scope", "openid email")]);
+        let p = Params::from([
+            ("redirect_uri", "http://127.0.0.1:8080/cb?x=1"),
+            ("scope", "openid email"),
+        ]);
         assert_eq!(
             p.encode(),
             "redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fcb%3Fx%3D1&scope=openid+email"

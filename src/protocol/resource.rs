@@ -4,7 +4,8 @@ use super::http::HttpRequest;
 
 pub fn bearer_request(resource_url: &str, access_token: &str) -> HttpRequest {
     let mut req = HttpRequest::get(resource_url);
-    req.headers.push("Authorization", format!("Bearer {access_token}"));
+    req.headers
+        .push("Authorization", format!("Bearer {access_token}"));
     req.headers.push("Accept", "application/json");
     req
 }
@@ -31,7 +32,9 @@ mod tests {
     #[test]
     fn challenge_error() {
         assert_eq!(
-            bearer_challenge_error(r#"Bearer realm="x", error="invalid_token", error_description="expired""#),
+            bearer_challenge_error(
+                r#"Bearer realm="x", error="invalid_token", error_description="expired""#
+            ),
             Some("invalid_token".into())
         );
         assert_eq!(bearer_challenge_error("Basic realm=x"), None);

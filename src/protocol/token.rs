@@ -30,7 +30,9 @@ impl ClientAuth {
             "basic" | "client_secret_basic" => Ok(Self::Basic),
             "post" | "client_secret_post" => Ok(Self::Post),
             "none" => Ok(Self::None),
-            _ => Err(format!("unknown client authentication '{s}': use basic, post or none")),
+            _ => Err(format!(
+                "unknown client authentication '{s}': use basic, post or none"
+            )),
         }
     }
 
@@ -56,13 +58,20 @@ pub struct Client {
 /// form-urlencoded *before* base64 — a step many clients and servers get wrong.
 pub fn basic_authorization(client_id: &str, secret: &str) -> String {
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    format!("Basic {}", STANDARD.encode(format!("{}:{}", enc(client_id), enc(secret))))
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", enc(client_id), enc(secret)))
+    )
 }
 
 /// Builds a POST to the token endpoint with `grant` parameters and the client's authentication.
 pub fn token_request(token_endpoint: &str, client: &Client, grant: Params) -> HttpRequest {
     let mut form = grant;
-    let secret = client.secret.as_ref().map(Secret::expose).unwrap_or_default();
+    let secret = client
+        .secret
+        .as_ref()
+        .map(Secret::expose)
+        .unwrap_or_default();
     match client.auth {
         ClientAuth::Basic => {}
         ClientAuth::Post => {
@@ -76,13 +85,18 @@ pub fn token_request(token_endpoint: &str, client: &Client, grant: Params) -> Ht
     let mut req = HttpRequest::post_form(token_endpoint, &form);
     req.headers.push("Accept", "application/json");
     if client.auth == ClientAuth::Basic {
-        req.headers.push("Authorization", basic_authorization(&client.id, secret));
+        req.headers
+            .push("Authorization", basic_authorization(&client.id, secret));
     }
     req
 }
 
 /// Grant parameters for the authorization code exchange (§4.1.3).
-pub fn authorization_code_grant(code: &str, redirect_uri: &str, code_verifier: Option<&str>) -> Params {
+pub fn authorization_code_grant(
+    code: &str,
+    redirect_uri: &str,
+    code_verifier: Option<&str>,
+) -> Params {
     let mut p = Params::new();
     p.push("grant_type", "authorization_code");
     p.push("code", code);
@@ -173,7 +187,11 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
     }
     let access_token = str_field(&fields, "access_token")
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| TokenError::Malformed("the response has no `access_token` (RFC 6749 §5.1 requires it)".into()))?;
+        .ok_or_else(|| {
+            TokenError::Malformed(
+                "the response has no `access_token` (RFC 6749 §5.1 requires it)".into(),
+            )
+        })?;
     let token_type = str_field(&fields, "token_type").ok_or_else(|| {
         TokenError::Malformed("the response has no `token_type` (RFC 6749 §5.1 requires it)".into())
     })?;
@@ -210,7 +228,9 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
     let ct = resp.content_type().unwrap_or("").to_ascii_lowercase();
     let body = resp.body.trim();
     let looks_json = body.starts_with('{');
-    if ct.starts_with("application/x-www-form-urlencoded") || (!looks_json && !ct.contains("json") && body.contains('=') && !body.contains('<')) {
+    if ct.starts_with("application/x-www-form-urlencoded")
+        || (!looks_json && !ct.contains("json") && body.contains('=') && !body.contains('<'))
+    {
         return Ok(Params::parse(body)
             .iter()
             .map(|p| (p.name.clone(), Value::String(p.value.clone())))
@@ -227,11 +247,17 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
             let what = if body.is_empty() {
                 "the body is empty".to_owned()
             } else if body.starts_with('<') {
-                format!("the body is HTML, not JSON (Content-Type: {}) — is the token endpoint URL right?", if ct.is_empty() { "none" } else { &ct })
+                format!(
+                    "the body is HTML, not JSON (Content-Type: {}) — is the token endpoint URL right?",
+                    if ct.is_empty() { "none" } else { &ct }
+                )
             } else {
                 format!("the body is not JSON ({e})")
             };
-            Err(TokenError::Malformed(format!("HTTP {}: {what}", resp.status)))
+            Err(TokenError::Malformed(format!(
+                "HTTP {}: {what}",
+                resp.status
+            )))
         }
     }
 }
@@ -268,7 +294,8 @@ mod tests {
     fn basic_auth_form_encodes_before_base64() {
         // RFC 6749 §2.3.1: "s3cr:t ü" is encoded as s3cr%3At+%C3%BC first.
         let v = basic_authorization("my client", "s3cr:t ü");
-        let decoded = String::from_utf8(STANDARD.decode(v.trim_start_matches("Basic ")).unwrap()).unwrap();
+        let decoded =
+            String::from_utf8(STANDARD.decode(v.trim_start_matches("Basic ")).unwrap()).unwrap();
         assert_eq!(decoded, "my+client:s3cr%3At+%C3%BC");
     }
 
@@ -281,7 +308,13 @@ mod tests {
             auth: ClientAuth::Basic,
         };
         let basic = token_request("https://as/token", &client, grant.clone());
-        assert!(basic.headers.get("authorization").unwrap().starts_with("Basic "));
+        assert!(
+            basic
+                .headers
+                .get("authorization")
+                .unwrap()
+                .starts_with("Basic ")
+        );
         assert_eq!(basic.form().unwrap().get("client_secret"), None);
         assert_eq!(
             basic.body,
@@ -302,7 +335,10 @@ mod tests {
 
     #[test]
     fn refresh_grant_params() {
-        assert_eq!(refresh_grant("rt", Some("a b")).encode(), "grant_type=refresh_token&refresh_token=rt&scope=a+b");
+        assert_eq!(
+            refresh_grant("rt", Some("a b")).encode(),
+            "grant_type=refresh_token&refresh_token=rt&scope=a+b"
+        );
     }
 
     #[test]
@@ -315,7 +351,10 @@ mod tests {
         .unwrap();
         assert_eq!(r.access_token.expose(), "at");
         assert_eq!(r.expires_in, Some(3600));
-        assert_eq!(r.summary(), "access_token (Bearer, 3600 s) + refresh_token + id_token");
+        assert_eq!(
+            r.summary(),
+            "access_token (Bearer, 3600 s) + refresh_token + id_token"
+        );
         assert_eq!(r.raw["x"], 1);
     }
 
@@ -347,7 +386,12 @@ mod tests {
                 error: OAuthError::new("bad_verification_code", "The code is wrong")
             }
         );
-        let e = parse_token_response(&resp(400, "application/json", r#"{"error":"invalid_grant"}"#)).unwrap_err();
+        let e = parse_token_response(&resp(
+            400,
+            "application/json",
+            r#"{"error":"invalid_grant"}"#,
+        ))
+        .unwrap_err();
         assert_eq!(e.to_string(), "HTTP 400, invalid_grant");
     }
 
@@ -357,7 +401,9 @@ mod tests {
         assert!(html.to_string().contains("HTML"), "{html}");
         let empty = parse_token_response(&resp(502, "", "")).unwrap_err();
         assert!(empty.to_string().contains("empty"), "{empty}");
-        let no_type = parse_token_response(&resp(200, "application/json", r#"{"access_token":"a"}"#)).unwrap_err();
+        let no_type =
+            parse_token_response(&resp(200, "application/json", r#"{"access_token":"a"}"#))
+                .unwrap_err();
         assert!(no_type.to_string().contains("token_type"));
         let arr = parse_token_response(&resp(200, "application/json", "[1]")).unwrap_err();
         assert!(arr.to_string().contains("array"));

@@ -1,0 +1,299 @@
+//! Reads the HTML forms of a login or consent page, the way a person would see them: which
+//! fields are there, which are hidden, which buttons submit what.
+
+use scraper::{ElementRef, Html, Selector};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    /// `text`, `password`, `hidden`, `email`, `checkbox`, … (lower case; `text` when absent).
+    pub kind: String,
+    pub value: String,
+    pub checked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Button {
+    pub name: Option<String>,
+    pub value: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    /// As written in the page; empty means "this page's URL".
+    pub action: String,
+    pub method: String,
+    pub inputs: Vec<Input>,
+    pub buttons: Vec<Button>,
+}
+
+impl Form {
+    pub fn password_field(&self) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.kind == "password")
+    }
+
+    /// The field a person would type their user name into.
+    pub fn username_field(&self) -> Option<&Input> {
+        let typed = |i: &&Input| matches!(i.kind.as_str(), "text" | "email" | "tel");
+        let named = |i: &&Input| {
+            let n = i.name.to_ascii_lowercase();
+            ["user", "login", "email", "identifier", "name", "account"]
+                .iter()
+                .any(|k| n.contains(k))
+        };
+        self.inputs
+            .iter()
+            .filter(typed)
+            .find(named)
+            .or_else(|| self.inputs.iter().find(typed))
+    }
+
+    /// What the form submits with no button pressed: every successful control (HTML §4.10.21.4).
+    pub fn default_fields(&self) -> Vec<(String, String)> {
+        self.inputs
+            .iter()
+            .filter(|i| !i.name.is_empty())
+            .filter(|i| !matches!(i.kind.as_str(), "checkbox" | "radio") || i.checked)
+            .filter(|i| {
+                !matches!(
+                    i.kind.as_str(),
+                    "submit" | "button" | "image" | "reset" | "file"
+                )
+            })
+            .map(|i| (i.name.clone(), i.value.clone()))
+            .collect()
+    }
+
+    /// The button that grants consent, if the form has one that says so (or is the only one).
+    pub fn button_matching(&self, words: &[&str], avoid: &[&str]) -> Option<&Button> {
+        let says = |b: &Button, list: &[&str]| {
+            let hay = format!("{} {} {}", b.name.as_deref().unwrap_or(""), b.value, b.text)
+                .to_ascii_lowercase();
+            list.iter().any(|w| hay.contains(w))
+        };
+        self.buttons
+            .iter()
+            .find(|b| says(b, words) && !says(b, avoid))
+            .or_else(|| {
+                let neutral: Vec<_> = self.buttons.iter().filter(|b| !says(b, avoid)).collect();
+                (neutral.len() == 1).then(|| neutral[0])
+            })
+    }
+}
+
+pub const APPROVE_WORDS: &[&str] = &[
+    "approve",
+    "allow",
+    "accept",
+    "authorize",
+    "authorise",
+    "consent",
+    "grant",
+    "yes",
+    "continue",
+    "confirm",
+    "agree",
+];
+pub const DENY_WORDS: &[&str] = &[
+    "deny",
+    "reject",
+    "cancel",
+    "decline",
+    "abort",
+    "no thanks",
+    "refuse",
+];
+
+fn selector(s: &str) -> Selector {
+    // The selectors are constants of this module; a typo is caught by the unit tests.
+    Selector::parse(s).unwrap_or_else(|e| panic!("bad selector {s}: {e}"))
+}
+
+pub fn parse_forms(html: &str) -> Vec<Form> {
+    let doc = Html::parse_document(html);
+    let form_sel = selector("form");
+    let field_sel = selector("input, select, textarea, button");
+    let option_sel = selector("option");
+    doc.select(&form_sel)
+        .map(|form| {
+            let mut inputs = Vec::new();
+            let mut buttons = Vec::new();
+            for el in form.select(&field_sel) {
+                let attr = |n: &str| el.value().attr(n).map(str::to_owned);
+                let name = attr("name").unwrap_or_default();
+                match el.value().name() {
+                    "button" => {
+                        let kind = attr("type")
+                            .unwrap_or_else(|| "submit".into())
+                            .to_ascii_lowercase();
+                        if kind == "submit" {
+                            buttons.push(Button {
+                                name: attr("name"),
+                                value: attr("value").unwrap_or_default(),
+                                text: text_of(&el),
+                            });
+                        }
+                    }
+                    "select" => {
+                        let options: Vec<_> = el.select(&option_sel).collect();
+                        let chosen = options
+                            .iter()
+                            .find(|o| o.value().attr("selected").is_some())
+                            .or(options.first());
+                        inputs.push(Input {
+                            name,
+                            kind: "select".into(),
+                            value: chosen
+                                .map(|o| {
+                                    o.value()
+                                        .attr("value")
+                                        .map(str::to_owned)
+                                        .unwrap_or_else(|| text_of(o))
+                                })
+                                .unwrap_or_default(),
+                            checked: false,
+                        });
+                    }
+                    "textarea" => inputs.push(Input {
+                        name,
+                        kind: "textarea".into(),
+                        value: text_of(&el),
+                        checked: false,
+                    }),
+                    _ => {
+                        let kind = attr("type")
+                            .unwrap_or_else(|| "text".into())
+                            .to_ascii_lowercase();
+                        if kind == "submit" || kind == "image" {
+                            buttons.push(Button {
+                                name: attr("name"),
+                                value: attr("value").unwrap_or_default(),
+                                text: attr("value").unwrap_or_default(),
+                            });
+                            continue;
+                        }
+                        inputs.push(Input {
+                            name,
+                            value: attr("value").unwrap_or_else(|| {
+                                if kind == "checkbox" {
+                                    "on".into()
+                                } else {
+                                    String::new()
+                                }
+                            }),
+                            checked: el.value().attr("checked").is_some(),
+                            kind,
+                        });
+                    }
+                }
+            }
+            Form {
+                action: form.value().attr("action").unwrap_or_default().to_owned(),
+                method: form
+                    .value()
+                    .attr("method")
+                    .unwrap_or("get")
+                    .to_ascii_uppercase(),
+                inputs,
+                buttons,
+            }
+        })
+        .collect()
+}
+
+fn text_of(el: &ElementRef) -> String {
+    el.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A short, readable account of a page for "stuck here" messages: title and the first words.
+pub fn page_digest(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let title = doc
+        .select(&selector("title"))
+        .next()
+        .map(|t| text_of(&t))
+        .unwrap_or_default();
+    let body = doc
+        .select(&selector("body"))
+        .next()
+        .map(|b| text_of(&b))
+        .unwrap_or_else(|| html.chars().take(300).collect());
+    let snippet: String = body.chars().take(240).collect();
+    if title.is_empty() {
+        snippet
+    } else {
+        format!("\"{title}\": {snippet}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const LOGIN: &str = r#"<html><head><title>Sign in</title></head><body>
+      <form action="/search" method="get"><input name="q"></form>
+      <form method="post" action="login?x=1">
+        <input type="hidden" name="csrf" value="t0k">
+        <label>Email <input type="email" name="identifier"></label>
+        <input type="password" name="pw">
+        <input type="checkbox" name="remember">
+        <input type="checkbox" name="terms" checked value="yes">
+        <select name="lang"><option value="en">English</option><option value="de" selected>Deutsch</option></select>
+        <button>Sign in</button>
+      </form></body></html>"#;
+
+    #[test]
+    fn finds_fields_hidden_values_and_buttons() {
+        let forms = parse_forms(LOGIN);
+        assert_eq!(forms.len(), 2);
+        let f = &forms[1];
+        assert_eq!(f.action, "login?x=1");
+        assert_eq!(f.method, "POST");
+        assert_eq!(f.password_field().unwrap().name, "pw");
+        assert_eq!(f.username_field().unwrap().name, "identifier");
+        assert_eq!(
+            f.default_fields(),
+            vec![
+                ("csrf".to_owned(), "t0k".to_owned()),
+                ("identifier".to_owned(), String::new()),
+                ("pw".to_owned(), String::new()),
+                ("terms".to_owned(), "yes".to_owned()),
+                ("lang".to_owned(), "de".to_owned()),
+            ]
+        );
+        assert_eq!(f.buttons[0].text, "Sign in");
+        assert_eq!(forms[0].method, "GET");
+    }
+
+    #[test]
+    fn picks_the_approve_button() {
+        let forms = parse_forms(
+            r#"<form method=post><input type=hidden name=id value=7>
+            <button name="decision" value="deny">Deny</button>
+            <button name="decision" value="approve">Allow access</button></form>"#,
+        );
+        let b = forms[0].button_matching(APPROVE_WORDS, DENY_WORDS).unwrap();
+        assert_eq!(b.value, "approve");
+        let d = forms[0].button_matching(DENY_WORDS, APPROVE_WORDS).unwrap();
+        assert_eq!(d.value, "deny");
+        let single = parse_forms(r#"<form method=post><input type=submit value="Go on"></form>"#);
+        assert_eq!(
+            single[0]
+                .button_matching(APPROVE_WORDS, DENY_WORDS)
+                .unwrap()
+                .value,
+            "Go on"
+        );
+    }
+
+    #[test]
+    fn digest_names_the_page() {
+        assert!(page_digest(LOGIN).starts_with("\"Sign in\""));
+    }
+}

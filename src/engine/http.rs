@@ -1,0 +1,139 @@
+//! Sends [`HttpRequest`] values exactly as they are and reads the answer with a time limit and a
+//! body-size cap. Redirects are never followed here: on the back channel a redirect is itself the
+//! answer worth seeing, and the scripted user agent follows them one hop at a time to record each.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Client, Method};
+
+use crate::protocol::http::{Header, Headers, HttpRequest, HttpResponse};
+
+#[derive(Clone)]
+pub struct HttpClient {
+    client: Client,
+    timeout: Duration,
+    body_limit: usize,
+}
+
+impl HttpClient {
+    /// `cookies`: keep a cookie jar (for the scripted user agent; the back channel keeps none).
+    pub fn new(timeout: Duration, body_limit: usize, cookies: bool) -> Result<Self, String> {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("oauthviz/", env!("CARGO_PKG_VERSION")))
+            .cookie_store(cookies)
+            .build()
+            .map_err(|e| format!("could not set up the HTTP client: {}", error_chain(&e)))?;
+        Ok(Self {
+            client,
+            timeout,
+            body_limit,
+        })
+    }
+
+    pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, String> {
+        let method = Method::from_bytes(req.method.trim().as_bytes())
+            .map_err(|_| format!("'{}' is not a valid HTTP method", req.method))?;
+        let url = crate::protocol::http::parse_url(&req.url)?;
+        let mut builder = self.client.request(method, url.clone());
+        for h in req.headers.iter() {
+            let name = HeaderName::from_bytes(h.name.trim().as_bytes())
+                .map_err(|_| format!("'{}' is not a valid header name", h.name))?;
+            let value = HeaderValue::from_str(h.value.trim()).map_err(|_| {
+                format!(
+                    "the value of header '{}' contains characters HTTP does not allow",
+                    h.name
+                )
+            })?;
+            builder = builder.header(name, value);
+        }
+        if !req.body.is_empty() {
+            builder = builder.body(req.body.clone());
+        }
+        let mut resp = builder.send().await.map_err(|e| self.describe(&url, &e))?;
+        let status = resp.status().as_u16();
+        let headers = Headers(
+            resp.headers()
+                .iter()
+                .map(|(n, v)| Header {
+                    name: n.as_str().to_owned(),
+                    value: String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                })
+                .collect(),
+        );
+        if let Some(len) = resp.content_length()
+            && len as usize > self.body_limit
+        {
+            return Err(self.too_large(&url, Some(len)));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.describe(&url, &e))? {
+            if body.len() + chunk.len() > self.body_limit {
+                return Err(self.too_large(&url, None));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    fn too_large(&self, url: &url::Url, announced: Option<u64>) -> String {
+        let announced = announced
+            .map(|l| format!(" (it announced {l} bytes)"))
+            .unwrap_or_default();
+        format!(
+            "the response from {} is larger than the {} limit{announced}: not read",
+            origin(url),
+            human_bytes(self.body_limit)
+        )
+    }
+
+    fn describe(&self, url: &url::Url, e: &reqwest::Error) -> String {
+        let target = origin(url);
+        if e.is_timeout() {
+            format!(
+                "no answer from {target} within {} s (timeout)",
+                self.timeout.as_secs_f32()
+            )
+        } else if e.is_connect() {
+            format!("could not connect to {target}: {}", error_chain(e))
+        } else {
+            format!("request to {target} failed: {}", error_chain(e))
+        }
+    }
+}
+
+fn origin(url: &url::Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// reqwest's top-level message is generic ("error sending request"); the cause is deeper.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+pub fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
+    }
+}

@@ -1,0 +1,224 @@
+//! The loopback redirect listener: receives step C the way a native app does (RFC 8252 §7.3).
+//! It binds loopback only, answers the one request on the redirect path with a page from
+//! `assets/`, and answers anything else 404 without ending the wait.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use url::{Host, Url};
+
+use crate::protocol::http::{Header, Headers, HttpRequest, parse_url};
+
+const CALLBACK_PAGE: &str = include_str!("../../assets/callback.html");
+
+pub struct RedirectListener {
+    /// The redirect URI with the port actually bound (differs from the configured one for port 0).
+    pub redirect_uri: String,
+    received: Option<oneshot::Receiver<HttpRequest>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RedirectListener {
+    /// Binds the redirect URI's port on loopback (an ephemeral one when it says 0 or none).
+    pub fn bind(redirect_uri: &str) -> Result<Self, String> {
+        let mut url = parse_url(redirect_uri).map_err(|e| format!("redirect_uri: {e}"))?;
+        if url.scheme() != "http" {
+            return Err(format!(
+                "the redirect_uri '{redirect_uri}' must use http:// on a loopback address so oauthviz can receive the code itself (RFC 8252 §7.3)"
+            ));
+        }
+        let ip: std::net::IpAddr = match url.host() {
+            Some(Host::Ipv4(ip)) if ip.is_loopback() => ip.into(),
+            Some(Host::Ipv6(ip)) if ip.is_loopback() => ip.into(),
+            Some(Host::Domain("localhost")) => Ipv4Addr::LOCALHOST.into(),
+            _ => {
+                return Err(format!(
+                    "the redirect_uri '{redirect_uri}' does not point at this machine: use http://127.0.0.1:PORT/PATH (or localhost, or [::1]) and register it with the provider"
+                ));
+            }
+        };
+        let port = url.port().unwrap_or(0);
+        let server = tiny_http::Server::http(SocketAddr::new(ip, port)).map_err(|e| {
+            if port == 0 {
+                format!("could not open a loopback port for the redirect: {e}")
+            } else {
+                format!(
+                    "port {port} on {ip} is not free for the redirect listener ({e}): close what uses it, or change the redirect_uri's port (0 picks a free one; the provider must accept any loopback port)"
+                )
+            }
+        })?;
+        let bound = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .ok_or("the redirect listener did not bind an IP address")?;
+        if port == 0 {
+            // set_port only fails for URLs that cannot have a port, ruled out by the http check.
+            let _ = url.set_port(Some(bound));
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("oauthviz-redirect-listener".into())
+            .spawn({
+                let stop = stop.clone();
+                let expected = url.clone();
+                move || serve(server, &expected, &stop, tx)
+            })
+            .map_err(|e| format!("could not start the redirect listener thread: {e}"))?;
+        Ok(Self {
+            redirect_uri: url.into(),
+            received: Some(rx),
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Waits for the redirect; the request as received (method, full URL, headers).
+    pub async fn wait(&mut self, timeout: Duration) -> Result<HttpRequest, String> {
+        let rx = self
+            .received
+            .take()
+            .ok_or("the redirect listener was already used")?;
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(req)) => Ok(req),
+            Ok(Err(_)) => Err("the redirect listener stopped before a redirect arrived".into()),
+            Err(_) => Err(format!(
+                "no redirect arrived on {} within {} s: was the login finished in the browser, and is this exact redirect_uri registered with the provider?",
+                self.redirect_uri,
+                timeout.as_secs()
+            )),
+        }
+    }
+}
+
+impl Drop for RedirectListener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(
+    server: tiny_http::Server,
+    expected: &Url,
+    stop: &AtomicBool,
+    tx: oneshot::Sender<HttpRequest>,
+) {
+    while !stop.load(Ordering::Relaxed) {
+        let request = match server.recv_timeout(Duration::from_millis(100)) {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
+            Err(_) => return,
+        };
+        let path = request.url().split('?').next().unwrap_or_default();
+        if request.method() != &tiny_http::Method::Get || path != expected.path() {
+            let _ = request.respond(
+                tiny_http::Response::from_string("not the redirect path").with_status_code(404),
+            );
+            continue;
+        }
+        let mut url = expected.clone();
+        url.set_query(request.url().split_once('?').map(|(_, q)| q));
+        let received = HttpRequest {
+            method: "GET".into(),
+            url: url.into(),
+            headers: Headers(
+                request
+                    .headers()
+                    .iter()
+                    .map(|h| Header {
+                        name: h.field.as_str().as_str().to_owned(),
+                        value: h.value.as_str().to_owned(),
+                    })
+                    .collect(),
+            ),
+            body: String::new(),
+        };
+        let mut page = tiny_http::Response::from_string(CALLBACK_PAGE);
+        if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8") {
+            page = page.with_header(h);
+        }
+        let _ = request.respond(page);
+        let _ = tx.send(received);
+        return;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn get(addr: &str, target: &str) -> String {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn port_zero_picks_a_port_and_other_paths_get_404() {
+        let mut l = RedirectListener::bind("http://127.0.0.1:0/callback").unwrap();
+        let url = Url::parse(&l.redirect_uri).unwrap();
+        let addr = format!("127.0.0.1:{}", url.port().unwrap());
+        assert_ne!(url.port(), Some(0));
+        let a = addr.clone();
+        let client = std::thread::spawn(move || {
+            let miss = get(&a, "/favicon.ico");
+            let hit = get(&a, "/callback?code=abc&state=xyz");
+            (miss, hit)
+        });
+        let req = l.wait(Duration::from_secs(5)).await.unwrap();
+        let (miss, hit) = client.join().unwrap();
+        assert!(miss.starts_with("HTTP/1.1 404"), "{miss}");
+        assert!(
+            hit.starts_with("HTTP/1.1 200") && hit.contains("close this tab"),
+            "{hit}"
+        );
+        assert_eq!(req.query().get("code"), Some("abc"));
+        assert!(req.url.ends_with("/callback?code=abc&state=xyz"));
+    }
+
+    #[tokio::test]
+    async fn timeout_is_a_clear_error() {
+        let mut l = RedirectListener::bind("http://localhost:0/cb").unwrap();
+        let err = l.wait(Duration::from_millis(50)).await.unwrap_err();
+        assert!(err.contains("no redirect arrived"), "{err}");
+    }
+
+    #[test]
+    fn busy_port_is_named() {
+        let first = RedirectListener::bind("http://127.0.0.1:0/cb").unwrap();
+        let port = Url::parse(&first.redirect_uri).unwrap().port().unwrap();
+        let err = RedirectListener::bind(&format!("http://127.0.0.1:{port}/cb"))
+            .err()
+            .unwrap();
+        assert!(err.contains(&format!("port {port}")), "{err}");
+    }
+
+    #[test]
+    fn non_loopback_redirects_are_refused() {
+        for uri in ["https://app.example/cb", "http://10.0.0.1/cb", "not a url"] {
+            assert!(RedirectListener::bind(uri).is_err(), "{uri}");
+        }
+        let l = RedirectListener::bind("http://[::1]:0/cb");
+        // Some sandboxes have no IPv6 loopback; when it binds, the port is filled in.
+        if let Ok(l) = l {
+            assert!(l.redirect_uri.starts_with("http://[::1]:"));
+        }
+    }
+}

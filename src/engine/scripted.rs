@@ -1,0 +1,250 @@
+//! The scripted user agent: plays the resource owner's browser for headless runs and tests. It
+//! follows redirects one hop at a time (recording each), fills the login form with the given
+//! credentials, answers the consent form, and finally requests the redirect URI so the loopback
+//! listener receives step C exactly as it would from a real browser.
+
+use url::Url;
+
+use super::forms::{APPROVE_WORDS, DENY_WORDS, Form, page_digest, parse_forms};
+use super::http::HttpClient;
+use crate::protocol::http::{HttpRequest, parse_url};
+use crate::protocol::params::Params;
+use crate::trace::Exchange;
+
+/// Redirects and pages together; a real login rarely needs more than a dozen.
+const MAX_HOPS: usize = 40;
+/// A login form shown again after this many submissions means the credentials were refused.
+const MAX_LOGIN_SUBMITS: usize = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+    /// Press "deny" instead of "allow" on the consent page.
+    pub deny_consent: bool,
+}
+
+pub struct ScriptedAgent {
+    client: HttpClient,
+    credentials: Credentials,
+}
+
+impl ScriptedAgent {
+    pub fn new(client: HttpClient, credentials: Credentials) -> Self {
+        Self {
+            client,
+            credentials,
+        }
+    }
+
+    /// Browses from the authorization URL until the redirect URI has been requested. Every
+    /// request and response goes into `log`, also when it fails.
+    pub async fn browse(
+        &self,
+        start: &str,
+        redirect_uri: &str,
+        log: &mut Vec<Exchange>,
+    ) -> Result<(), String> {
+        let target = parse_url(redirect_uri)?;
+        let mut next = HttpRequest::get(start);
+        let mut login_submits = 0;
+        let mut username_only_submits = 0;
+        for _ in 0..MAX_HOPS {
+            let here = parse_url(&next.url)?;
+            let arrived = is_redirect_target(&here, &target);
+            let sent = self.client.send(&next).await;
+            let response = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    log.push(Exchange {
+                        request: next,
+                        response: None,
+                        error: Some(e.clone()),
+                    });
+                    return Err(if arrived {
+                        format!(
+                            "the redirect to {redirect_uri} could not be delivered to the listener: {e}"
+                        )
+                    } else {
+                        e
+                    });
+                }
+            };
+            log.push(Exchange {
+                request: next.clone(),
+                response: Some(response.clone()),
+                error: None,
+            });
+            if arrived {
+                return Ok(());
+            }
+            if (300..400).contains(&response.status) {
+                let location = response.headers.get("location").ok_or_else(|| {
+                    format!(
+                        "{} answered {} without a Location header",
+                        here, response.status
+                    )
+                })?;
+                let to = here.join(location).map_err(|e| {
+                    format!("{here} redirected to '{location}', which is not a URL: {e}")
+                })?;
+                next = HttpRequest::get(to.as_str());
+                continue;
+            }
+            if response.status != 200 {
+                return Err(format!(
+                    "the authorization server answered {} at {here}: {}",
+                    response.status_line(),
+                    page_digest(&response.body)
+                ));
+            }
+            let forms = parse_forms(&response.body);
+            let stuck = || {
+                format!(
+                    "the scripted browser found no login or consent form it could use at {here}; the page says {}",
+                    page_digest(&response.body)
+                )
+            };
+            let (form, fields) = if let Some(form) =
+                forms.iter().find(|f| f.password_field().is_some())
+            {
+                login_submits += 1;
+                if login_submits > MAX_LOGIN_SUBMITS {
+                    return Err(format!(
+                        "the login was refused for user '{}': the login form came back at {here}; the page says {}",
+                        self.credentials.username,
+                        page_digest(&response.body)
+                    ));
+                }
+                (form, self.fill_login(form))
+            } else if let Some(form) = forms
+                .iter()
+                .find(|f| f.username_field().is_some() && is_single_field(f))
+            {
+                // Identifier-first logins ask for the user name alone, then the password on a later page.
+                username_only_submits += 1;
+                if username_only_submits > MAX_LOGIN_SUBMITS {
+                    return Err(stuck());
+                }
+                (form, self.fill_login(form))
+            } else {
+                let (words, avoid) = if self.credentials.deny_consent {
+                    (DENY_WORDS, APPROVE_WORDS)
+                } else {
+                    (APPROVE_WORDS, DENY_WORDS)
+                };
+                let chosen = forms.iter().find_map(|f| {
+                    if f.buttons.is_empty() && f.method == "POST" {
+                        // An auto-submitting form (no button): submit it as it is.
+                        return Some((f, f.default_fields()));
+                    }
+                    let button = f.button_matching(words, avoid)?;
+                    let mut fields = f.default_fields();
+                    if let Some(name) = &button.name {
+                        fields.push((name.clone(), button.value.clone()));
+                    }
+                    Some((f, fields))
+                });
+                chosen.ok_or_else(stuck)?
+            };
+            next = submit(&here, form, fields)?;
+        }
+        Err(format!(
+            "gave up after {MAX_HOPS} pages and redirects without reaching {redirect_uri}"
+        ))
+    }
+
+    fn fill_login(&self, form: &Form) -> Vec<(String, String)> {
+        let user = form.username_field().map(|i| i.name.clone());
+        let pass = form.password_field().map(|i| i.name.clone());
+        let mut fields = form.default_fields();
+        for (name, value) in &mut fields {
+            if Some(&*name) == user.as_ref() {
+                *value = self.credentials.username.clone();
+            } else if Some(&*name) == pass.as_ref() {
+                *value = self.credentials.password.clone();
+            }
+        }
+        if let Some(b) = form.button_matching(
+            &["sign in", "log in", "login", "continue", "next", "submit"],
+            DENY_WORDS,
+        ) && let Some(name) = &b.name
+        {
+            fields.push((name.clone(), b.value.clone()));
+        }
+        fields
+    }
+}
+
+fn is_single_field(form: &Form) -> bool {
+    form.inputs
+        .iter()
+        .filter(|i| !matches!(i.kind.as_str(), "hidden" | "checkbox" | "radio"))
+        .count()
+        == 1
+}
+
+/// Builds the request a browser makes when the form is submitted.
+fn submit(page: &Url, form: &Form, fields: Vec<(String, String)>) -> Result<HttpRequest, String> {
+    let action = page.join(&form.action).map_err(|e| {
+        format!(
+            "the form on {page} posts to '{}', which is not a URL: {e}",
+            form.action
+        )
+    })?;
+    let mut params = Params::new();
+    for (name, value) in fields {
+        params.push(name, value);
+    }
+    let mut req = if form.method == "POST" {
+        HttpRequest::post_form(action.as_str(), &params)
+    } else {
+        let mut r = HttpRequest::get(action.as_str());
+        r.set_query(&params)?;
+        r
+    };
+    req.headers.push("Referer", page.as_str());
+    if let Some(origin) = Some(page.origin().ascii_serialization()).filter(|o| o != "null") {
+        req.headers.push("Origin", origin);
+    }
+    Ok(req)
+}
+
+fn is_redirect_target(url: &Url, target: &Url) -> bool {
+    url.scheme() == target.scheme()
+        && url.host_str() == target.host_str()
+        && url.port_or_known_default() == target.port_or_known_default()
+        && url.path() == target.path()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn get_forms_put_fields_in_the_query_and_keep_relative_actions() {
+        let page = Url::parse("http://127.0.0.1:9/a/b/login?x=1").unwrap();
+        let form = &parse_forms("<form action='next'><input name=q value=1></form>")[0];
+        let req = submit(&page, form, form.default_fields()).unwrap();
+        assert_eq!(req.method, "GET");
+        assert_eq!(req.url, "http://127.0.0.1:9/a/b/next?q=1");
+        let post = &parse_forms("<form method=POST action='/p'><input name=q value=1></form>")[0];
+        let req = submit(&page, post, post.default_fields()).unwrap();
+        assert_eq!((req.method.as_str(), req.body.as_str()), ("POST", "q=1"));
+        assert_eq!(req.headers.get("origin"), Some("http://127.0.0.1:9"));
+    }
+
+    #[test]
+    fn redirect_target_ignores_query() {
+        let t = Url::parse("http://127.0.0.1:5000/callback").unwrap();
+        assert!(is_redirect_target(
+            &Url::parse("http://127.0.0.1:5000/callback?code=1").unwrap(),
+            &t
+        ));
+        assert!(!is_redirect_target(
+            &Url::parse("http://127.0.0.1:5001/callback").unwrap(),
+            &t
+        ));
+    }
+}
