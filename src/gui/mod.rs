@@ -1,5 +1,6 @@
 //! The desktop app (placeholder until the GUI lands).
 
+mod body_view;
 mod curl;
 mod diagram;
 mod explain;

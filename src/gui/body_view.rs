@@ -1,0 +1,253 @@
+//! HTTP bodies for reading: JSON pretty-printed and highlighted, secrets masked, and cheap at any
+//! size. A frame only lays out the rows in view ([`egui::ScrollArea::show_rows`]); a large body is
+//! formatted on a worker thread and only its head is syntax-highlighted, so a 2 MiB response
+//! never makes a frame slow.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::mpsc;
+
+use egui::text::{ByteIndex, LayoutJob, LayoutSection};
+use egui::{Label, RichText, TextStyle, Ui};
+use egui_extras::syntax_highlighting::{CodeTheme, highlight};
+
+use crate::engine::http::human_bytes;
+use crate::gui::{sensitive, theme};
+
+/// Bodies larger than this are formatted off the UI thread.
+const FORMAT_INLINE_LIMIT: usize = 64 * 1024;
+/// Only this much of a body is syntax-highlighted; the rest is shown plain.
+const HIGHLIGHT_LIMIT: usize = 16 * 1024;
+/// Longer lines are cut into display rows, so one huge line is not one huge galley.
+const MAX_ROW_BYTES: usize = 2000;
+
+/// A body ready to display: the text as shown (pretty, masked) cut into rows.
+#[derive(Debug, PartialEq)]
+pub struct BodyText {
+    pub text: String,
+    pub rows: Vec<Range<usize>>,
+    pub json: bool,
+}
+
+/// Pretty-prints JSON (with secret fields masked unless `reveal`), or keeps text as it is.
+pub fn prepare(body: &str, reveal: bool) -> BodyText {
+    let trimmed = body.trim_start();
+    let parsed = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        serde_json::from_str::<serde_json::Value>(body).ok()
+    } else {
+        None
+    };
+    let (text, json) = match parsed {
+        Some(mut value) => {
+            if !reveal {
+                sensitive::mask_json(&mut value);
+            }
+            (serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_owned()), true)
+        }
+        None => (body.to_owned(), false),
+    };
+    let rows = rows(&text);
+    BodyText { text, rows, json }
+}
+
+/// Line ranges, each cut at [`MAX_ROW_BYTES`] (on a char boundary); line ends excluded.
+fn rows(text: &str) -> Vec<Range<usize>> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let end = start + line.len();
+        let mut row_start = start;
+        while end - row_start > MAX_ROW_BYTES {
+            let cut = text.floor_char_boundary(row_start + MAX_ROW_BYTES);
+            rows.push(row_start..cut);
+            row_start = cut;
+        }
+        // A CRLF line end leaves its `\r` behind; it is not part of the row.
+        let row_end = if text[row_start..end].ends_with('\r') { end - 1 } else { end };
+        rows.push(row_start..row_end);
+        start = end + 1;
+    }
+    rows
+}
+
+/// Highlights the body's head as JSON and cuts the result into one job per row.
+fn highlight_head(ui: &Ui, body: &BodyText) -> Vec<LayoutJob> {
+    if !body.json {
+        return Vec::new();
+    }
+    let head_rows = body.rows.iter().take_while(|r| r.end <= HIGHLIGHT_LIMIT).count();
+    let Some(head_end) = body.rows[..head_rows].last().map(|r| r.end) else {
+        return Vec::new();
+    };
+    let theme = CodeTheme::from_style(ui.style());
+    let job = highlight(ui.ctx(), ui.style(), &theme, &body.text[..head_end], "json");
+    body.rows[..head_rows].iter().map(|row| slice_job(&job, row.clone())).collect()
+}
+
+/// The part of `job` covering `range` of its text, as a job of its own.
+fn slice_job(job: &LayoutJob, range: Range<usize>) -> LayoutJob {
+    let mut out = LayoutJob {
+        text: job.text[range.clone()].to_owned(),
+        wrap: egui::text::TextWrapping::no_max_width(),
+        ..Default::default()
+    };
+    for section in &job.sections {
+        let start = section.byte_range.start.0.max(range.start);
+        let end = section.byte_range.end.0.min(range.end);
+        if start < end {
+            out.sections.push(LayoutSection {
+                leading_space: 0.0,
+                byte_range: ByteIndex(start - range.start)..ByteIndex(end - range.start),
+                format: section.format.clone(),
+            });
+        }
+    }
+    out
+}
+
+enum State {
+    Formatting(mpsc::Receiver<BodyText>),
+    Ready { body: BodyText, highlighted: Vec<LayoutJob> },
+}
+
+/// Which body a cache entry holds. The length guards against an attempt replaced in place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BodyKey {
+    pub id: String,
+    pub len: usize,
+    pub reveal: bool,
+}
+
+/// Prepared bodies, kept while they are on screen. Entries not shown in a frame are dropped at
+/// the start of the next, so memory follows what is visible.
+#[derive(Default)]
+pub struct BodyCache {
+    entries: HashMap<BodyKey, (State, bool)>,
+}
+
+impl BodyCache {
+    /// Call once per frame before any [`BodyCache::show`].
+    pub fn begin_frame(&mut self) {
+        self.entries.retain(|_, (_, used)| std::mem::take(used));
+    }
+
+    /// Shows `body` under a small header with its size and a copy button (copying the body as
+    /// received, unmasked: the button is a deliberate act).
+    pub fn show(&mut self, ui: &mut Ui, id: &str, body: &str, reveal: bool) {
+        let key = BodyKey { id: id.to_owned(), len: body.len(), reveal };
+        let (state, used) = self.entries.entry(key).or_insert_with(|| (start(ui, body, reveal), false));
+        *used = true;
+        if let State::Formatting(rx) = state
+            && let Ok(prepared) = rx.try_recv()
+        {
+            *state = ready(ui, prepared);
+        }
+        ui.horizontal(|ui| {
+            let kind = match state {
+                State::Ready { body: b, .. } if b.json => "JSON",
+                _ => "text",
+            };
+            ui.weak(format!("{kind} · {}", human_bytes(body.len())));
+            if ui.small_button("Copy body").on_hover_text("Copy the body exactly as received").clicked() {
+                ui.ctx().copy_text(body.to_owned());
+            }
+        });
+        match state {
+            State::Formatting(_) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Formatting {}…", human_bytes(body.len())));
+                });
+            }
+            State::Ready { body, highlighted } => rows_view(ui, id, body, highlighted),
+        }
+    }
+}
+
+fn start(ui: &Ui, body: &str, reveal: bool) -> State {
+    if body.len() > FORMAT_INLINE_LIMIT {
+        let (tx, rx) = mpsc::channel();
+        let owned = body.to_owned();
+        let ctx = ui.ctx().clone();
+        let spawned = std::thread::Builder::new().name("oauthviz-format".into()).spawn(move || {
+            let _ = tx.send(prepare(&owned, reveal));
+            ctx.request_repaint();
+        });
+        if spawned.is_ok() {
+            return State::Formatting(rx);
+        }
+        // No thread to be had: one slow frame beats never showing the body.
+    }
+    ready(ui, prepare(body, reveal))
+}
+
+fn ready(ui: &Ui, body: BodyText) -> State {
+    let highlighted = highlight_head(ui, &body);
+    State::Ready { body, highlighted }
+}
+
+fn rows_view(ui: &mut Ui, id: &str, body: &BodyText, highlighted: &[LayoutJob]) {
+    let row_height = ui.text_style_height(&TextStyle::Monospace);
+    ui.scope(|ui| {
+        ui.spacing_mut().item_spacing.y = 0.0;
+        egui::ScrollArea::both()
+            .id_salt(("body", id))
+            .max_height(theme::BODY_VIEW_HEIGHT)
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, body.rows.len(), |ui, visible| {
+                for i in visible {
+                    match highlighted.get(i) {
+                        Some(job) => ui.add(Label::new(job.clone()).extend()),
+                        None => ui.add(Label::new(RichText::new(&body.text[body.rows[i].clone()]).monospace()).extend()),
+                    };
+                }
+            });
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pretty_printed_and_masked() {
+        let body = r#"{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer"}"#;
+        let masked = prepare(body, false);
+        assert!(masked.json);
+        assert_eq!(masked.text.lines().count(), 4);
+        assert!(masked.text.contains(r#""access_token": "eyJh…[26 chars]""#), "{}", masked.text);
+        let revealed = prepare(body, true);
+        assert!(revealed.text.contains("eyJhbGciOiJub25lIn0.e30."));
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_kept() {
+        let b = prepare("<html>\r\n<body>hi</body>\r\n</html>", false);
+        assert!(!b.json);
+        let shown: Vec<&str> = b.rows.iter().map(|r| &b.text[r.clone()]).collect();
+        assert_eq!(shown, ["<html>", "<body>hi</body>", "</html>"]);
+        assert!(!prepare("{not json", false).json);
+    }
+
+    #[test]
+    fn long_lines_are_cut_into_rows_on_char_boundaries() {
+        let line = "é".repeat(MAX_ROW_BYTES); // 2 bytes each
+        let b = prepare(&line, false);
+        assert_eq!(b.rows.len(), 2);
+        assert!(b.rows.iter().all(|r| r.len() <= MAX_ROW_BYTES));
+        let joined: String = b.rows.iter().map(|r| &b.text[r.clone()]).collect();
+        assert_eq!(joined, line);
+    }
+
+    #[test]
+    fn sliced_jobs_keep_their_sections_relative_to_the_row() {
+        let mut job = LayoutJob::default();
+        job.append("ab", 0.0, egui::TextFormat::default());
+        job.append("cd\nef", 0.0, egui::TextFormat { italics: true, ..Default::default() });
+        let row = slice_job(&job, 3..5);
+        assert_eq!(row.text, "d\n");
+        assert_eq!(row.sections.len(), 1);
+        assert_eq!(row.sections[0].byte_range, ByteIndex(0)..ByteIndex(2));
+        assert!(row.sections[0].format.italics);
+    }
+}
