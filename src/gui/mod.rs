@@ -5,6 +5,7 @@ mod curl;
 mod diagram;
 mod explain;
 mod format;
+mod inspector;
 mod jwt_view;
 mod sensitive;
 mod table;

@@ -4,6 +4,8 @@
 
 use egui::{Color32, FontFamily, FontId, TextStyle, Theme, vec2};
 
+use crate::gui::diagram::layout::Status;
+
 /// Colours by meaning, not by widget.
 #[derive(Clone, Debug)]
 pub struct Palette {
@@ -29,6 +31,18 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// The colour of an arrow (and of its status word) in each state.
+    pub fn status(&self, status: Status) -> Color32 {
+        match status {
+            Status::Waiting | Status::Skipped => self.pending,
+            Status::InFlight => self.in_flight,
+            Status::WaitingForUser => self.attention,
+            Status::Ok => self.ok,
+            Status::Warning => self.warning,
+            Status::Failed => self.failed,
+        }
+    }
+
     pub fn of(theme: Theme) -> Self {
         match theme {
             Theme::Dark => Self {

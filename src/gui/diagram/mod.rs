@@ -1,3 +1,167 @@
-//! The sequence diagram: model → [`layout`] (pure) → paint.
+//! The sequence diagram: model → [`layout`] (pure, tested) → [`paint`]. Each arrow is also a
+//! clickable widget with an accessible name (`E Token response: ok`), which is how screen
+//! readers and the UI tests find it.
 
 pub mod layout;
+mod paint;
+
+use egui::{Color32, FontId, Rect, Role, Sense, Ui, WidgetInfo, vec2};
+
+use crate::gui::theme::Palette;
+use crate::trace::{Outcome, StepId, Trace};
+use layout::Status;
+
+/// The one-line summary above the lanes: what the run is doing right now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banner {
+    pub text: String,
+    pub tone: Tone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Neutral,
+    /// Someone has to do something (log in in the browser).
+    Attention,
+    Good,
+    Bad,
+}
+
+/// What the banner says for `trace` (`None`: no run yet). `scripted` tells whether a person or
+/// the built-in agent is at the login page.
+pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
+    let Some(trace) = trace else {
+        return Banner {
+            text: "Press Run flow: each arrow fills in as its step happens. Click an arrow to inspect it.".into(),
+            tone: Tone::Neutral,
+        };
+    };
+    if trace.finished {
+        let total: f64 = trace.steps.iter().filter_map(|s| s.latest()?.duration_ms).sum();
+        return if trace.ok {
+            Banner {
+                text: format!("Flow complete: A–G succeeded ({} of HTTP).", crate::gui::format::duration_ms(total)),
+                tone: Tone::Good,
+            }
+        } else {
+            let at = trace.failed_step.map(|s| format!(" at {}", s.letter())).unwrap_or_default();
+            Banner {
+                text: format!("Stopped{at}: {}", trace.error.as_deref().unwrap_or("the run did not finish")),
+                tone: Tone::Bad,
+            }
+        };
+    }
+    if trace.step(StepId::B).outcome() == Outcome::WaitingForUser {
+        return if scripted {
+            Banner { text: "The scripted browser is logging in as the demo user…".into(), tone: Tone::Attention }
+        } else {
+            Banner { text: "Waiting for you to log in in the browser…".into(), tone: Tone::Attention }
+        };
+    }
+    let current = trace.steps.iter().rev().find(|s| !s.attempts.is_empty());
+    Banner {
+        text: match current {
+            Some(step) => format!("Running: {} {}…", step.id.letter(), step.id.name()),
+            None => "Starting…".into(),
+        },
+        tone: Tone::Neutral,
+    }
+}
+
+pub struct DiagramResponse {
+    pub clicked: Option<StepId>,
+    /// Something is moving: the caller should ask for the next animation frame.
+    pub animating: bool,
+}
+
+pub fn show(
+    ui: &mut Ui,
+    trace: &Trace, banner: &Banner, selected: Option<StepId>, palette: &Palette) -> DiagramResponse {
+    let visible = ui.available_size();
+    egui::ScrollArea::vertical()
+        .id_salt("diagram")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let origin = ui.cursor().min;
+            let painter = ui.painter().clone();
+            let mut measure =
+                |text: &str, size: f32| painter.layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE).size().x;
+            let layout = layout::layout(trace, &banner.text, Rect::from_min_size(origin, vec2(visible.x, visible.y)), &mut measure);
+            ui.allocate_exact_size(layout.size, Sense::hover());
+
+            let mut clicked = None;
+            let mut hovered = None;
+            for arrow in &layout.arrows {
+                let response = ui.interact(arrow.row, ui.scope_id().with(("arrow", arrow.step)), Sense::click());
+                let label = arrow.accessible_label();
+                response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected == Some(arrow.step), &label));
+                if response.hovered() {
+                    hovered = Some(arrow.step);
+                }
+                let response = if arrow.full_detail.is_empty() {
+                    response
+                } else {
+                    response.on_hover_text(&arrow.full_detail)
+                };
+                if response.clicked() {
+                    clicked = Some(arrow.step);
+                }
+            }
+            let banner_colour = match banner.tone {
+                Tone::Neutral => palette.text,
+                Tone::Attention => palette.attention,
+                Tone::Good => palette.ok,
+                Tone::Bad => palette.failed,
+            };
+            paint::paint(
+                &painter,
+                &layout,
+                palette,
+                &paint::Highlight { selected, hovered, banner: banner_colour, time: ui.input(|i| i.time) },
+            );
+            DiagramResponse {
+                clicked,
+                animating: layout.arrows.iter().any(|a| a.status == Status::InFlight),
+            }
+        })
+        .inner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Attempt, Update};
+
+    fn with(step: StepId, outcome: Outcome) -> Trace {
+        let mut t = Trace::new("demo");
+        t.apply(&Update::Attempt { step, index: 0, attempt: Attempt { outcome, ..Default::default() } });
+        t
+    }
+
+    #[test]
+    fn banner_asks_the_person_to_log_in() {
+        let t = with(StepId::B, Outcome::WaitingForUser);
+        assert_eq!(banner(Some(&t), false), Banner { text: "Waiting for you to log in in the browser…".into(), tone: Tone::Attention });
+        assert_eq!(banner(Some(&t), true).tone, Tone::Attention);
+        assert!(banner(Some(&t), true).text.contains("scripted"));
+    }
+
+    #[test]
+    fn banner_names_the_failed_step_and_reason() {
+        let mut t = with(StepId::E, Outcome::Failed("invalid_client".into()));
+        t.apply(&Update::Finished { ok: false, failed_step: Some(StepId::E), reason: Some("the provider answered invalid_client".into()) });
+        let b = banner(Some(&t), true);
+        assert_eq!(b.text, "Stopped at E: the provider answered invalid_client");
+        assert_eq!(b.tone, Tone::Bad);
+    }
+
+    #[test]
+    fn banner_follows_the_run() {
+        assert_eq!(banner(None, false).tone, Tone::Neutral);
+        assert_eq!(banner(Some(&Trace::new("demo")), false).text, "Starting…");
+        assert_eq!(banner(Some(&with(StepId::D, Outcome::InFlight)), false).text, "Running: D Token request…");
+        let mut done = with(StepId::G, Outcome::Ok);
+        done.apply(&Update::Finished { ok: true, failed_step: None, reason: None });
+        assert_eq!(banner(Some(&done), false).tone, Tone::Good);
+    }
+}
