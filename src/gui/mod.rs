@@ -1,17 +1,40 @@
-//! The desktop app (placeholder until the GUI lands).
+//! The desktop app: the flow as a live sequence diagram, an inspector for every exchange, and
+//! explanations for learners. Everything is in the library so tests and benchmarks drive the
+//! real app without a window; [`run`] only opens one.
 
+mod app;
 mod body_view;
 mod curl;
 mod diagram;
 mod explain;
+mod explain_panel;
 mod format;
 mod inspector;
 mod jwt_view;
+mod provider_panel;
 mod sensitive;
 mod table;
 mod theme;
 
-/// Opens the main window.
+pub use app::{OauthvizApp, Run};
+
+/// Opens the main window and returns when it is closed.
 pub fn run() -> Result<(), String> {
-    Err("the GUI is not built yet".into())
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+        .map_err(|e| format!("the window icon is not a valid PNG: {e}"))?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("oauthviz")
+            .with_app_id("oauthviz")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_icon(icon),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "oauthviz",
+        options,
+        Box::new(|cc| Ok(Box::new(OauthvizApp::new(cc.storage, &cc.egui_ctx)))),
+    )
+    .map_err(|e| e.to_string())
 }

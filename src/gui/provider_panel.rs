@@ -1,0 +1,390 @@
+//! The provider settings: the embedded demo provider with its three ready-made clients, or any
+//! provider by hand. The form keeps the text exactly as typed (nothing is dropped when it does
+//! not validate); [`ProviderForm::config`] turns it into a [`ProviderConfig`] whose validation
+//! messages are shown under the fields they name.
+
+use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
+use serde::{Deserialize, Serialize};
+
+use crate::config::ProviderConfig;
+use crate::demo::{self, DemoServer};
+use crate::gui::theme::Palette;
+use crate::protocol::pkce::PkceMethod;
+use crate::protocol::secret::Secret;
+use crate::protocol::token::ClientAuth;
+
+/// The demo provider's scopes: OpenID Connect login plus its demo API (/api/profile).
+const DEMO_SCOPE: &str = "openid profile api.read";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    Demo,
+    Issuer,
+    Manual,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DemoClient {
+    Basic,
+    Post,
+    Public,
+}
+
+impl DemoClient {
+    pub const ALL: [DemoClient; 3] = [DemoClient::Basic, DemoClient::Post, DemoClient::Public];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DemoClient::Basic => "Confidential, secret in Authorization header (basic)",
+            DemoClient::Post => "Confidential, secret in the form (post)",
+            DemoClient::Public => "Public client with PKCE (no secret)",
+        }
+    }
+
+    /// The client as the demo provider registered it.
+    fn fields(self) -> ClientFields {
+        let (id, secret, auth) = match self {
+            DemoClient::Basic => (demo::BASIC_CLIENT_ID, demo::BASIC_CLIENT_SECRET, ClientAuth::Basic),
+            DemoClient::Post => (demo::POST_CLIENT_ID, demo::POST_CLIENT_SECRET, ClientAuth::Post),
+            DemoClient::Public => (demo::PUBLIC_CLIENT_ID, "", ClientAuth::None),
+        };
+        ClientFields {
+            client_id: id.into(),
+            client_secret: secret.into(),
+            client_auth: auth,
+            scope: DEMO_SCOPE.into(),
+            ..ClientFields::default()
+        }
+    }
+}
+
+/// Who approves the demo provider's consent page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Approval {
+    /// The real experience: your browser opens and you log in.
+    Browser,
+    /// No browser: the demo provider approves at once and a scripted agent follows the redirects.
+    Auto,
+}
+
+/// What identifies the client and what it asks for, as typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientFields {
+    pub client_id: String,
+    /// Never persisted: eframe writes this struct to disk.
+    #[serde(skip)]
+    pub client_secret: String,
+    pub client_auth: ClientAuth,
+    /// 0 lets the loopback listener pick a free port.
+    pub redirect_port: u16,
+    pub redirect_path: String,
+    pub scope: String,
+    pub pkce: PkceMethod,
+}
+
+impl Default for ClientFields {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            client_secret: String::new(),
+            client_auth: ClientAuth::Basic,
+            redirect_port: 0,
+            redirect_path: demo::DEMO_REDIRECT_PATH.into(),
+            scope: "openid".into(),
+            pkce: PkceMethod::S256,
+        }
+    }
+}
+
+impl ClientFields {
+    fn redirect_uri(&self) -> String {
+        format!("http://127.0.0.1:{}{}", self.redirect_port, self.redirect_path)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderForm {
+    pub source: Source,
+    pub demo_client: DemoClient,
+    pub approval: Approval,
+    /// The demo client's fields, editable (a wrong secret is a lesson too).
+    pub demo: ClientFields,
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub resource_url: String,
+    /// Kept apart from `demo`, so trying the demo never overwrites what was typed for a real
+    /// provider.
+    pub custom: ClientFields,
+    #[serde(skip)]
+    show_secret: bool,
+}
+
+impl Default for ProviderForm {
+    fn default() -> Self {
+        Self {
+            source: Source::Demo,
+            demo_client: DemoClient::Basic,
+            approval: Approval::Browser,
+            demo: DemoClient::Basic.fields(),
+            issuer: String::new(),
+            authorization_endpoint: String::new(),
+            token_endpoint: String::new(),
+            resource_url: String::new(),
+            custom: ClientFields::default(),
+            show_secret: false,
+        }
+    }
+}
+
+impl ProviderForm {
+    /// After loading from disk, where secrets never are: the demo client's secret is public
+    /// knowledge, so it comes back; a real provider's secret has to be typed again.
+    pub fn restore_demo_secret(&mut self) {
+        self.demo.client_secret = self.demo_client.fields().client_secret;
+    }
+
+    /// A person or the scripted agent at the login page.
+    pub fn scripted(&self) -> bool {
+        self.source == Source::Demo && self.approval == Approval::Auto
+    }
+
+    fn client(&self) -> &ClientFields {
+        match self.source {
+            Source::Demo => &self.demo,
+            Source::Issuer | Source::Manual => &self.custom,
+        }
+    }
+
+    /// The configuration the engine runs with, or what is wrong with it, by field.
+    pub fn config(&self, demo: Result<&DemoServer, &str>) -> Result<ProviderConfig, Vec<(String, String)>> {
+        let client = self.client();
+        let (name, issuer, authorization_endpoint, token_endpoint, resource_url) = match self.source {
+            Source::Demo => {
+                let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
+                (
+                    format!("demo ({})", client.client_id),
+                    Some(server.issuer()),
+                    server.authorization_endpoint(),
+                    server.token_endpoint(),
+                    server.resource_url(),
+                )
+            }
+            Source::Issuer | Source::Manual => {
+                let host = url::Url::parse(self.authorization_endpoint.trim())
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_else(|| "custom".into());
+                let issuer = (self.source == Source::Issuer && !self.issuer.trim().is_empty())
+                    .then(|| self.issuer.trim().to_owned());
+                (
+                    host,
+                    issuer,
+                    self.authorization_endpoint.trim().to_owned(),
+                    self.token_endpoint.trim().to_owned(),
+                    self.resource_url.trim().to_owned(),
+                )
+            }
+        };
+        let config = ProviderConfig {
+            name,
+            issuer,
+            authorization_endpoint,
+            token_endpoint,
+            resource_url,
+            client_id: client.client_id.trim().to_owned(),
+            client_secret: (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone())),
+            client_auth: client.client_auth,
+            redirect_uri: client.redirect_uri(),
+            scope: client.scope.trim().to_owned(),
+            pkce: client.pkce,
+            extra_auth_params: Default::default(),
+        };
+        config.validate().map(|()| config)
+    }
+
+    /// The panel. `errors` are the validation messages of the current form, by field.
+    pub fn show(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, errors: &[(String, String)], palette: &Palette) {
+        let error = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str());
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut self.source, Source::Demo, "Demo provider");
+            ui.radio_value(&mut self.source, Source::Issuer, "Issuer URL");
+            ui.radio_value(&mut self.source, Source::Manual, "Endpoints by hand");
+        });
+        ui.add_space(4.0);
+        match self.source {
+            Source::Demo => self.demo_ui(ui, demo, palette),
+            Source::Issuer => {
+                text_field(ui, "Issuer", &mut self.issuer, None, palette);
+                ui.weak("Discovery is not available yet: enter the endpoints below. The issuer is checked against iss on the callback.");
+                self.endpoints_ui(ui, &error, palette);
+            }
+            Source::Manual => self.endpoints_ui(ui, &error, palette),
+        }
+        if let Some(e) = error("demo") {
+            ui.label(RichText::new(e).color(palette.error_text));
+        }
+        ui.separator();
+        let show_secret = &mut self.show_secret;
+        let client = match self.source {
+            Source::Demo => &mut self.demo,
+            Source::Issuer | Source::Manual => &mut self.custom,
+        };
+        client_ui(ui, client, show_secret, &error, palette);
+    }
+
+    fn demo_ui(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, palette: &Palette) {
+        match demo {
+            Ok(server) => {
+                ui.weak(format!("Runs on this machine at {}: no account needed.", server.issuer()));
+            }
+            Err(e) => {
+                ui.label(RichText::new(e).color(palette.error_text));
+            }
+        }
+        ui.label(RichText::new("Client").strong());
+        for client in DemoClient::ALL {
+            if ui.radio(self.demo_client == client, client.label()).clicked() && self.demo_client != client {
+                self.demo_client = client;
+                let kept = self.demo.clone();
+                // The client's identity comes from the registration; what it asks for stays.
+                self.demo = ClientFields {
+                    redirect_port: kept.redirect_port,
+                    redirect_path: kept.redirect_path,
+                    scope: kept.scope,
+                    ..client.fields()
+                };
+            }
+        }
+        ui.label(RichText::new("Login and consent").strong());
+        ui.radio_value(&mut self.approval, Approval::Browser, "Approve in the browser")
+            .on_hover_text(format!("Your browser opens; log in as {} / {}", demo::DEMO_USERNAME, demo::DEMO_PASSWORD));
+        ui.radio_value(&mut self.approval, Approval::Auto, "Auto-approve (no browser)")
+            .on_hover_text("The demo provider approves at once and oauthviz's scripted browser follows the redirects");
+        if self.approval == Approval::Browser {
+            ui.weak(format!("Log in as {} with password {}.", demo::DEMO_USERNAME, demo::DEMO_PASSWORD));
+        }
+    }
+
+    fn endpoints_ui(&mut self, ui: &mut Ui, error: &dyn Fn(&str) -> Option<&str>, palette: &Palette) {
+        text_field(ui, "Authorization endpoint", &mut self.authorization_endpoint, error("authorization_endpoint"), palette);
+        text_field(ui, "Token endpoint", &mut self.token_endpoint, error("token_endpoint"), palette);
+        text_field(ui, "Resource URL (API or userinfo)", &mut self.resource_url, error("resource_url"), palette);
+    }
+}
+
+fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, error: &dyn Fn(&str) -> Option<&str>, palette: &Palette) {
+    text_field(ui, "Client ID", &mut client.client_id, error("client_id"), palette);
+    let label = ui.label("Client secret");
+    ui.horizontal(|ui| {
+        ui.add(TextEdit::singleline(&mut client.client_secret).password(!*show_secret).desired_width(ui.available_width() - 60.0))
+            .labelled_by(label.id);
+        ui.toggle_value(show_secret, "Show");
+    });
+    field_error(ui, error("client_secret"), palette);
+    ComboBox::from_label("Client authentication")
+        .selected_text(client.client_auth.method_name())
+        .show_ui(ui, |ui| {
+            for auth in [ClientAuth::Basic, ClientAuth::Post, ClientAuth::None] {
+                ui.selectable_value(&mut client.client_auth, auth, auth.method_name());
+            }
+        });
+    ui.horizontal(|ui| {
+        let label = ui.label("Redirect port");
+        ui.add(DragValue::new(&mut client.redirect_port).range(0..=65535)).labelled_by(label.id)
+            .on_hover_text("0 = any free port; the listener only ever binds 127.0.0.1");
+        let label = ui.label("path");
+        ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(f32::INFINITY)).labelled_by(label.id);
+    });
+    ui.weak(format!("Redirect URI: {}", client.redirect_uri()));
+    field_error(ui, error("redirect_uri"), palette);
+    text_field(ui, "Scope", &mut client.scope, None, palette);
+    ComboBox::from_label("PKCE")
+        .selected_text(pkce_label(client.pkce))
+        .show_ui(ui, |ui| {
+            for method in [PkceMethod::S256, PkceMethod::Plain, PkceMethod::Off] {
+                ui.selectable_value(&mut client.pkce, method, pkce_label(method));
+            }
+        });
+}
+
+fn pkce_label(method: PkceMethod) -> &'static str {
+    match method {
+        PkceMethod::S256 => "S256",
+        PkceMethod::Plain => "plain",
+        PkceMethod::Off => "off",
+    }
+}
+
+fn text_field(ui: &mut Ui, label: &str, value: &mut String, error: Option<&str>, palette: &Palette) {
+    let label = ui.label(label);
+    ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY)).labelled_by(label.id);
+    field_error(ui, error, palette);
+}
+
+fn field_error(ui: &mut Ui, error: Option<&str>, palette: &Palette) {
+    if let Some(e) = error {
+        ui.label(RichText::new(e).small().color(palette.error_text));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn secrets_are_never_serialized() {
+        let mut form = ProviderForm::default();
+        form.custom.client_secret = "real-provider-secret".into();
+        let saved = serde_json::to_string(&form).unwrap();
+        assert!(!saved.contains("real-provider-secret"));
+        assert!(!saved.contains(demo::BASIC_CLIENT_SECRET));
+        let mut loaded: ProviderForm = serde_json::from_str(&saved).unwrap();
+        assert_eq!(loaded.custom.client_secret, "");
+        loaded.restore_demo_secret();
+        assert_eq!(loaded.demo.client_secret, demo::BASIC_CLIENT_SECRET);
+    }
+
+    #[test]
+    fn manual_endpoints_are_validated_by_field_and_kept_as_typed() {
+        let mut form = ProviderForm { source: Source::Manual, ..Default::default() };
+        form.authorization_endpoint = "https://as.example/authorize".into();
+        form.token_endpoint = "not a url".into();
+        let errors = form.config(Err("unused")).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["token_endpoint", "resource_url", "client_id", "client_secret"]);
+        assert_eq!(form.token_endpoint, "not a url");
+
+        form.token_endpoint = "https://as.example/token".into();
+        form.resource_url = "https://api.example/me".into();
+        form.custom.client_id = "app".into();
+        form.custom.client_auth = ClientAuth::None;
+        let config = form.config(Err("unused")).unwrap();
+        assert_eq!(config.name, "as.example");
+        assert_eq!(config.issuer, None);
+        assert_eq!(config.redirect_uri, "http://127.0.0.1:0/callback");
+    }
+
+    #[test]
+    fn issuer_is_used_only_in_issuer_mode() {
+        let mut form = ProviderForm { source: Source::Issuer, issuer: " https://as.example ".into(), ..Default::default() };
+        form.authorization_endpoint = "https://as.example/authorize".into();
+        form.token_endpoint = "https://as.example/token".into();
+        form.resource_url = "https://as.example/userinfo".into();
+        form.custom.client_id = "app".into();
+        form.custom.client_secret = "s".into();
+        assert_eq!(form.config(Err("")).unwrap().issuer.as_deref(), Some("https://as.example"));
+        form.source = Source::Manual;
+        assert_eq!(form.config(Err("")).unwrap().issuer, None);
+    }
+
+    #[test]
+    fn demo_without_a_server_says_why() {
+        let form = ProviderForm::default();
+        let errors = form.config(Err("the demo provider cannot listen")).unwrap_err();
+        assert_eq!(errors, [("demo".to_owned(), "the demo provider cannot listen".to_owned())]);
+    }
+}
