@@ -8,3 +8,7 @@ pub mod engine;
 pub mod gui;
 pub mod protocol;
 pub mod trace;
+pub mod cli;
+pub mod profile;
+pub mod redact;
+pub mod experiments;
