@@ -7,3 +7,4 @@ pub mod protocol;
 pub mod trace;
 pub mod config;
 pub mod engine;
+pub mod demo;
