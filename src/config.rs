@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::discovery::Metadata;
 use crate::protocol::params::Params;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
@@ -29,9 +30,41 @@ pub struct ProviderConfig {
     pub pkce: PkceMethod,
     /// Further authorization parameters (prompt, audience, …), sent after the standard ones.
     pub extra_auth_params: Params,
+    /// RFC 7009, for the Revoke step.
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    /// RFC 7662, for the Introspect step.
+    #[serde(default)]
+    pub introspection_endpoint: Option<String>,
 }
 
 impl ProviderConfig {
+    /// Fills the endpoints from discovered metadata (what the user set by hand is overridden
+    /// afterwards by flags or fields, never here).
+    pub fn apply_metadata(&mut self, meta: &Metadata) {
+        self.issuer = Some(meta.issuer.clone());
+        if let Some(e) = &meta.authorization_endpoint {
+            self.authorization_endpoint = e.clone();
+        }
+        if let Some(e) = &meta.token_endpoint {
+            self.token_endpoint = e.clone();
+        }
+        if meta.revocation_endpoint.is_some() {
+            self.revocation_endpoint = meta.revocation_endpoint.clone();
+        }
+        if meta.introspection_endpoint.is_some() {
+            self.introspection_endpoint = meta.introspection_endpoint.clone();
+        }
+        if self.resource_url.is_empty()
+            && let Some(u) = &meta.userinfo_endpoint
+        {
+            self.resource_url = u.clone();
+        }
+        if self.name.is_empty() || self.name == "command line" {
+            self.name = meta.issuer.clone();
+        }
+    }
+
     /// Checks what must hold before a run can start; each message names the field and the fix.
     pub fn validate(&self) -> Result<(), Vec<(String, String)>> {
         let mut errors = Vec::new();

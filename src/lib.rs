@@ -3,8 +3,13 @@
 //! Layers (each uses only the ones below it): `gui`/`cli` → `engine` → `trace` → `protocol`.
 //! The `demo` provider stands alone and is reached only over HTTP.
 
+pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod engine;
+pub mod experiments;
 pub mod gui;
+pub mod profile;
 pub mod protocol;
+pub mod redact;
 pub mod trace;

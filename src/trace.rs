@@ -14,9 +14,19 @@ pub enum StepId {
     E,
     F,
     G,
+    /// RFC 6749 §6: a new access token from the refresh token.
+    Refresh,
+    /// RFC 7009 token revocation.
+    Revoke,
+    /// RFC 7662 token introspection.
+    Introspect,
 }
 
 impl StepId {
+    /// The steps after E that a run offers on demand; each holds a whole exchange per attempt.
+    pub const EXTRA: [StepId; 3] = [StepId::Refresh, StepId::Revoke, StepId::Introspect];
+
+    /// The Authorization Code flow itself, A to G.
     pub const ALL: [StepId; 7] = [
         StepId::A,
         StepId::B,
@@ -36,13 +46,22 @@ impl StepId {
             StepId::E => "E",
             StepId::F => "F",
             StepId::G => "G",
+            StepId::Refresh => "R",
+            StepId::Revoke => "V",
+            StepId::Introspect => "I",
         }
     }
 
+    /// A step by letter or (for the extra steps) by name, case-insensitive.
     pub fn parse(s: &str) -> Option<StepId> {
-        Self::ALL
-            .into_iter()
-            .find(|id| id.letter().eq_ignore_ascii_case(s.trim()))
+        let s = s.trim();
+        Self::ALL.into_iter().chain(Self::EXTRA).find(|id| {
+            id.letter().eq_ignore_ascii_case(s) || (id.is_extra() && id.name().eq_ignore_ascii_case(s))
+        })
+    }
+
+    pub fn is_extra(self) -> bool {
+        Self::EXTRA.contains(&self)
     }
 
     /// The step's name, as in the diagram.
@@ -55,6 +74,9 @@ impl StepId {
             StepId::E => "Token response",
             StepId::F => "Protected resource request",
             StepId::G => "Protected resource response",
+            StepId::Refresh => "Refresh",
+            StepId::Revoke => "Revoke",
+            StepId::Introspect => "Introspect",
         }
     }
 }
@@ -186,6 +208,8 @@ pub enum Update {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
     pub provider: String,
+    /// A–G always, then the extra steps that have attempts, in order.
+    #[serde(serialize_with = "serialize_steps", deserialize_with = "deserialize_steps")]
     pub steps: Vec<Step>,
     pub ok: bool,
     pub finished: bool,
@@ -199,14 +223,7 @@ impl Trace {
     pub fn new(provider: impl Into<String>) -> Self {
         Self {
             provider: provider.into(),
-            steps: StepId::ALL
-                .into_iter()
-                .map(|id| Step {
-                    id,
-                    name: id.name().to_owned(),
-                    attempts: Vec::new(),
-                })
-                .collect(),
+            steps: all_steps(Vec::new()),
             ok: false,
             finished: false,
             failed_step: None,
@@ -215,8 +232,18 @@ impl Trace {
     }
 
     pub fn step(&self, id: StepId) -> &Step {
-        // steps always holds every StepId, in order (built by `new`, never removed).
+        // steps always holds every StepId, in declaration order (see `all_steps`).
         &self.steps[id as usize]
+    }
+
+    /// The extra steps that have been used in this run.
+    pub fn extra_steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(|s| s.id.is_extra() && !s.attempts.is_empty())
+    }
+
+    /// Whether the flow reached G successfully (by its latest attempt, replays included).
+    pub fn succeeded(&self) -> bool {
+        self.step(StepId::G).outcome().is_ok()
     }
 
     pub fn apply(&mut self, update: &Update) {
@@ -245,6 +272,30 @@ impl Trace {
             }
         }
     }
+}
+
+/// Every step in `StepId` order, keeping the attempts of the ones given.
+fn all_steps(mut given: Vec<Step>) -> Vec<Step> {
+    StepId::ALL
+        .into_iter()
+        .chain(StepId::EXTRA)
+        .map(|id| match given.iter().position(|s| s.id == id) {
+            Some(i) => given.swap_remove(i),
+            None => Step {
+                id,
+                name: id.name().to_owned(),
+                attempts: Vec::new(),
+            },
+        })
+        .collect()
+}
+
+fn serialize_steps<S: serde::Serializer>(steps: &[Step], ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_seq(steps.iter().filter(|s| !s.id.is_extra() || !s.attempts.is_empty()))
+}
+
+fn deserialize_steps<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<Step>, D::Error> {
+    Vec::<Step>::deserialize(de).map(all_steps)
 }
 
 #[cfg(test)]
@@ -286,6 +337,23 @@ mod tests {
         assert_eq!(json["steps"][0]["id"], "A");
         assert_eq!(json["steps"][6]["id"], "G");
         assert_eq!(json["ok"], false);
+    }
+
+    #[test]
+    fn extra_steps_are_serialized_only_when_used() {
+        let mut t = Trace::new("demo");
+        assert_eq!(serde_json::to_value(&t).unwrap()["steps"].as_array().unwrap().len(), 7);
+        t.apply(&Update::Attempt {
+            step: StepId::Refresh,
+            index: 0,
+            attempt: Attempt::default(),
+        });
+        let json = serde_json::to_string(&t).unwrap();
+        let back: Trace = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.extra_steps().count(), 1);
+        assert_eq!(StepId::parse("refresh"), Some(StepId::Refresh));
+        assert_eq!(StepId::parse("d"), Some(StepId::D));
     }
 
     #[test]

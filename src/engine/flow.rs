@@ -1,32 +1,308 @@
-//! One Authorization Code run, A to G. Each step builds its request with the protocol layer,
-//! records it, sends exactly that value, records the answer and the checks, and stops the run at
-//! the first failure with a reason that names the step.
+//! The steps of a run. Each step function records its request, sends exactly that value, records
+//! the answer and its checks, and returns what the next step needs — or the step and reason that
+//! stop the run. The first run chains them A→G; a replay calls one of them with an edited request
+//! and, when asked, continues from there.
 
 use super::http::{HttpClient, human_bytes};
 use super::listener::RedirectListener;
 use super::recorder::{Open, Recorder};
 use super::scripted::{Credentials, ScriptedAgent};
-use super::{RunOptions, UserAgentKind};
+use super::{ReplayRequest, RunOptions, UserAgentKind};
+use crate::protocol::edit::{self, Edit};
 use crate::config::ProviderConfig;
 use crate::protocol::authorize::AuthorizationRequest;
 use crate::protocol::callback::{Callback, check_iss, check_state};
 use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
+use crate::protocol::random;
 use crate::protocol::resource::{bearer_challenge_error, bearer_request};
 use crate::protocol::secret::mask;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
-use crate::protocol::{random, secret::Secret};
 use crate::trace::{Check, Outcome, StepId, Verdict};
 
-/// Why a run stopped early: the step and the reason shown on it.
+/// Why a run stopped: the step and the reason shown on it.
 pub type Stop = (StepId, String);
 
-pub async fn run_flow(provider: &ProviderConfig, options: &RunOptions, rec: &Recorder) {
-    match steps(provider, options, rec).await {
-        Ok(()) => rec.close(true, None, None),
-        Err((step, reason)) => rec.close(false, Some(step), Some(reason)),
+/// What a run knows between steps, so that a replay can pick up where it likes.
+pub struct Session {
+    pub provider: ProviderConfig,
+    pub options: RunOptions,
+    back: HttpClient,
+    /// The state sent in the latest authorization request.
+    state: Option<String>,
+    pkce: Option<Pkce>,
+    /// The redirect URI with the port the listener really bound.
+    redirect_uri: String,
+    code: Option<String>,
+    tokens: Option<TokenResponse>,
+}
+
+impl Session {
+    pub fn new(provider: ProviderConfig, options: RunOptions) -> Result<Session, String> {
+        let back = HttpClient::new(options.http_timeout, options.body_limit, false)?;
+        Ok(Session {
+            redirect_uri: provider.redirect_uri.clone(),
+            provider,
+            options,
+            back,
+            state: None,
+            pkce: None,
+            code: None,
+            tokens: None,
+        })
     }
+
+    /// The request `step` would send next, built from what the run has so far.
+    pub fn default_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
+        let client = Client {
+            id: self.provider.client_id.clone(),
+            secret: self.provider.client_secret.clone(),
+            auth: self.provider.client_auth,
+        };
+        match step {
+            StepId::A | StepId::B => self.fresh_authorization_request(),
+            StepId::C => Err("C is the provider's redirect: replay it by editing a received callback".into()),
+            StepId::D | StepId::E => {
+                let code = self.code.as_deref().ok_or("there is no authorization code yet: run A–C first")?;
+                let grant = token::authorization_code_grant(
+                    code,
+                    &self.redirect_uri,
+                    self.pkce.as_ref().map(|p| p.verifier.as_str()),
+                );
+                Ok(token::token_request(&self.provider.token_endpoint, &client, grant))
+            }
+            StepId::F | StepId::G => {
+                let tokens = self.tokens.as_ref().ok_or("there is no access token yet: run D–E first")?;
+                Ok(bearer_request(&self.provider.resource_url, tokens.access_token.expose()))
+            }
+            StepId::Refresh => {
+                let refresh = self
+                    .tokens
+                    .as_ref()
+                    .and_then(|t| t.refresh_token.as_ref())
+                    .ok_or("the provider issued no refresh token in this run (ask for offline_access, or the provider may not offer refresh)")?;
+                Ok(token::token_request(
+                    &self.provider.token_endpoint,
+                    &client,
+                    token::refresh_grant(refresh.expose(), None),
+                ))
+            }
+            StepId::Revoke | StepId::Introspect => {
+                let (endpoint, what) = if step == StepId::Revoke {
+                    (&self.provider.revocation_endpoint, "revocation (RFC 7009)")
+                } else {
+                    (&self.provider.introspection_endpoint, "introspection (RFC 7662)")
+                };
+                let endpoint = endpoint
+                    .as_deref()
+                    .ok_or_else(|| format!("this provider has no {what} endpoint configured"))?;
+                let tokens = self.tokens.as_ref().ok_or("there is no token yet: run D–E first")?;
+                let mut form = crate::protocol::params::Params::new();
+                form.push("token", tokens.access_token.expose());
+                form.push("token_type_hint", "access_token");
+                Ok(token::token_request(endpoint, &client, form))
+            }
+        }
+    }
+
+    /// A new authorization request with fresh state, nonce and PKCE verifier.
+    fn fresh_authorization_request(&mut self) -> Result<HttpRequest, String> {
+        let pkce = (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
+        let state = random::state();
+        let request = AuthorizationRequest {
+            authorization_endpoint: self.provider.authorization_endpoint.clone(),
+            client_id: self.provider.client_id.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+            scope: self.provider.scope.clone(),
+            state: state.clone(),
+            pkce: pkce.clone(),
+            nonce: self
+                .provider
+                .scope
+                .split_whitespace()
+                .any(|s| s == "openid")
+                .then(random::nonce),
+            extra: self.provider.extra_auth_params.clone(),
+        }
+        .to_request()?;
+        self.pkce = pkce;
+        self.state = Some(state);
+        Ok(request)
+    }
+}
+
+/// The first run: A to G, stopping early after `options.pause_after` when set.
+pub async fn run_flow(session: &mut Session, rec: &Recorder) {
+    let stop = first_run(session, rec).await.err();
+    rec.settle(stop);
+}
+
+async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
+    let a = rec.begin(StepId::A, Outcome::InFlight);
+    let (listener, request) = match prepare(s) {
+        Ok(p) => p,
+        Err(e) => return Err(fail(rec, a, e)),
+    };
+    let received = authorize(rec, s, a, request, listener).await?;
+    continue_from(rec, s, StepId::C, Some(received)).await
+}
+
+fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
+    s.provider.validate().map_err(|errors| {
+        errors
+            .iter()
+            .map(|(field, msg)| format!("{field}: {msg}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let listener = RedirectListener::bind(&s.provider.redirect_uri)?;
+    s.redirect_uri = listener.redirect_uri.clone();
+    let request = s.fresh_authorization_request()?;
+    Ok((listener, request))
+}
+
+/// Runs `step` with the chosen request, edited, and, while `chain`, the steps after it.
+pub async fn replay(
+    rec: &Recorder,
+    s: &mut Session,
+    step: StepId,
+    request: ReplayRequest,
+    edits: &[Edit],
+    chain: bool,
+) -> Result<(), Stop> {
+    // B is the user's part: replaying it means sending the browser to A again.
+    let step = if step == StepId::B { StepId::A } else { step };
+    let request = match request {
+        ReplayRequest::Default if step == StepId::C => None,
+        ReplayRequest::Default => Some(s.default_request(step).map_err(|e| (step, e))?),
+        ReplayRequest::Latest => Some(
+            rec.trace()
+                .step(step)
+                .attempts
+                .iter()
+                .rev()
+                .find_map(|a| a.request.clone())
+                .ok_or_else(|| (step, format!("step {} has no recorded request to send again", step.letter())))?,
+        ),
+        ReplayRequest::Exact(r) => Some(r),
+    };
+    let request = match request {
+        Some(mut r) => {
+            edit::apply(&mut r, edits).map_err(|e| (step, e))?;
+            Some(r)
+        }
+        None if edits.is_empty() => None,
+        None => return Err((step, "there is no request to edit for this step yet".into())),
+    };
+    match step {
+        StepId::A | StepId::B => {
+            let a = rec.begin(StepId::A, Outcome::InFlight);
+            let request = match request.map_or_else(|| s.default_request(StepId::A), Ok) {
+                Ok(r) => r,
+                Err(e) => return Err(fail(rec, a, e)),
+            };
+            // Listen where this request says the provider should redirect, when that is here.
+            let sent_redirect = request.query().get("redirect_uri").map(str::to_owned);
+            let listener = sent_redirect
+                .as_deref()
+                .and_then(|uri| RedirectListener::bind(uri).ok())
+                .map_or_else(|| RedirectListener::bind(&s.redirect_uri), Ok);
+            let listener = match listener {
+                Ok(l) => l,
+                Err(e) => return Err(fail(rec, a, e)),
+            };
+            s.state = request.query().get("state").map(str::to_owned);
+            let received = authorize(rec, s, a, request, listener).await?;
+            if chain {
+                continue_from(rec, s, StepId::C, Some(received)).await
+            } else {
+                callback(rec, s, received).await.map(|_| ())
+            }
+        }
+        StepId::C => {
+            let received = request
+                .or_else(|| rec.trace().step(StepId::C).latest().and_then(|a| a.request.clone()))
+                .ok_or((StepId::C, "no callback has been received in this run yet".to_owned()))?;
+            if chain {
+                continue_from(rec, s, StepId::C, Some(received)).await
+            } else {
+                callback(rec, s, received).await.map(|_| ())
+            }
+        }
+        StepId::D | StepId::E => {
+            let request = resolve(s, step, request)?;
+            exchange_code(rec, s, request).await?;
+            if chain {
+                continue_from(rec, s, StepId::F, None).await?;
+            }
+            Ok(())
+        }
+        StepId::Refresh => {
+            let request = resolve(s, step, request)?;
+            refresh(rec, s, request).await?;
+            if chain {
+                continue_from(rec, s, StepId::F, None).await?;
+            }
+            Ok(())
+        }
+        StepId::F | StepId::G => {
+            let request = resolve(s, step, request)?;
+            resource(rec, s, request).await
+        }
+        StepId::Revoke | StepId::Introspect => {
+            let request = resolve(s, step, request)?;
+            let (resp, open) = single_exchange(rec, s, step, request).await?;
+            if (200..300).contains(&resp.status) {
+                rec.finish(open, Outcome::Ok);
+                return Ok(());
+            }
+            let reason = match token::parse_token_response(&resp) {
+                Err(TokenError::OAuth { error, .. }) => provider_error(&error),
+                _ => format!("the provider answered {}", resp.status_line()),
+            };
+            Err(fail(rec, open, reason))
+        }
+    }
+}
+
+/// The edited request, or the one the step would send by default.
+fn resolve(s: &mut Session, step: StepId, request: Option<HttpRequest>) -> Result<HttpRequest, Stop> {
+    match request {
+        Some(r) => Ok(r),
+        None => s.default_request(step).map_err(|e| (step, e)),
+    }
+}
+
+/// Records the request `step` would send as a prepared, unsent attempt, for the user to edit.
+pub fn prepare_step(rec: &Recorder, s: &mut Session, step: StepId) -> Result<(), Stop> {
+    let request = s.default_request(step).map_err(|e| (step, e))?;
+    let mut open = rec.begin(step, Outcome::Pending);
+    open.attempt.summary = format!("prepared, not sent: {} {}", request.method, path_of(&request.url));
+    open.attempt.request = Some(request);
+    rec.update(&open);
+    Ok(())
+}
+
+/// From `from` to G, honouring `pause_after`.
+async fn continue_from(rec: &Recorder, s: &mut Session, from: StepId, received: Option<HttpRequest>) -> Result<(), Stop> {
+    let pause = s.options.pause_after;
+    if from == StepId::C {
+        let received = received.ok_or((StepId::C, "no callback to check".to_owned()))?;
+        callback(rec, s, received).await?;
+        if pause == Some(StepId::C) {
+            return prepare_step(rec, s, StepId::D);
+        }
+    }
+    if from <= StepId::D {
+        let request = s.default_request(StepId::D).map_err(|e| (StepId::D, e))?;
+        exchange_code(rec, s, request).await?;
+        if matches!(pause, Some(StepId::D | StepId::E)) {
+            return prepare_step(rec, s, StepId::F);
+        }
+    }
+    let request = s.default_request(StepId::F).map_err(|e| (StepId::F, e))?;
+    resource(rec, s, request).await
 }
 
 fn fail(rec: &Recorder, open: Open, reason: String) -> Stop {
@@ -35,38 +311,26 @@ fn fail(rec: &Recorder, open: Open, reason: String) -> Stop {
     (step, reason)
 }
 
-async fn steps(
-    provider: &ProviderConfig,
-    options: &RunOptions,
+/// A and B: sends the browser (or the scripted agent) to the authorization URL and waits for the
+/// redirect on the listener. The listener thread answers the redirect by itself, so the scripted
+/// agent runs to completion before the callback is collected.
+async fn authorize(
     rec: &Recorder,
-) -> Result<(), Stop> {
-    // A: the authorization request the browser is sent to.
-    let mut a = rec.begin(StepId::A, Outcome::InFlight);
-    let Prepared {
-        back,
-        mut listener,
-        state,
-        pkce,
-        request: auth_request,
-    } = match prepare(provider, options) {
-        Ok(p) => p,
-        Err(e) => return Err(fail(rec, a, e)),
-    };
-    let redirect_uri = listener.redirect_uri.clone();
-    a.attempt.summary = authorization_summary(&auth_request);
-    a.attempt.request = Some(auth_request.clone());
+    s: &mut Session,
+    mut a: Open,
+    request: HttpRequest,
+    mut listener: RedirectListener,
+) -> Result<HttpRequest, Stop> {
+    a.attempt.summary = authorization_summary(&request);
+    a.attempt.request = Some(request.clone());
     rec.update(&a);
-
-    // B: the user at the browser. The listener thread answers the redirect on its own, so the
-    // scripted agent can run to completion before the callback is collected.
     let mut b = rec.begin(StepId::B, Outcome::WaitingForUser);
     b.attempt.summary = "waiting for the user to log in and consent".into();
     rec.update(&b);
-    match &options.user_agent {
+    match &s.options.user_agent {
         UserAgentKind::System => {
-            let url = auth_request.url.clone();
-            let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
-            let opened = match opened {
+            let url = request.url.clone();
+            let opened = match tokio::task::spawn_blocking(move || webbrowser::open(&url)).await {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(e) => Err(e.to_string()),
@@ -76,9 +340,7 @@ async fn steps(
                 return Err(fail(
                     rec,
                     a,
-                    format!(
-                        "could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"
-                    ),
+                    format!("could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"),
                 ));
             }
             a.attempt.summary.push_str(" · opened in the browser");
@@ -90,7 +352,7 @@ async fn steps(
             password,
             deny_consent,
         } => {
-            let agent = match HttpClient::new(options.http_timeout, options.body_limit, true) {
+            let agent = match HttpClient::new(s.options.http_timeout, s.options.body_limit, true) {
                 Ok(client) => ScriptedAgent::new(
                     client,
                     Credentials {
@@ -102,20 +364,14 @@ async fn steps(
                 Err(e) => return Err(fail(rec, a, e)),
             };
             let mut pages = Vec::new();
-            let browsed = agent
-                .browse(&auth_request.url, &redirect_uri, &mut pages)
-                .await;
+            let browsed = agent.browse(&request.url, &listener.redirect_uri, &mut pages).await;
             a.attempt.response = pages.first().and_then(|p| p.response.clone());
-            b.attempt.summary =
-                format!("scripted login as '{username}' ({} requests)", pages.len());
+            b.attempt.summary = format!("scripted login as '{username}' ({} requests)", pages.len());
+            let first_failed = pages.len() == 1 && pages[0].response.is_none();
             b.attempt.exchanges = pages;
             if let Err(e) = browsed {
-                let a_failed_first = b.attempt.exchanges.len() == 1;
-                if a_failed_first {
-                    rec.finish(
-                        b,
-                        Outcome::Skipped("the authorization request failed".into()),
-                    );
+                if first_failed {
+                    rec.finish(b, Outcome::Skipped("the authorization request failed".into()));
                     return Err(fail(rec, a, e));
                 }
                 rec.finish(a, Outcome::Ok);
@@ -124,8 +380,7 @@ async fn steps(
             rec.finish(a, Outcome::Ok);
         }
     }
-
-    let received = match listener.wait(options.callback_timeout).await {
+    let received = match listener.wait(s.options.callback_timeout).await {
         Ok(r) => r,
         Err(e) => return Err(fail(rec, b, e)),
     };
@@ -133,35 +388,44 @@ async fn steps(
         b.attempt.summary = "the user finished at the authorization server".into();
     }
     rec.finish(b, Outcome::Ok);
-    drop(listener);
+    Ok(received)
+}
 
-    // C: the redirect back, checked before anything is trusted.
+/// C: the redirect back, checked before anything in it is trusted. Returns the code.
+async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Result<String, Stop> {
     let mut c = rec.begin(StepId::C, Outcome::InFlight);
     c.attempt.request = Some(received.clone());
     let callback = match Callback::parse(&received.query()) {
         Ok(cb) => cb,
         Err(e) => return Err(fail(rec, c, e)),
     };
-    let state_check = check_state(&state, callback.state());
-    c.attempt.checks.push(check(
-        "state matches the one sent (RFC 6749 §10.12)",
-        &state_check,
-        "the returned state equals the one this client sent",
-    ));
-    let iss_check = check_iss(provider.issuer.as_deref(), callback.iss());
+    let state_check = match &s.state {
+        Some(sent) => check_state(sent, callback.state()),
+        None => Err("this run sent no state, so the callback cannot be tied to a request".into()),
+    };
+    c.attempt.checks.push(Check {
+        name: "state matches the one sent (RFC 6749 §10.12)".into(),
+        verdict: if state_check.is_ok() { Verdict::Pass } else { Verdict::Fail },
+        detail: match &state_check {
+            Ok(()) => "the returned state equals the one this client sent".into(),
+            Err(e) => e.clone(),
+        },
+    });
+    let iss_check = check_iss(s.provider.issuer.as_deref(), callback.iss());
+    let iss_name = "iss identifies the expected provider (RFC 9207)";
     c.attempt.checks.push(match (&iss_check, callback.iss()) {
         (Ok(()), Some(iss)) => Check {
-            name: "iss identifies the expected provider (RFC 9207)".into(),
+            name: iss_name.into(),
             verdict: Verdict::Pass,
             detail: format!("iss = {iss}"),
         },
         (Ok(()), None) => Check {
-            name: "iss identifies the expected provider (RFC 9207)".into(),
+            name: iss_name.into(),
             verdict: Verdict::Warn,
             detail: "the provider sent no `iss`: a client talking to several providers cannot detect mix-up attacks (RFC 9700 §4.4)".into(),
         },
         (Err(e), _) => Check {
-            name: "iss identifies the expected provider (RFC 9207)".into(),
+            name: iss_name.into(),
             verdict: Verdict::Fail,
             detail: e.clone(),
         },
@@ -177,91 +441,97 @@ async fn steps(
     if let Err(e) = state_check.and(iss_check) {
         return Err(fail(rec, c, e));
     }
-    let c_outcome = warning_or_ok(&c);
-    rec.finish(c, c_outcome);
-
-    // D/E: the back-channel exchange of the code for tokens.
-    let client = Client {
-        id: provider.client_id.clone(),
-        secret: provider.client_secret.clone(),
-        auth: provider.client_auth,
-    };
-    let grant = token::authorization_code_grant(
-        &code,
-        &redirect_uri,
-        pkce.as_ref().map(|p| p.verifier.as_str()),
-    );
-    let token_req = token::token_request(&provider.token_endpoint, &client, grant);
-    let (resp, mut e) = exchange(
-        rec,
-        &back,
-        StepId::D,
-        StepId::E,
-        token_req,
-        "grant_type=authorization_code",
-    )
-    .await?;
-    let tokens = match token::parse_token_response(&resp) {
-        Ok(t) => t,
-        Err(TokenError::OAuth { error, .. }) => {
-            e.attempt.summary = format!("{} {}", resp.status, error.error);
-            return Err(fail(rec, e, provider_error(&error)));
-        }
-        Err(TokenError::Malformed(m)) => return Err(fail(rec, e, m)),
-    };
-    e.attempt.summary = tokens.summary();
-    e.attempt.checks = token_checks(&resp, &tokens);
-    let e_outcome = warning_or_ok(&e);
-    rec.finish(e, e_outcome);
-
-    // F/G: the protected resource, with the access token as a bearer credential.
-    protected_resource(rec, &back, &provider.resource_url, &tokens.access_token).await
+    s.code = Some(code.clone());
+    let outcome = warning_or_ok(&c);
+    rec.finish(c, outcome);
+    Ok(code)
 }
 
-struct Prepared {
-    back: HttpClient,
-    listener: RedirectListener,
-    state: String,
-    pkce: Option<Pkce>,
-    request: HttpRequest,
+/// D and E: the back-channel exchange of the code for tokens.
+async fn exchange_code(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Result<(), Stop> {
+    let grant = request.form().and_then(|f| f.get("grant_type").map(str::to_owned)).unwrap_or_default();
+    let (resp, mut e) = exchange(rec, &s.back, StepId::D, StepId::E, request, &format!("grant_type={grant}")).await?;
+    let tokens = judge_tokens(rec, &resp, &mut e)?;
+    s.tokens = Some(tokens);
+    let outcome = warning_or_ok(&e);
+    rec.finish(e, outcome);
+    Ok(())
 }
 
-/// Everything A needs before the browser can be sent anywhere: a valid configuration, the
-/// back-channel client, the listener (its port goes into redirect_uri), fresh state, nonce, PKCE.
-fn prepare(provider: &ProviderConfig, options: &RunOptions) -> Result<Prepared, String> {
-    provider.validate().map_err(|errors| {
-        errors
-            .iter()
-            .map(|(field, msg)| format!("{field}: {msg}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    let back = HttpClient::new(options.http_timeout, options.body_limit, false)?;
-    let listener = RedirectListener::bind(&provider.redirect_uri)?;
-    let state = random::state();
-    let pkce = (provider.pkce != PkceMethod::Off).then(|| Pkce::generate(provider.pkce));
-    let request = AuthorizationRequest {
-        authorization_endpoint: provider.authorization_endpoint.clone(),
-        client_id: provider.client_id.clone(),
-        redirect_uri: listener.redirect_uri.clone(),
-        scope: provider.scope.clone(),
-        state: state.clone(),
-        pkce: pkce.clone(),
-        nonce: provider
-            .scope
-            .split_whitespace()
-            .any(|s| s == "openid")
-            .then(random::nonce),
-        extra: provider.extra_auth_params.clone(),
+/// Refresh (RFC 6749 §6): one step holds the whole exchange.
+async fn refresh(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Result<(), Stop> {
+    let (resp, mut r) = single_exchange(rec, s, StepId::Refresh, request).await?;
+    let mut tokens = judge_tokens(rec, &resp, &mut r)?;
+    // §6: a response without a new refresh token means the old one stays valid.
+    if tokens.refresh_token.is_none() {
+        tokens.refresh_token = s.tokens.as_ref().and_then(|t| t.refresh_token.clone());
     }
-    .to_request()?;
-    Ok(Prepared {
-        back,
-        listener,
-        state,
-        pkce,
-        request,
-    })
+    s.tokens = Some(tokens);
+    let outcome = warning_or_ok(&r);
+    rec.finish(r, outcome);
+    Ok(())
+}
+
+/// Parses a token response into `open`'s summary and checks; an error fails `open`.
+fn judge_tokens(rec: &Recorder, resp: &HttpResponse, open: &mut Open) -> Result<TokenResponse, Stop> {
+    match token::parse_token_response(resp) {
+        Ok(t) => {
+            open.attempt.summary = t.summary();
+            open.attempt.checks = token_checks(resp, &t);
+            Ok(t)
+        }
+        Err(TokenError::OAuth { error, .. }) => {
+            open.attempt.summary = format!("{} {}", resp.status, error.error);
+            Err(fail_in_place(rec, open, provider_error(&error)))
+        }
+        Err(TokenError::Malformed(m)) => Err(fail_in_place(rec, open, m)),
+    }
+}
+
+fn fail_in_place(rec: &Recorder, open: &mut Open, reason: String) -> Stop {
+    open.attempt.duration_ms = Some(open.elapsed_ms());
+    open.attempt.outcome = Outcome::Failed(reason.clone());
+    rec.update(open);
+    (open.step, reason)
+}
+
+/// F and G: the protected resource, with the access token as a bearer credential.
+async fn resource(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Result<(), Stop> {
+    let (resp, mut g) = exchange(rec, &s.back, StepId::F, StepId::G, request, "with Authorization: Bearer").await?;
+    g.attempt.summary = response_summary(&resp);
+    if (200..300).contains(&resp.status) {
+        rec.finish(g, Outcome::Ok);
+        return Ok(());
+    }
+    let challenge = resp
+        .headers
+        .get("www-authenticate")
+        .map(|w| match bearer_challenge_error(w) {
+            Some(err) => format!(" — the resource server says {err} (WWW-Authenticate: {w})"),
+            None => format!(" (WWW-Authenticate: {w})"),
+        })
+        .unwrap_or_default();
+    let reason = format!("the resource server answered {}{challenge}", resp.status_line());
+    Err(fail(rec, g, reason))
+}
+
+/// An extra step: request and response on one attempt, left open for the caller to judge.
+async fn single_exchange(rec: &Recorder, s: &Session, step: StepId, request: HttpRequest) -> Result<(HttpResponse, Open), Stop> {
+    let mut open = rec.begin(step, Outcome::InFlight);
+    open.attempt.request = Some(request.clone());
+    open.attempt.summary = format!("{} {}", request.method, path_of(&request.url));
+    rec.update(&open);
+    match s.back.send(&request).await {
+        Ok(resp) => {
+            open.attempt.response = Some(resp.clone());
+            open.attempt.summary = response_summary(&resp);
+            Ok((resp, open))
+        }
+        Err(err) => {
+            open.attempt.transport_error = Some(err.clone());
+            Err(fail(rec, open, err))
+        }
+    }
 }
 
 /// Records a request on `req_step`, sends it, and opens `resp_step` with the response.
@@ -275,11 +545,10 @@ async fn exchange(
     what: &str,
 ) -> Result<(HttpResponse, Open), Stop> {
     let mut d = rec.begin(req_step, Outcome::InFlight);
-    d.attempt.summary = format!("{} {}", request.method, what);
+    d.attempt.summary = format!("{} {what}", request.method);
     d.attempt.request = Some(request.clone());
     rec.update(&d);
-    let result = client.send(&request).await;
-    match result {
+    match client.send(&request).await {
         Ok(resp) => {
             let mut e = rec.begin(resp_step, Outcome::InFlight);
             e.attempt.response = Some(resp.clone());
@@ -294,54 +563,13 @@ async fn exchange(
     }
 }
 
-async fn protected_resource(
-    rec: &Recorder,
-    client: &HttpClient,
-    url: &str,
-    token: &Secret,
-) -> Result<(), Stop> {
-    let req = bearer_request(url, token.expose());
-    let (resp, mut g) = exchange(
-        rec,
-        client,
-        StepId::F,
-        StepId::G,
-        req,
-        "with Authorization: Bearer",
-    )
-    .await?;
-    let size = human_bytes(resp.body.len());
-    let ct = resp.content_type().unwrap_or("no Content-Type").to_owned();
-    g.attempt.summary = format!("{} · {ct} · {size}", resp.status_line());
-    if (200..300).contains(&resp.status) {
-        rec.finish(g, Outcome::Ok);
-        return Ok(());
-    }
-    let challenge = resp
-        .headers
-        .get("www-authenticate")
-        .map(|w| match bearer_challenge_error(w) {
-            Some(err) => format!(" — the resource server says {err} (WWW-Authenticate: {w})"),
-            None => format!(" (WWW-Authenticate: {w})"),
-        })
-        .unwrap_or_default();
-    let reason = format!(
-        "the resource server answered {}{challenge}",
-        resp.status_line()
-    );
-    Err(fail(rec, g, reason))
-}
-
 fn token_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check> {
     let cache = resp.headers.get("cache-control").unwrap_or("");
+    let verdict = |ok: bool| if ok { Verdict::Pass } else { Verdict::Warn };
     vec![
         Check {
             name: "Cache-Control: no-store (RFC 6749 §5.1)".into(),
-            verdict: if cache.to_ascii_lowercase().contains("no-store") {
-                Verdict::Pass
-            } else {
-                Verdict::Warn
-            },
+            verdict: verdict(cache.to_ascii_lowercase().contains("no-store")),
             detail: if cache.is_empty() {
                 "the token response has no Cache-Control header: a proxy or the client's cache could keep the tokens".into()
             } else {
@@ -350,41 +578,18 @@ fn token_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check> {
         },
         Check {
             name: "token_type is Bearer (RFC 6750)".into(),
-            verdict: if tokens.token_type.eq_ignore_ascii_case("bearer") {
-                Verdict::Pass
-            } else {
-                Verdict::Warn
-            },
+            verdict: verdict(tokens.token_type.eq_ignore_ascii_case("bearer")),
             detail: format!("token_type = {}", tokens.token_type),
         },
         Check {
             name: "expires_in is given (RFC 6749 §5.1, RECOMMENDED)".into(),
-            verdict: if tokens.expires_in.is_some() {
-                Verdict::Pass
-            } else {
-                Verdict::Warn
-            },
+            verdict: verdict(tokens.expires_in.is_some()),
             detail: match tokens.expires_in {
                 Some(s) => format!("the access token lives {s} s"),
                 None => "no expires_in: the client cannot know when the token expires".into(),
             },
         },
     ]
-}
-
-fn check(name: &str, result: &Result<(), String>, pass_detail: &str) -> Check {
-    Check {
-        name: name.into(),
-        verdict: if result.is_ok() {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        },
-        detail: match result {
-            Ok(()) => pass_detail.into(),
-            Err(e) => e.clone(),
-        },
-    }
 }
 
 fn warning_or_ok(open: &Open) -> Outcome {
@@ -395,11 +600,7 @@ fn warning_or_ok(open: &Open) -> Outcome {
         .filter(|c| c.verdict == Verdict::Warn)
         .map(|c| c.name.clone())
         .collect();
-    if warnings.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Warning(warnings.join("; "))
-    }
+    if warnings.is_empty() { Outcome::Ok } else { Outcome::Warning(warnings.join("; ")) }
 }
 
 /// The provider's own words first, then what the code means.
@@ -414,14 +615,18 @@ fn provider_error(error: &OAuthError) -> String {
     s
 }
 
+fn path_of(url: &str) -> String {
+    url::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_else(|_| url.to_owned())
+}
+
+fn response_summary(resp: &HttpResponse) -> String {
+    let ct = resp.content_type().unwrap_or("no Content-Type");
+    format!("{} · {ct} · {}", resp.status_line(), human_bytes(resp.body.len()))
+}
+
 fn authorization_summary(req: &HttpRequest) -> String {
     let q = req.query();
-    let mut s = format!(
-        "GET {}",
-        url::Url::parse(&req.url)
-            .map(|u| u.path().to_owned())
-            .unwrap_or_default()
-    );
+    let mut s = format!("GET {}", path_of(&req.url));
     if let Some(m) = q.get("code_challenge_method") {
         s.push_str(&format!(" · PKCE {m}"));
     }

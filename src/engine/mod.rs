@@ -5,6 +5,7 @@
 //! [`Event`]s from a std channel, woken by the callback they injected (the GUI passes
 //! `request_repaint`), so nothing polls.
 
+pub mod discovery;
 mod flow;
 mod forms;
 pub mod http;
@@ -20,7 +21,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::config::ProviderConfig;
-use crate::trace::{Trace, Update};
+use crate::protocol::edit::Edit;
+use crate::protocol::http::HttpRequest;
+use crate::trace::{StepId, Trace, Update};
 use recorder::{Emit, Recorder};
 
 /// Who plays the resource owner's browser in steps A–C.
@@ -48,6 +51,9 @@ pub struct RunOptions {
     pub callback_timeout: Duration,
     /// Largest response body read, in bytes.
     pub body_limit: usize,
+    /// Stop after this step succeeds and prepare the next request unsent, so it can be edited
+    /// before it uses up the code (C) or the token (E).
+    pub pause_after: Option<StepId>,
 }
 
 impl Default for RunOptions {
@@ -57,11 +63,24 @@ impl Default for RunOptions {
             http_timeout: Duration::from_secs(30),
             callback_timeout: Duration::from_secs(300),
             body_limit: 10 * 1024 * 1024,
+            pause_after: None,
         }
     }
 }
 
 pub type RunId = u64;
+
+/// Which request a replay starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplayRequest {
+    /// What the step would send now, built from the run so far (fresh state for A, the latest
+    /// code for D, the latest token for F, the latest refresh token for Refresh).
+    Default,
+    /// The step's latest recorded request, byte for byte.
+    Latest,
+    /// Exactly this request (as edited in the inspector).
+    Exact(HttpRequest),
+}
 
 #[derive(Clone, Debug)]
 pub enum Command {
@@ -71,7 +90,18 @@ pub enum Command {
         provider: Box<ProviderConfig>,
         options: RunOptions,
     },
-    /// Cancels the current run (its open steps end as skipped).
+    /// Sends `step` of an earlier run again: the chosen request with `edits` applied; with
+    /// `continue_flow`, goes on to G from there (a new code goes on to D, a new token to F).
+    Replay {
+        run: RunId,
+        step: StepId,
+        request: ReplayRequest,
+        edits: Vec<Edit>,
+        continue_flow: bool,
+    },
+    /// Records the request `step` would send as an unsent attempt, to be edited and replayed.
+    Prepare { run: RunId, step: StepId },
+    /// Cancels whatever is in flight (its open steps end as skipped).
     Cancel,
 }
 
@@ -137,7 +167,7 @@ impl Engine {
         run: RunId,
         provider: ProviderConfig,
         options: RunOptions,
-        mut on_update: impl FnMut(&Trace, &Update),
+        on_update: impl FnMut(&Trace, &Update),
     ) -> Trace {
         let mut trace = Trace::new(&provider.name);
         self.send(Command::Start {
@@ -145,17 +175,32 @@ impl Engine {
             provider: Box::new(provider),
             options,
         });
+        self.wait_finished(run, &mut trace, on_update);
+        trace
+    }
+
+    /// Sends `command` (a replay or prepare of `run`) and blocks until the run settles again,
+    /// folding the updates into `trace`.
+    pub fn command_blocking(&self, command: Command, trace: &mut Trace, on_update: impl FnMut(&Trace, &Update)) {
+        let run = match &command {
+            Command::Replay { run, .. } | Command::Prepare { run, .. } | Command::Start { run, .. } => *run,
+            Command::Cancel => return self.send(command),
+        };
+        self.send(command);
+        self.wait_finished(run, trace, on_update);
+    }
+
+    fn wait_finished(&self, run: RunId, trace: &mut Trace, mut on_update: impl FnMut(&Trace, &Update)) {
         while let Ok(event) = self.events.recv() {
             if event.run != run {
                 continue;
             }
             trace.apply(&event.update);
-            on_update(&trace, &event.update);
-            if trace.finished {
+            on_update(trace, &event.update);
+            if matches!(event.update, Update::Finished { .. }) {
                 break;
             }
         }
-        trace
     }
 }
 
@@ -168,20 +213,45 @@ impl Drop for Engine {
     }
 }
 
-struct Running {
+type BoxFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+
+/// A run the engine remembers, so its steps can be replayed after it finished.
+struct Run {
     recorder: Recorder,
-    task: tokio::task::JoinHandle<()>,
+    /// `None` until the run's first task has set it up; a task holds the lock while it works,
+    /// so replays of one run happen one after another.
+    session: Arc<tokio::sync::Mutex<Option<flow::Session>>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-impl Running {
-    fn cancel(self, reason: &str) {
-        self.task.abort();
-        self.recorder.close(false, None, Some(reason.to_owned()));
+impl Run {
+    fn cancel(&mut self, reason: &str) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+        self.recorder.cancel(reason);
+    }
+
+    /// Runs `work` on this run's session in a new task, after anything already running.
+    fn spawn<F>(&mut self, work: F)
+    where
+        F: for<'a> FnOnce(&'a Recorder, &'a mut flow::Session) -> BoxFuture<'a> + Send + 'static,
+    {
+        self.tasks.retain(|t| !t.is_finished());
+        let recorder = self.recorder.for_task();
+        let session = self.session.clone();
+        self.tasks.push(tokio::spawn(async move {
+            let mut guard = session.lock().await;
+            match guard.as_mut() {
+                Some(s) => work(&recorder, s).await,
+                None => recorder.settle(Some((StepId::A, "this run never started".into()))),
+            }
+        }));
     }
 }
 
 async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
-    let mut current: Option<Running> = None;
+    let mut runs: std::collections::HashMap<RunId, Run> = Default::default();
     while let Some(command) = commands.recv().await {
         match command {
             Command::Start {
@@ -189,24 +259,66 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
                 provider,
                 options,
             } => {
-                if let Some(r) = current.take() {
+                for r in runs.values_mut() {
                     r.cancel("cancelled: a new run was started");
                 }
                 let recorder = Recorder::new(run, &provider.name, emit.clone());
-                let task = tokio::spawn({
-                    let recorder = recorder.clone();
-                    async move { flow::run_flow(&provider, &options, &recorder).await }
-                });
-                current = Some(Running { recorder, task });
+                let session = match flow::Session::new(*provider, options) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        recorder.settle(Some((StepId::A, e)));
+                        None
+                    }
+                };
+                let mut entry = Run {
+                    recorder,
+                    session: Arc::new(tokio::sync::Mutex::new(session)),
+                    tasks: Vec::new(),
+                };
+                entry.spawn(|rec, s| Box::pin(flow::run_flow(s, rec)));
+                runs.insert(run, entry);
+            }
+            Command::Replay {
+                run,
+                step,
+                request,
+                edits,
+                continue_flow,
+            } => match runs.get_mut(&run) {
+                Some(r) => r.spawn(move |rec, s| {
+                    Box::pin(async move {
+                        let stop = flow::replay(rec, s, step, request, &edits, continue_flow).await.err();
+                        rec.settle(stop);
+                    })
+                }),
+                None => emit(Event {
+                    run,
+                    update: Update::Finished {
+                        ok: false,
+                        failed_step: Some(step),
+                        reason: Some(format!("run {run} is not known to the engine: start a run first")),
+                    },
+                }),
+            },
+            Command::Prepare { run, step } => {
+                if let Some(r) = runs.get_mut(&run) {
+                    r.spawn(move |rec, s| {
+                        Box::pin(async move {
+                            if let Err(stop) = flow::prepare_step(rec, s, step) {
+                                rec.settle(Some(stop));
+                            }
+                        })
+                    });
+                }
             }
             Command::Cancel => {
-                if let Some(r) = current.take() {
+                for r in runs.values_mut() {
                     r.cancel("cancelled by the user");
                 }
             }
         }
     }
-    if let Some(r) = current.take() {
+    for r in runs.values_mut() {
         r.cancel("the engine stopped");
     }
 }

@@ -1,5 +1,6 @@
-//! Keeps a run's trace and sends every change to the consumer, once per change. After a cancel
-//! the recorder is closed, so a task that is still winding down cannot paint over "cancelled".
+//! Keeps a run's trace and sends every change to the consumer, once per change. Each task that
+//! records belongs to an epoch; a cancel starts a new epoch, so a task that is still winding down
+//! cannot paint over "cancelled".
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -11,12 +12,13 @@ pub type Emit = Arc<dyn Fn(Event) + Send + Sync>;
 
 struct Shared {
     trace: Trace,
-    closed: bool,
+    epoch: u64,
 }
 
 #[derive(Clone)]
 pub struct Recorder {
     run: RunId,
+    epoch: u64,
     shared: Arc<Mutex<Shared>>,
     emit: Emit,
 }
@@ -39,9 +41,10 @@ impl Recorder {
     pub fn new(run: RunId, provider: &str, emit: Emit) -> Self {
         Self {
             run,
+            epoch: 0,
             shared: Arc::new(Mutex::new(Shared {
                 trace: Trace::new(provider),
-                closed: false,
+                epoch: 0,
             })),
             emit,
         }
@@ -52,35 +55,46 @@ impl Recorder {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    pub fn trace(&self) -> Trace {
+        self.lock().trace.clone()
+    }
+
+    /// A handle for a new task; handles of earlier epochs go quiet once `cancel` runs.
+    pub fn for_task(&self) -> Recorder {
+        let mut r = self.clone();
+        r.epoch = self.lock().epoch;
+        r
+    }
+
     fn send(&self, update: Update) {
         {
             let mut shared = self.lock();
-            if shared.closed {
+            if shared.epoch != self.epoch {
                 return;
             }
             shared.trace.apply(&update);
-            if matches!(update, Update::Finished { .. }) {
-                shared.closed = true;
-            }
         }
-        (self.emit)(Event {
-            run: self.run,
-            update,
-        });
+        (self.emit)(Event { run: self.run, update });
     }
 
-    /// Starts a new attempt of `step` with the given outcome (usually in flight).
+    /// Starts an attempt of `step`. A prepared attempt that was never sent is taken over.
     pub fn begin(&self, step: StepId, outcome: Outcome) -> Open {
-        let index = self.lock().trace.step(step).attempts.len();
-        let attempt = Attempt {
-            started_at_ms: now_ms(),
-            outcome,
-            ..Default::default()
+        let index = {
+            let shared = self.lock();
+            let attempts = &shared.trace.step(step).attempts;
+            match attempts.last() {
+                Some(last) if last.outcome == Outcome::Pending => attempts.len() - 1,
+                _ => attempts.len(),
+            }
         };
         let open = Open {
             step,
             index,
-            attempt,
+            attempt: Attempt {
+                started_at_ms: now_ms(),
+                outcome,
+                ..Default::default()
+            },
             started: Instant::now(),
         };
         self.update(&open);
@@ -102,33 +116,49 @@ impl Recorder {
         self.update(&open);
     }
 
-    /// Ends the run. Steps that never ended are marked skipped with `reason`.
-    pub fn close(&self, ok: bool, failed_step: Option<StepId>, reason: Option<String>) {
+    /// Reports where the run stands: ok when G's latest attempt succeeded.
+    pub fn settle(&self, stop: Option<(StepId, String)>) {
+        let ok = self.lock().trace.succeeded();
+        let (failed_step, reason) = match stop {
+            Some((step, reason)) => (Some(step), Some(reason)),
+            None => (None, None),
+        };
+        self.send(Update::Finished {
+            ok: ok && failed_step.is_none(),
+            failed_step,
+            reason,
+        });
+    }
+
+    /// Stops whatever this run is doing: open steps end as skipped, later updates of the tasks
+    /// that were running are dropped.
+    pub fn cancel(&self, reason: &str) {
         let open_steps: Vec<(StepId, usize, Attempt)> = {
-            let shared = self.lock();
+            let mut shared = self.lock();
+            shared.epoch += 1;
             shared
                 .trace
                 .steps
                 .iter()
                 .filter_map(|s| {
                     let last = s.attempts.last()?;
-                    (!last.outcome.is_final()).then(|| (s.id, s.attempts.len() - 1, last.clone()))
+                    matches!(last.outcome, Outcome::InFlight | Outcome::WaitingForUser)
+                        .then(|| (s.id, s.attempts.len() - 1, last.clone()))
                 })
                 .collect()
         };
-        let skip_reason = reason.clone().unwrap_or_else(|| "the run ended".into());
-        for (step, index, mut attempt) in open_steps {
-            attempt.outcome = Outcome::Skipped(skip_reason.clone());
-            self.send(Update::Attempt {
-                step,
-                index,
-                attempt,
-            });
+        if open_steps.is_empty() {
+            return;
         }
-        self.send(Update::Finished {
-            ok,
-            failed_step,
-            reason,
+        let current = self.for_task();
+        for (step, index, mut attempt) in open_steps {
+            attempt.outcome = Outcome::Skipped(reason.to_owned());
+            current.send(Update::Attempt { step, index, attempt });
+        }
+        current.send(Update::Finished {
+            ok: false,
+            failed_step: None,
+            reason: Some(reason.to_owned()),
         });
     }
 }

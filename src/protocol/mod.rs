@@ -3,6 +3,8 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod discovery;
+pub mod edit;
 pub mod error;
 pub mod http;
 pub mod params;

@@ -1,1 +1,6 @@
+//! Helpers shared by the integration tests; each test binary uses a different part of them.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod canned;
+pub mod demo_flow;
 pub mod oidc_provider;

@@ -1,0 +1,60 @@
+//! Which endpoint answers which path and method.
+
+use super::http::{Request, Response};
+use super::state::{Ctx, State};
+use super::{authorize, discovery, resource, token};
+
+pub(crate) const AUTHORIZE_PATH: &str = "/authorize";
+pub(crate) const LOGIN_PATH: &str = "/login";
+pub(crate) const CONSENT_PATH: &str = "/consent";
+pub(crate) const TOKEN_PATH: &str = "/token";
+pub(crate) const USERINFO_PATH: &str = "/userinfo";
+pub(crate) const JWKS_PATH: &str = "/jwks";
+pub(crate) const REVOKE_PATH: &str = "/revoke";
+pub(crate) const INTROSPECT_PATH: &str = "/introspect";
+
+type Handler = fn(&Ctx, &mut State, &Request) -> Response;
+
+const ROUTES: &[(&str, &[(&str, Handler)])] = &[
+    ("/", &[("GET", discovery::home)]),
+    (
+        "/.well-known/openid-configuration",
+        &[("GET", discovery::configuration)],
+    ),
+    (
+        "/.well-known/oauth-authorization-server",
+        &[("GET", discovery::configuration)],
+    ),
+    (JWKS_PATH, &[("GET", discovery::jwks)]),
+    (AUTHORIZE_PATH, &[("GET", authorize::authorize)]),
+    (LOGIN_PATH, &[("POST", authorize::login)]),
+    (
+        CONSENT_PATH,
+        &[
+            ("GET", authorize::consent_page),
+            ("POST", authorize::consent_decision),
+        ],
+    ),
+    (TOKEN_PATH, &[("POST", token::token)]),
+    (
+        USERINFO_PATH,
+        &[("GET", resource::userinfo), ("POST", resource::userinfo)],
+    ),
+    (resource::RESOURCE_PATH, &[("GET", resource::profile)]),
+    (REVOKE_PATH, &[("POST", token::revoke)]),
+    (INTROSPECT_PATH, &[("POST", token::introspect)]),
+];
+
+/// Answers one request.
+pub(crate) fn route(ctx: &Ctx, req: &Request) -> Response {
+    let Some((_, methods)) = ROUTES.iter().find(|(path, _)| *path == req.path) else {
+        return Response::not_found();
+    };
+    let Some((_, handler)) = methods.iter().find(|(method, _)| *method == req.method) else {
+        let allow: Vec<&str> = methods.iter().map(|(m, _)| *m).collect();
+        return Response::method_not_allowed(&allow.join(", "));
+    };
+    let mut st = ctx.lock();
+    st.purge(ctx.code_ttl);
+    handler(ctx, &mut st, req)
+}

@@ -1,0 +1,104 @@
+//! A provider that misbehaves at the transport or format level: each failure ends its step with
+//! a message naming the cause, the raw answer stays in the trace, and nothing panics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use oauthviz::demo::DemoOptions;
+use oauthviz::trace::StepId;
+use support::canned::{Answer, Canned};
+use support::demo_flow::*;
+
+fn token_endpoint_answers(answer: Answer) -> (String, oauthviz::trace::Trace) {
+    let server = demo(DemoOptions::default());
+    let canned = Canned::start(answer);
+    let mut options = scripted();
+    options.http_timeout = Duration::from_millis(1500);
+    options.body_limit = 1024 * 1024;
+    let mut cfg = oauthviz::cli::demo_config(&server);
+    cfg.token_endpoint = canned.url.clone();
+    let trace = run(cfg, options);
+    (canned.url.clone(), trace)
+}
+
+#[test]
+fn html_token_response_is_named_and_kept() {
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(200, "text/html", "<html><body>Sign in</body></html>".into()));
+    let reason = failure(&trace, StepId::E);
+    assert!(reason.contains("HTML"), "{reason}");
+    let raw = trace.step(StepId::E).latest().unwrap().response.as_ref().unwrap();
+    assert!(raw.body.contains("Sign in"), "the raw body is kept");
+}
+
+#[test]
+fn server_error_without_body_is_named() {
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(503, "text/plain", String::new()));
+    let reason = failure(&trace, StepId::E);
+    assert!(reason.contains("503") && reason.contains("empty"), "{reason}");
+}
+
+#[test]
+fn error_object_with_4xx_is_the_providers_error() {
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(
+        400,
+        "application/json",
+        r#"{"error":"invalid_request","error_description":"missing code"}"#.into(),
+    ));
+    let reason = failure(&trace, StepId::E);
+    assert!(reason.contains("invalid_request: missing code"), "{reason}");
+}
+
+#[test]
+fn oversized_body_is_refused() {
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(200, "application/json", "x".repeat(2 * 1024 * 1024)));
+    let reason = failure(&trace, StepId::D);
+    assert!(reason.contains("larger than the 1 MiB limit"), "{reason}");
+}
+
+#[test]
+fn slow_endpoint_times_out() {
+    let (_, trace) = token_endpoint_answers(Answer::Slow(Duration::from_secs(5)));
+    let reason = failure(&trace, StepId::D);
+    assert!(reason.contains("timeout"), "{reason}");
+}
+
+#[test]
+fn unreachable_endpoint_is_named() {
+    let server = demo(DemoOptions::default());
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let trace = run_demo(&server, |c| c.token_endpoint = format!("http://127.0.0.1:{port}/token"));
+    let reason = failure(&trace, StepId::D);
+    assert!(reason.contains("could not connect") && reason.contains(&port.to_string()), "{reason}");
+}
+
+#[test]
+fn malformed_redirect_uri_fails_a() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| c.redirect_uri = "http//missing-colon".into());
+    assert!(failure(&trace, StepId::A).contains("redirect_uri"));
+    let trace = run_demo(&server, |c| c.redirect_uri = "https://app.example/callback".into());
+    assert!(failure(&trace, StepId::A).contains("does not point at this machine") || failure(&trace, StepId::A).contains("http://"));
+}
+
+#[test]
+fn tls_failure_is_named() {
+    // A plain-HTTP server spoken to over https: the TLS handshake fails.
+    let canned = Canned::start(Answer::Fixed(200, "application/json", "{}".into()));
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| c.token_endpoint = canned.url.replace("http://", "https://"));
+    let reason = failure(&trace, StepId::D);
+    assert!(reason.contains("could not connect") || reason.contains("failed"), "{reason}");
+}
+
+#[test]
+fn malformed_discovery_document_is_named() {
+    let canned = Canned::start(Answer::Fixed(200, "application/json", "{\"issuer\": 42}".into()));
+    let issuer = canned.url.trim_end_matches("/endpoint").to_owned();
+    let client = oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20, false).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let err = rt.block_on(oauthviz::engine::discovery::discover(&client, &issuer)).unwrap_err();
+    assert!(err.contains("not valid JSON"), "{err}");
+}

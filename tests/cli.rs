@@ -1,0 +1,56 @@
+//! The `oauthviz` binary, run as a user would.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+fn oauthviz(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args(args)
+        .env_remove("OAUTHVIZ_CLIENT_SECRET")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn run_demo_scripted_json_exits_0_with_a_to_g_ok() {
+    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    let steps = doc["steps"].as_array().unwrap();
+    let ids: Vec<_> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["A", "B", "C", "D", "E", "F", "G"]);
+    for s in steps {
+        assert_eq!(s["attempts"][0]["outcome"]["status"], "ok", "{s}");
+    }
+    // Secrets are masked unless asked for.
+    assert!(!stdout.contains(oauthviz::demo::BASIC_CLIENT_SECRET));
+}
+
+#[test]
+fn wrong_secret_exits_non_zero_naming_the_step() {
+    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--client-secret", "wrong"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("step E") && stderr.contains("invalid_client"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("D  Token request"), "{stdout}");
+}
+
+#[test]
+fn show_secrets_prints_them() {
+    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--show-secrets"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Authorization: Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="), "{stdout}");
+}
+
+#[test]
+fn bad_flags_are_explained() {
+    let out = oauthviz(&["run", "--pkce", "S512"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("S512"));
+    let out = oauthviz(&["run", "--user-agent", "scripted"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--login"));
+}

@@ -1,0 +1,210 @@
+//! Whole flows, headless, against the embedded demo provider over loopback HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use oauthviz::demo::{self, DemoOptions, Misbehaviour};
+use oauthviz::engine::http::HttpClient;
+use oauthviz::protocol::pkce::PkceMethod;
+use oauthviz::protocol::secret::Secret;
+use oauthviz::protocol::token::{ClientAuth, TokenError, parse_token_response};
+use oauthviz::trace::{Outcome, StepId, Verdict};
+use support::demo_flow::*;
+
+#[test]
+fn basic_client_completes_a_to_g() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |_| {});
+    assert_all_ok(&trace);
+    let c = trace.step(StepId::C).latest().unwrap();
+    assert!(c.checks.iter().all(|c| c.verdict == Verdict::Pass), "{:?}", c.checks);
+    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
+    assert!(d.headers.get("authorization").unwrap().starts_with("Basic "));
+    assert!(!d.body.contains("client_secret"));
+    let e = trace.step(StepId::E).latest().unwrap();
+    assert!(e.summary.starts_with("access_token (Bearer"), "{}", e.summary);
+    // B recorded every page the scripted browser went through: login, consent, redirect.
+    assert!(trace.step(StepId::B).latest().unwrap().exchanges.len() >= 4);
+}
+
+#[test]
+fn post_client_completes_a_to_g() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| {
+        c.client_id = demo::POST_CLIENT_ID.into();
+        c.client_secret = Some(Secret::new(demo::POST_CLIENT_SECRET));
+        c.client_auth = ClientAuth::Post;
+    });
+    assert_all_ok(&trace);
+    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
+    assert_eq!(d.form().unwrap().get("client_secret"), Some(demo::POST_CLIENT_SECRET));
+    assert_eq!(d.headers.get("authorization"), None);
+}
+
+#[test]
+fn public_client_with_pkce_completes_a_to_g() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| {
+        c.client_id = demo::PUBLIC_CLIENT_ID.into();
+        c.client_secret = None;
+        c.client_auth = ClientAuth::None;
+    });
+    assert_all_ok(&trace);
+    let a = trace.step(StepId::A).latest().unwrap().request.as_ref().unwrap();
+    assert_eq!(a.query().get("code_challenge_method"), Some("S256"));
+    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
+    assert!(d.form().unwrap().get("code_verifier").is_some());
+}
+
+#[test]
+fn state_mismatch_fails_c_and_stops_before_d() {
+    let server = demo(DemoOptions {
+        misbehaviour: Misbehaviour {
+            wrong_state: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let trace = run_demo(&server, |_| {});
+    assert!(failure(&trace, StepId::C).contains("state"));
+    assert!(trace.step(StepId::D).attempts.is_empty(), "D must not run after a failed state check");
+    assert_eq!(trace.failed_step, Some(StepId::C));
+}
+
+#[test]
+fn missing_state_fails_c() {
+    let server = demo(DemoOptions {
+        misbehaviour: Misbehaviour {
+            skip_state: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let trace = run_demo(&server, |_| {});
+    assert!(failure(&trace, StepId::C).contains("no `state`"));
+}
+
+#[test]
+fn access_denied_at_consent_fails_c_with_the_providers_error() {
+    let server = demo(DemoOptions::default());
+    let mut options = scripted();
+    if let oauthviz::engine::UserAgentKind::Scripted { deny_consent, .. } = &mut options.user_agent {
+        *deny_consent = true;
+    }
+    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let reason = failure(&trace, StepId::C);
+    assert!(reason.contains("access_denied"), "{reason}");
+}
+
+#[test]
+fn wrong_password_fails_b_and_names_the_user() {
+    let server = demo(DemoOptions::default());
+    let mut options = scripted();
+    options.user_agent = oauthviz::engine::UserAgentKind::Scripted {
+        username: "alice".into(),
+        password: "not-it".into(),
+        deny_consent: false,
+    };
+    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let reason = failure(&trace, StepId::B);
+    assert!(reason.contains("login was refused") && reason.contains("alice"), "{reason}");
+}
+
+#[test]
+fn unregistered_redirect_uri_is_refused_without_a_redirect() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| c.redirect_uri = "http://127.0.0.1:0/not-registered".into());
+    let reason = failure(&trace, StepId::B);
+    assert!(reason.contains("redirect_uri"), "{reason}");
+    assert!(trace.step(StepId::C).attempts.is_empty());
+}
+
+#[test]
+fn wrong_secret_fails_e_with_invalid_client() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| c.client_secret = Some(Secret::new("wrong")));
+    assert_eq!(outcome(&trace, StepId::D), Outcome::Ok);
+    let reason = failure(&trace, StepId::E);
+    assert!(reason.contains("invalid_client"), "{reason}");
+    let resp = trace.step(StepId::E).latest().unwrap().response.as_ref().unwrap();
+    assert_eq!(resp.status, 401);
+    assert!(resp.headers.get("www-authenticate").is_some());
+}
+
+#[test]
+fn expired_code_fails_e_with_invalid_grant() {
+    let server = demo(DemoOptions {
+        code_ttl: Duration::ZERO,
+        ..Default::default()
+    });
+    let trace = run_demo(&server, |_| {});
+    assert!(failure(&trace, StepId::E).contains("invalid_grant"));
+}
+
+#[test]
+fn pkce_plain_is_refused_at_the_authorization_endpoint() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |c| c.pkce = PkceMethod::Plain);
+    let reason = failure(&trace, StepId::C);
+    assert!(reason.contains("invalid_request"), "{reason}");
+}
+
+/// Sends a recorded request again, byte for byte, with one change.
+fn resend(
+    trace: &oauthviz::trace::Trace,
+    step: StepId,
+    edit: impl FnOnce(&mut oauthviz::protocol::http::HttpRequest),
+) -> oauthviz::protocol::http::HttpResponse {
+    let mut req = trace.step(step).latest().unwrap().request.clone().unwrap();
+    edit(&mut req);
+    let client = HttpClient::new(Duration::from_secs(5), 1 << 20, false).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(client.send(&req)).unwrap()
+}
+
+#[test]
+fn reused_code_is_refused_and_revokes_its_tokens() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |_| {});
+    assert_all_ok(&trace);
+    let again = resend(&trace, StepId::D, |_| {});
+    match parse_token_response(&again) {
+        Err(TokenError::OAuth { error, .. }) => assert_eq!(error.error, "invalid_grant"),
+        other => panic!("expected invalid_grant, got {other:?}"),
+    }
+    // RFC 6749 §4.1.2: tokens issued from a reused code should be revoked.
+    let resource = resend(&trace, StepId::F, |_| {});
+    assert_eq!(resource.status, 401);
+}
+
+#[test]
+fn pkce_verifier_mismatch_is_invalid_grant() {
+    let server = demo(DemoOptions {
+        misbehaviour: Misbehaviour::default(),
+        ..Default::default()
+    });
+    // Stop the engine's own D from using the code: a token endpoint that is not there.
+    let trace = run_demo(&server, |c| c.token_endpoint = format!("{}/nowhere", server.issuer()));
+    assert!(failure(&trace, StepId::E).contains("404"));
+    let resp = resend(&trace, StepId::D, |req| {
+        req.url = server.token_endpoint();
+        let mut form = req.form().unwrap();
+        form.set("code_verifier", "x".repeat(43));
+        req.body = form.encode();
+    });
+    match parse_token_response(&resp) {
+        Err(TokenError::OAuth { error, .. }) => assert_eq!(error.error, "invalid_grant"),
+        other => panic!("expected invalid_grant, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_token_at_the_resource_is_401_invalid_token() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |_| {});
+    let resp = resend(&trace, StepId::F, |req| req.headers.set("Authorization", "Bearer garbage"));
+    assert_eq!(resp.status, 401);
+    assert!(resp.headers.get("www-authenticate").unwrap().contains("invalid_token"));
+}

@@ -1,0 +1,69 @@
+//! A loopback HTTP server that gives canned, misbehaving answers: HTML instead of JSON, 5xx,
+//! huge bodies, no answer at all. Stands in for a broken provider endpoint.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub enum Answer {
+    /// Status, Content-Type, body.
+    Fixed(u16, &'static str, String),
+    /// Waits this long before answering 200 `{}`.
+    Slow(Duration),
+}
+
+pub struct Canned {
+    pub url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Canned {
+    pub fn start(answer: Answer) -> Canned {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let port = server.server_addr().to_ip().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
+                    let answer = answer.clone();
+                    let stop = stop.clone();
+                    std::thread::spawn(move || {
+                        let (status, ct, body) = match answer {
+                            Answer::Fixed(s, ct, b) => (s, ct, b),
+                            Answer::Slow(d) => {
+                                let until = std::time::Instant::now() + d;
+                                while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                                    std::thread::sleep(Duration::from_millis(20));
+                                }
+                                (200, "application/json", "{}".to_owned())
+                            }
+                        };
+                        let resp = tiny_http::Response::from_string(body)
+                            .with_status_code(status)
+                            .with_header(tiny_http::Header::from_bytes("Content-Type", ct).unwrap());
+                        let _ = req.respond(resp);
+                    });
+                }
+            }
+        });
+        Canned {
+            url: format!("http://127.0.0.1:{port}/endpoint"),
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Canned {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
