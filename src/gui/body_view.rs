@@ -12,7 +12,9 @@ use egui::{Label, RichText, TextStyle, Ui};
 use egui_extras::syntax_highlighting::{CodeTheme, highlight};
 
 use crate::engine::http::human_bytes;
-use crate::gui::{sensitive, theme};
+use crate::gui::theme;
+use crate::protocol::http::{HttpRequest, HttpResponse};
+use crate::redact;
 
 /// Bodies larger than this are formatted off the UI thread.
 const FORMAT_INLINE_LIMIT: usize = 64 * 1024;
@@ -29,23 +31,43 @@ pub struct BodyText {
     pub json: bool,
 }
 
-/// Pretty-prints JSON (with secret fields masked unless `reveal`), or keeps text as it is.
-pub fn prepare(body: &str, reveal: bool) -> BodyText {
+/// A request or response whose body is shown.
+#[derive(Clone, Copy)]
+pub enum Message<'a> {
+    Request(&'a HttpRequest),
+    Response(&'a HttpResponse),
+}
+
+impl Message<'_> {
+    fn body(&self) -> &str {
+        match self {
+            Message::Request(r) => &r.body,
+            Message::Response(r) => &r.body,
+        }
+    }
+
+    /// The body as displayed: secrets masked by [`redact`] unless revealed.
+    fn shown_body(&self, reveal: bool) -> String {
+        match (self, reveal) {
+            (_, true) => self.body().to_owned(),
+            (Message::Request(r), false) => redact::request(r).body,
+            (Message::Response(r), false) => redact::response(r).body,
+        }
+    }
+}
+
+/// Pretty-prints JSON, or keeps text as it is.
+pub fn prepare(body: String) -> BodyText {
     let trimmed = body.trim_start();
-    let parsed = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        serde_json::from_str::<serde_json::Value>(body).ok()
+    let pretty = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
     } else {
         None
     };
-    let (text, json) = match parsed {
-        Some(mut value) => {
-            if !reveal {
-                sensitive::mask_json(&mut value);
-            }
-            (serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_owned()), true)
-        }
-        None => (body.to_owned(), false),
-    };
+    let json = pretty.is_some();
+    let text = pretty.unwrap_or(body);
     let rows = rows(&text);
     BodyText { text, rows, json }
 }
@@ -133,9 +155,10 @@ impl BodyCache {
 
     /// Shows `body` under a small header with its size and a copy button (copying the body as
     /// received, unmasked: the button is a deliberate act).
-    pub fn show(&mut self, ui: &mut Ui, id: &str, body: &str, reveal: bool) {
+    pub fn show(&mut self, ui: &mut Ui, id: &str, message: Message<'_>, reveal: bool) {
+        let body = message.body();
         let key = BodyKey { id: id.to_owned(), len: body.len(), reveal };
-        let (state, used) = self.entries.entry(key).or_insert_with(|| (start(ui, body, reveal), false));
+        let (state, used) = self.entries.entry(key).or_insert_with(|| (start(ui, message, reveal), false));
         *used = true;
         if let State::Formatting(rx) = state
             && let Ok(prepared) = rx.try_recv()
@@ -164,13 +187,16 @@ impl BodyCache {
     }
 }
 
-fn start(ui: &Ui, body: &str, reveal: bool) -> State {
-    if body.len() > FORMAT_INLINE_LIMIT {
+fn start(ui: &Ui, message: Message<'_>, reveal: bool) -> State {
+    if message.body().len() > FORMAT_INLINE_LIMIT {
         let (tx, rx) = mpsc::channel();
-        let owned = body.to_owned();
+        let owned = match message {
+            Message::Request(r) => Owned::Request(r.clone()),
+            Message::Response(r) => Owned::Response(r.clone()),
+        };
         let ctx = ui.ctx().clone();
         let spawned = std::thread::Builder::new().name("oauthviz-format".into()).spawn(move || {
-            let _ = tx.send(prepare(&owned, reveal));
+            let _ = tx.send(prepare(owned.as_message().shown_body(reveal)));
             ctx.request_repaint();
         });
         if spawned.is_ok() {
@@ -178,7 +204,22 @@ fn start(ui: &Ui, body: &str, reveal: bool) -> State {
         }
         // No thread to be had: one slow frame beats never showing the body.
     }
-    ready(ui, prepare(body, reveal))
+    ready(ui, prepare(message.shown_body(reveal)))
+}
+
+/// A message moved to the formatting thread.
+enum Owned {
+    Request(HttpRequest),
+    Response(HttpResponse),
+}
+
+impl Owned {
+    fn as_message(&self) -> Message<'_> {
+        match self {
+            Owned::Request(r) => Message::Request(r),
+            Owned::Response(r) => Message::Response(r),
+        }
+    }
 }
 
 fn ready(ui: &Ui, body: BodyText) -> State {
@@ -210,29 +251,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_is_pretty_printed_and_masked() {
-        let body = r#"{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer"}"#;
-        let masked = prepare(body, false);
+    fn json_is_pretty_printed_and_masked_unless_revealed() {
+        let resp = HttpResponse {
+            status: 200,
+            headers: Default::default(),
+            body: r#"{"access_token":"eyJhbGciOiJub25lIn0.e30.","token_type":"Bearer"}"#.into(),
+        };
+        let masked = prepare(Message::Response(&resp).shown_body(false));
         assert!(masked.json);
         assert_eq!(masked.text.lines().count(), 4);
         assert!(masked.text.contains(r#""access_token": "eyJh…[24 chars]""#), "{}", masked.text);
-        let revealed = prepare(body, true);
+        let revealed = prepare(Message::Response(&resp).shown_body(true));
         assert!(revealed.text.contains("eyJhbGciOiJub25lIn0.e30."));
     }
 
     #[test]
     fn text_that_is_not_json_is_kept() {
-        let b = prepare("<html>\r\n<body>hi</body>\r\n</html>", false);
+        let b = prepare("<html>\r\n<body>hi</body>\r\n</html>".into());
         assert!(!b.json);
         let shown: Vec<&str> = b.rows.iter().map(|r| &b.text[r.clone()]).collect();
         assert_eq!(shown, ["<html>", "<body>hi</body>", "</html>"]);
-        assert!(!prepare("{not json", false).json);
+        assert!(!prepare("{not json".into()).json);
     }
 
     #[test]
     fn long_lines_are_cut_into_rows_on_char_boundaries() {
         let line = "é".repeat(MAX_ROW_BYTES); // 2 bytes each
-        let b = prepare(&line, false);
+        let b = prepare(line.clone());
         assert_eq!(b.rows.len(), 2);
         assert!(b.rows.iter().all(|r| r.len() <= MAX_ROW_BYTES));
         let joined: String = b.rows.iter().map(|r| &b.text[r.clone()]).collect();

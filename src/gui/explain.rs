@@ -72,6 +72,20 @@ pub fn step(step: StepId) -> StepText {
             why: "The resource server never learns your password or the client secret: the token alone says who \
                   authorized what, for how long.",
         },
+        StepId::Refresh => StepText {
+            what: "The client trades its refresh token for a new access token at the token endpoint (RFC 6749 §6).",
+            why: "Access tokens are short-lived to limit the damage of a leak; the refresh token lets the client \
+                  stay connected without sending you through the browser again.",
+        },
+        StepId::Revoke => StepText {
+            what: "The client asks the authorization server to invalidate a token (RFC 7009), as at logout.",
+            why: "A token stays valid until it expires unless someone revokes it; revoking ends the access at once.",
+        },
+        StepId::Introspect => StepText {
+            what: "A protected resource asks the authorization server whether a token is active and what it allows \
+                   (RFC 7662).",
+            why: "Opaque tokens carry no readable claims, so the resource server asks their issuer instead.",
+        },
     }
 }
 
@@ -217,7 +231,7 @@ pub fn oauth_error(step: StepId, request: Option<&HttpRequest>, response: Option
             Ok(Callback::Error { error, .. }) => Some(error),
             _ => None,
         },
-        StepId::D | StepId::E => match parse_token_response(response?) {
+        StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect => match parse_token_response(response?) {
             Err(TokenError::OAuth { error, .. }) => Some(error),
             _ => None,
         },

@@ -6,11 +6,12 @@ use egui::{RichText, Ui};
 use serde_json::Value;
 
 use crate::engine::RunId;
-use crate::gui::body_view::BodyCache;
+use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
 use crate::gui::theme::Palette;
 use crate::gui::{curl, explain, format, jwt_view, sensitive, table};
 use crate::protocol::http::{HttpRequest, HttpResponse};
+use crate::redact;
 use crate::trace::{Attempt, StepId, Trace, Verdict};
 
 /// Bodies above this size are not parsed every frame for the field table and JWTs.
@@ -205,7 +206,7 @@ impl Inspector {
             }
             None if !req.body.is_empty() => {
                 ui.label(RichText::new("Body").strong());
-                self.bodies.show(ui, id, &req.body, reveal);
+                self.bodies.show(ui, id, Message::Request(req), reveal);
             }
             None => {}
         }
@@ -245,7 +246,7 @@ impl Inspector {
         }
         if !resp.body.is_empty() {
             ui.label(RichText::new("Body").strong());
-            self.bodies.show(ui, id, &resp.body, reveal);
+            self.bodies.show(ui, id, Message::Response(resp), reveal);
         }
     }
 }
@@ -259,7 +260,7 @@ fn param_rows<'a>(params: impl Iterator<Item = (&'a str, &'a str)>, reveal: bool
     params
         .map(|(name, value)| table::Row {
             name: name.to_owned(),
-            shown: sensitive::shown(value, sensitive::is_secret_name(name), reveal).into_owned(),
+            shown: sensitive::shown(value, redact::is_secret_param(name), reveal).into_owned(),
             copy: Some(value.to_owned()),
             note: explain::param(name),
         })

@@ -161,16 +161,19 @@ impl ProviderForm {
     /// The configuration the engine runs with, or what is wrong with it, by field.
     pub fn config(&self, demo: Result<&DemoServer, &str>) -> Result<ProviderConfig, Vec<(String, String)>> {
         let client = self.client();
-        let (name, issuer, authorization_endpoint, token_endpoint, resource_url) = match self.source {
+        let mut config = match self.source {
             Source::Demo => {
                 let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
-                (
-                    format!("demo ({})", client.client_id),
-                    Some(server.issuer()),
-                    server.authorization_endpoint(),
-                    server.token_endpoint(),
-                    server.resource_url(),
-                )
+                ProviderConfig {
+                    name: format!("demo ({})", client.client_id),
+                    issuer: Some(server.issuer()),
+                    authorization_endpoint: server.authorization_endpoint(),
+                    token_endpoint: server.token_endpoint(),
+                    resource_url: server.resource_url(),
+                    revocation_endpoint: Some(server.revocation_endpoint()),
+                    introspection_endpoint: Some(server.introspection_endpoint()),
+                    ..Default::default()
+                }
             }
             Source::Issuer | Source::Manual => {
                 let host = url::Url::parse(self.authorization_endpoint.trim())
@@ -179,35 +182,27 @@ impl ProviderForm {
                     .unwrap_or_else(|| "custom".into());
                 let issuer = (self.source == Source::Issuer && !self.issuer.trim().is_empty())
                     .then(|| self.issuer.trim().to_owned());
-                (
-                    host,
+                ProviderConfig {
+                    name: host,
                     issuer,
-                    self.authorization_endpoint.trim().to_owned(),
-                    self.token_endpoint.trim().to_owned(),
-                    self.resource_url.trim().to_owned(),
-                )
+                    authorization_endpoint: self.authorization_endpoint.trim().to_owned(),
+                    token_endpoint: self.token_endpoint.trim().to_owned(),
+                    resource_url: self.resource_url.trim().to_owned(),
+                    ..Default::default()
+                }
             }
         };
-        let config = ProviderConfig {
-            name,
-            issuer,
-            authorization_endpoint,
-            token_endpoint,
-            resource_url,
-            client_id: client.client_id.trim().to_owned(),
-            client_secret: (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone())),
-            client_auth: client.client_auth,
-            redirect_uri: client.redirect_uri(),
-            scope: client.scope.trim().to_owned(),
-            pkce: client.pkce,
-            extra_auth_params: Default::default(),
-        };
+        config.client_id = client.client_id.trim().to_owned();
+        config.client_secret = (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone()));
+        config.client_auth = client.client_auth;
+        config.redirect_uri = client.redirect_uri();
+        config.scope = client.scope.trim().to_owned();
+        config.pkce = client.pkce;
         config.validate().map(|()| config)
     }
 
     /// The panel. `errors` are the validation messages of the current form, by field.
     pub fn show(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, errors: &[(String, String)], palette: &Palette) {
-        let error = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str());
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.source, Source::Demo, "Demo provider");
             ui.radio_value(&mut self.source, Source::Issuer, "Issuer URL");
@@ -219,11 +214,11 @@ impl ProviderForm {
             Source::Issuer => {
                 text_field(ui, "Issuer", &mut self.issuer, None, palette);
                 ui.weak("Discovery is not available yet: enter the endpoints below. The issuer is checked against iss on the callback.");
-                self.endpoints_ui(ui, &error, palette);
+                self.endpoints_ui(ui, errors, palette);
             }
-            Source::Manual => self.endpoints_ui(ui, &error, palette),
+            Source::Manual => self.endpoints_ui(ui, errors, palette),
         }
-        if let Some(e) = error("demo") {
+        if let Some(e) = error(errors, "demo") {
             ui.label(RichText::new(e).color(palette.error_text));
         }
         ui.separator();
@@ -232,7 +227,7 @@ impl ProviderForm {
             Source::Demo => &mut self.demo,
             Source::Issuer | Source::Manual => &mut self.custom,
         };
-        client_ui(ui, client, show_secret, &error, palette);
+        client_ui(ui, client, show_secret, errors, palette);
     }
 
     fn demo_ui(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, palette: &Palette) {
@@ -268,22 +263,27 @@ impl ProviderForm {
         }
     }
 
-    fn endpoints_ui(&mut self, ui: &mut Ui, error: &dyn Fn(&str) -> Option<&str>, palette: &Palette) {
-        text_field(ui, "Authorization endpoint", &mut self.authorization_endpoint, error("authorization_endpoint"), palette);
-        text_field(ui, "Token endpoint", &mut self.token_endpoint, error("token_endpoint"), palette);
-        text_field(ui, "Resource URL (API or userinfo)", &mut self.resource_url, error("resource_url"), palette);
+    fn endpoints_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
+        text_field(ui, "Authorization endpoint", &mut self.authorization_endpoint, error(errors, "authorization_endpoint"), palette);
+        text_field(ui, "Token endpoint", &mut self.token_endpoint, error(errors, "token_endpoint"), palette);
+        text_field(ui, "Resource URL (API or userinfo)", &mut self.resource_url, error(errors, "resource_url"), palette);
     }
 }
 
-fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, error: &dyn Fn(&str) -> Option<&str>, palette: &Palette) {
-    text_field(ui, "Client ID", &mut client.client_id, error("client_id"), palette);
+/// The validation message for `field`, if any.
+fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
+    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+}
+
+fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, errors: &[(String, String)], palette: &Palette) {
+    text_field(ui, "Client ID", &mut client.client_id, error(errors, "client_id"), palette);
     let label = ui.label("Client secret");
     ui.horizontal(|ui| {
         ui.add(TextEdit::singleline(&mut client.client_secret).password(!*show_secret).desired_width(ui.available_width() - 60.0))
             .labelled_by(label.id);
         ui.toggle_value(show_secret, "Show");
     });
-    field_error(ui, error("client_secret"), palette);
+    field_error(ui, error(errors, "client_secret"), palette);
     ComboBox::from_label("Client authentication")
         .selected_text(client.client_auth.method_name())
         .show_ui(ui, |ui| {
@@ -299,7 +299,7 @@ fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, err
         ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(f32::INFINITY)).labelled_by(label.id);
     });
     ui.weak(format!("Redirect URI: {}", client.redirect_uri()));
-    field_error(ui, error("redirect_uri"), palette);
+    field_error(ui, error(errors, "redirect_uri"), palette);
     text_field(ui, "Scope", &mut client.scope, None, palette);
     ComboBox::from_label("PKCE")
         .selected_text(pkce_label(client.pkce))

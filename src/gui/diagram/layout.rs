@@ -46,6 +46,8 @@ pub fn route(step: StepId) -> &'static [Lane] {
         StepId::E => &[AuthServer, Client],
         StepId::F => &[Client, ResourceServer],
         StepId::G => &[ResourceServer, Client],
+        // Refresh, revocation and introspection are back-channel calls to the authorization server.
+        StepId::Refresh | StepId::Revoke | StepId::Introspect => &[Client, AuthServer],
     }
 }
 
@@ -146,12 +148,6 @@ pub struct DiagramLayout {
     pub size: Vec2,
 }
 
-impl DiagramLayout {
-    pub fn lane_x(&self, lane: Lane) -> f32 {
-        self.lanes.iter().find(|l| l.lane == lane).map_or(0.0, |l| l.x)
-    }
-}
-
 /// Lays the diagram out in `rect`. `status` is the one-line banner above the lanes.
 pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>) -> DiagramLayout {
     let m = DiagramMetrics::for_size(rect.size());
@@ -210,7 +206,8 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
 
     let lane_x = |lane: Lane| left + spacing * (Lane::ALL.iter().position(|&l| l == lane).unwrap_or(0) as f32 + 0.5);
     let mut arrows = Vec::with_capacity(StepId::ALL.len());
-    for step in &trace.steps {
+    let steps = StepId::ALL.iter().map(|&id| trace.step(id)).chain(trace.extra_steps());
+    for step in steps {
         let status_of = Status::of(&step.outcome());
         let lanes_on_route = route(step.id);
         let xs: Vec<f32> = lanes_on_route.iter().map(|&l| lane_x(l)).collect();
@@ -387,6 +384,12 @@ mod tests {
             });
         }
         t
+    }
+
+    impl DiagramLayout {
+        fn lane_x(&self, lane: Lane) -> f32 {
+            self.lanes.iter().find(|l| l.lane == lane).map_or(0.0, |l| l.x)
+        }
     }
 
     fn lay(trace: &Trace, size: Vec2) -> DiagramLayout {
