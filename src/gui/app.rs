@@ -41,8 +41,7 @@ impl Run {
             return "running…".into();
         }
         if t.ok {
-            let total: f64 = t.steps.iter().filter_map(|s| s.latest()?.duration_ms).sum();
-            return format!("ok · {}", format::duration_ms(total));
+            return format!("ok · {}", format::duration_ms(format::run_duration_ms(t)));
         }
         match t.failed_step {
             Some(step) => format!("failed at {}", step.letter()),
@@ -62,6 +61,8 @@ pub struct OauthvizApp {
     selected: Option<StepId>,
     inspector: Inspector,
     next_run: RunId,
+    /// Hiding the settings gives a presenter the whole width for the diagram.
+    show_settings: bool,
 }
 
 impl OauthvizApp {
@@ -86,6 +87,7 @@ impl OauthvizApp {
             selected: None,
             inspector: Inspector::default(),
             next_run: 1,
+            show_settings: true,
         }
     }
 
@@ -152,7 +154,7 @@ impl OauthvizApp {
                 ui.separator();
                 let can_run = validation.is_ok() && self.engine.is_ok();
                 let run = ui
-                    .add_enabled(can_run, egui::Button::new(RichText::new("▶ Run flow").size(theme::PRIMARY_BUTTON_TEXT)))
+                    .add_enabled(can_run, egui::Button::new(RichText::new("Run flow").size(theme::PRIMARY_BUTTON_TEXT)))
                     .on_disabled_hover_text("Fix the provider settings marked in red first");
                 if run.clicked() {
                     self.start_run();
@@ -162,13 +164,16 @@ impl OauthvizApp {
                 {
                     engine.send(Command::Cancel);
                 }
+                ui.separator();
+                ui.toggle_value(&mut self.show_settings, "Settings")
+                    .on_hover_text("Show or hide the provider settings and the run list");
                 if let Err(e) = &self.engine {
                     ui.label(RichText::new(e).color(palette.error_text));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let (label, next) = match self.theme {
-                        Theme::Dark => ("☀ Light theme", Theme::Light),
-                        Theme::Light => ("🌙 Dark theme", Theme::Dark),
+                        Theme::Dark => ("Light theme", Theme::Light),
+                        Theme::Light => ("Dark theme", Theme::Dark),
                     };
                     if ui.button(label).clicked() {
                         self.theme = next;
@@ -178,7 +183,8 @@ impl OauthvizApp {
             });
         });
 
-        egui::Panel::left("provider").default_size(theme::LEFT_PANEL_WIDTH).show(ui, |ui| {
+        let mut show_settings = self.show_settings;
+        egui::Panel::left("provider").default_size(theme::LEFT_PANEL_WIDTH).max_size(theme::MAX_PANEL_WIDTH).show_collapsible(ui, &mut show_settings, |ui| {
             egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
                 ui.heading("Provider");
                 let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
@@ -189,8 +195,9 @@ impl OauthvizApp {
                 self.run_list(ui);
             });
         });
+        self.show_settings = show_settings;
 
-        egui::Panel::right("explain").default_size(theme::RIGHT_PANEL_WIDTH).show(ui, |ui| {
+        egui::Panel::right("explain").default_size(theme::RIGHT_PANEL_WIDTH).max_size(theme::MAX_PANEL_WIDTH).show(ui, |ui| {
             let trace = self.current_run().map(|r| &r.trace);
             explain_panel::show(ui, trace, self.selected, &palette);
         });

@@ -1,5 +1,7 @@
 //! Human-readable durations and times, shared by the diagram, the run list and the JWT view.
 
+use crate::trace::Trace;
+
 /// `850 ms`, `1.2 s`, `2 min 5 s`: precise for fast steps, short for slow ones.
 pub fn duration_ms(ms: f64) -> String {
     if ms < 1.0 {
@@ -63,6 +65,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Wall-clock time of a run: from its first step's start to its last step's end.
+pub fn run_duration_ms(trace: &Trace) -> f64 {
+    let attempts = || trace.steps.iter().flat_map(|s| &s.attempts);
+    let start = attempts().map(|a| a.started_at_ms as f64).fold(f64::INFINITY, f64::min);
+    let end = attempts()
+        .map(|a| a.started_at_ms as f64 + a.duration_ms.unwrap_or(0.0))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if end >= start { end - start } else { 0.0 }
+}
+
 /// Seconds since the Unix epoch, now.
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
@@ -80,6 +92,18 @@ mod tests {
         assert_eq!(duration_ms(12.4), "12 ms");
         assert_eq!(duration_ms(1234.0), "1.2 s");
         assert_eq!(duration_ms(125_000.0), "2 min 5 s");
+    }
+
+    #[test]
+    fn run_duration_spans_first_start_to_last_end() {
+        use crate::trace::{Attempt, StepId, Update};
+        let mut t = Trace::new("demo");
+        assert_eq!(run_duration_ms(&t), 0.0);
+        for (step, start, ms) in [(StepId::A, 1_000, 5.0), (StepId::B, 1_004, 40.0), (StepId::G, 1_090, 10.0)] {
+            let attempt = Attempt { started_at_ms: start, duration_ms: Some(ms), ..Default::default() };
+            t.apply(&Update::Attempt { step, index: 0, attempt });
+        }
+        assert_eq!(run_duration_ms(&t), 100.0);
     }
 
     #[test]

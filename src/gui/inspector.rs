@@ -74,12 +74,13 @@ impl Inspector {
                 ui.ctx().copy_text(curl::to_curl(req));
             }
         });
-        let Some(attempt) = s.latest() else {
-            ui.label("This step has not happened yet. Run the flow and its arrow fills in.");
-            return;
-        };
-        egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| {
-            self.attempt_ui(ui, run, trace, step, index, attempt, request, response, palette);
+        // The scroll area always fills the panel: a bottom panel remembers the height of its
+        // content, and a short message must not shrink it for the next selection.
+        egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| match s.latest() {
+            Some(attempt) => self.attempt_ui(ui, run, trace, step, index, attempt, request, response, palette),
+            None => {
+                ui.label("This step has not happened yet. Run the flow and its arrow fills in.");
+            }
         });
     }
 
@@ -110,12 +111,12 @@ impl Inspector {
             ui.label(RichText::new("Checks").strong());
             for check in &attempt.checks {
                 let (mark, colour) = match check.verdict {
-                    Verdict::Pass => ("✔", palette.ok),
-                    Verdict::Warn => ("⚠", palette.warning),
-                    Verdict::Fail => ("✖", palette.failed),
+                    Verdict::Pass => ("pass", palette.ok),
+                    Verdict::Warn => ("warn", palette.warning),
+                    Verdict::Fail => ("FAIL", palette.failed),
                 };
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(mark).color(colour));
+                    ui.label(RichText::new(mark).monospace().strong().color(colour));
                     ui.label(RichText::new(&check.name).strong());
                     ui.label(&check.detail);
                 });

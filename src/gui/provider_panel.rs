@@ -3,7 +3,7 @@
 //! not validate); [`ProviderForm::config`] turns it into a [`ProviderConfig`] whose validation
 //! messages are shown under the fields they name.
 
-use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
+use egui::{Align, ComboBox, DragValue, Layout, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
@@ -278,10 +278,13 @@ fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
 fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, errors: &[(String, String)], palette: &Palette) {
     text_field(ui, "Client ID", &mut client.client_id, error(errors, "client_id"), palette);
     let label = ui.label("Client secret");
-    ui.horizontal(|ui| {
-        ui.add(TextEdit::singleline(&mut client.client_secret).password(!*show_secret).desired_width(ui.available_width() - 60.0))
-            .labelled_by(label.id);
+    // Right to left: the toggle takes its width first, the field gets exactly what is left
+    // (a guessed width would make the panel grow a little every frame).
+    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(row, Layout::right_to_left(Align::Center), |ui| {
         ui.toggle_value(show_secret, "Show");
+        ui.add(TextEdit::singleline(&mut client.client_secret).password(!*show_secret).desired_width(ui.available_width()))
+            .labelled_by(label.id);
     });
     field_error(ui, error(errors, "client_secret"), palette);
     ComboBox::from_label("Client authentication")
@@ -296,7 +299,7 @@ fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, err
         ui.add(DragValue::new(&mut client.redirect_port).range(0..=65535)).labelled_by(label.id)
             .on_hover_text("0 = any free port; the listener only ever binds 127.0.0.1");
         let label = ui.label("path");
-        ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(f32::INFINITY)).labelled_by(label.id);
+        ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(ui.available_width())).labelled_by(label.id);
     });
     ui.weak(format!("Redirect URI: {}", client.redirect_uri()));
     field_error(ui, error(errors, "redirect_uri"), palette);
@@ -320,7 +323,7 @@ fn pkce_label(method: PkceMethod) -> &'static str {
 
 fn text_field(ui: &mut Ui, label: &str, value: &mut String, error: Option<&str>, palette: &Palette) {
     let label = ui.label(label);
-    ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY)).labelled_by(label.id);
+    ui.add(TextEdit::singleline(value).desired_width(ui.available_width())).labelled_by(label.id);
     field_error(ui, error, palette);
 }
 

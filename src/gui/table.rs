@@ -1,6 +1,8 @@
-//! The name / value / why table used for parameters, headers, token fields and JWT claims.
+//! The name / value table used for parameters, headers, token fields and JWT claims: the value
+//! wraps, and under it one line on what the entry is for, so a learner reads name, value and
+//! meaning together.
 
-use egui::{Label, RichText, Ui, vec2};
+use egui::{Align, Label, Layout, RichText, Ui, vec2};
 
 use crate::gui::theme;
 
@@ -15,33 +17,32 @@ pub struct Row {
 }
 
 pub fn show(ui: &mut Ui, id: impl egui::AsIdSalt, rows: &[Row]) {
-    let value_width = theme::TABLE_VALUE_WIDTH.min(ui.available_width() * 0.45);
-    egui::Grid::new(id)
-        .num_columns(4)
-        .striped(true)
-        .spacing(vec2(10.0, 4.0))
-        .show(ui, |ui| {
-            for row in rows {
-                ui.label(RichText::new(&row.name).monospace().strong());
-                ui.allocate_ui(vec2(value_width, 0.0), |ui| {
-                    ui.add(Label::new(RichText::new(&row.shown).monospace()).wrap());
-                });
-                match &row.copy {
-                    Some(value) => {
-                        if ui
-                            .small_button("Copy")
-                            .on_hover_text(format!("Copy the real value of {}", row.name))
-                            .clicked()
-                        {
-                            ui.ctx().copy_text(value.clone());
-                        }
-                    }
-                    None => {
-                        ui.label("");
-                    }
-                }
-                ui.add(Label::new(RichText::new(row.note.unwrap_or_default()).weak()).wrap());
-                ui.end_row();
+    ui.push_id(id, |ui| {
+        let name_width = (ui.available_width() * 0.3).min(theme::TABLE_NAME_WIDTH);
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                ui.separator();
             }
-        });
+            ui.horizontal_top(|ui| {
+                ui.allocate_ui_with_layout(vec2(name_width, 0.0), Layout::top_down(Align::Min), |ui| {
+                    ui.set_width(name_width);
+                    ui.add(Label::new(RichText::new(&row.name).monospace().strong()).wrap());
+                });
+                let copy_width = if row.copy.is_some() { theme::COPY_BUTTON_WIDTH } else { 0.0 };
+                let value_width = (ui.available_width() - copy_width).max(40.0);
+                ui.allocate_ui_with_layout(vec2(value_width, 0.0), Layout::top_down(Align::Min), |ui| {
+                    ui.set_width(value_width);
+                    ui.add(Label::new(RichText::new(&row.shown).monospace()).wrap());
+                    if let Some(note) = row.note {
+                        ui.add(Label::new(RichText::new(note).small().weak()).wrap());
+                    }
+                });
+                if let Some(value) = &row.copy
+                    && ui.small_button("Copy").on_hover_text(format!("Copy the real value of {}", row.name)).clicked()
+                {
+                    ui.ctx().copy_text(value.clone());
+                }
+            });
+        }
+    });
 }

@@ -25,7 +25,7 @@ pub struct Palette {
     pub weak_text: Color32,
     pub selection: Color32,
     pub hover: Color32,
-    /// The "waiting for you" banner.
+    /// Waiting for a person: the B arrow and the "log in in the browser" banner.
     pub attention: Color32,
     pub error_text: Color32,
 }
@@ -60,7 +60,7 @@ impl Palette {
                 weak_text: Color32::from_gray(160),
                 selection: Color32::from_rgba_unmultiplied(90, 170, 255, 40),
                 hover: Color32::from_rgba_unmultiplied(255, 255, 255, 12),
-                attention: Color32::from_rgb(255, 210, 110),
+                attention: Color32::from_rgb(200, 150, 255),
                 error_text: Color32::from_rgb(255, 130, 130),
             },
             Theme::Light => Self {
@@ -78,7 +78,7 @@ impl Palette {
                 weak_text: Color32::from_gray(95),
                 selection: Color32::from_rgba_unmultiplied(20, 100, 210, 30),
                 hover: Color32::from_rgba_unmultiplied(0, 0, 0, 10),
-                attention: Color32::from_rgb(150, 90, 0),
+                attention: Color32::from_rgb(120, 60, 200),
                 error_text: Color32::from_rgb(190, 20, 20),
             },
         }
@@ -105,12 +105,15 @@ pub fn apply_text_sizes(ctx: &egui::Context) {
 pub const PRIMARY_BUTTON_TEXT: f32 = 18.0;
 
 /// Side panels, in points.
-pub const LEFT_PANEL_WIDTH: f32 = 320.0;
-pub const RIGHT_PANEL_WIDTH: f32 = 340.0;
-pub const INSPECTOR_HEIGHT: f32 = 330.0;
+pub const LEFT_PANEL_WIDTH: f32 = 290.0;
+pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
+/// Side panels never grow past this, whatever their content asks for.
+pub const MAX_PANEL_WIDTH: f32 = 520.0;
+pub const INSPECTOR_HEIGHT: f32 = 320.0;
 
-/// Width of the name column in parameter and header tables.
-pub const TABLE_VALUE_WIDTH: f32 = 360.0;
+/// Widest name column in parameter and header tables, and the room kept for a copy button.
+pub const TABLE_NAME_WIDTH: f32 = 190.0;
+pub const COPY_BUTTON_WIDTH: f32 = 56.0;
 
 /// Rows of a body shown before the viewer scrolls.
 pub const BODY_VIEW_HEIGHT: f32 = 320.0;
@@ -142,7 +145,7 @@ pub struct DiagramMetrics {
 }
 
 /// The window size the diagram's scale 1 is designed for.
-pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(900.0, 620.0);
+pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 560.0);
 /// Below this the text would stop being legible; above it a projector shows it large enough.
 pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
 

@@ -121,7 +121,8 @@ pub struct LaneLayout {
 pub struct ArrowLayout {
     pub step: StepId,
     pub status: Status,
-    /// A polyline; the arrowhead is at the last point (and at the first too when `both_ends`).
+    /// Horizontal legs as point pairs, each ending in a head; a bent arrow drops down at the
+    /// browser's lifeline between its legs. `both_ends` adds a head at the very first point.
     pub path: Vec<Pos2>,
     pub both_ends: bool,
     pub labels: Vec<Text>,

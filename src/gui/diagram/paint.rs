@@ -74,8 +74,9 @@ fn paint_arrow(painter: &Painter, layout: &DiagramLayout, arrow: &ArrowLayout, p
             painter.add(Shape::line(arrow.path.clone(), stroke));
         }
     }
-    if let [.., before, tip] = arrow.path.as_slice() {
-        head(painter, *before, *tip, colour, m.head_len, m.head_width);
+    // Every leg ends in a head, so a bent arrow reads "to the browser, then on to the server".
+    for leg in arrow.path.chunks_exact(2) {
+        head(painter, leg[0], leg[1], colour, m.head_len, m.head_width);
     }
     if arrow.both_ends
         && let [tip, before, ..] = arrow.path.as_slice()
