@@ -167,10 +167,11 @@ impl BodyCache {
         }
         ui.horizontal(|ui| {
             let kind = match state {
-                State::Ready { body: b, .. } if b.json => "JSON",
-                _ => "text",
+                State::Ready { body: b, .. } if b.json => "JSON · ",
+                State::Ready { .. } => "text · ",
+                State::Formatting(_) => "",
             };
-            ui.weak(format!("{kind} · {}", human_bytes(body.len())));
+            ui.weak(format!("{kind}{}", human_bytes(body.len())));
             if ui.small_button("Copy body").on_hover_text("Copy the body exactly as received").clicked() {
                 ui.ctx().copy_text(body.to_owned());
             }

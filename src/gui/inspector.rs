@@ -221,10 +221,6 @@ impl Inspector {
             _ => palette.failed,
         };
         ui.label(RichText::new(format!("HTTP {}", resp.status_line())).monospace().strong().color(colour));
-        if resp.headers.iter().next().is_some() {
-            ui.label(RichText::new("Headers").strong());
-            table::show(ui, ("headers", id), &header_rows(resp.headers.iter(), reveal));
-        }
         let fields = (token_fields && resp.body.len() <= FIELDS_LIMIT)
             .then(|| serde_json::from_str::<serde_json::Map<String, Value>>(&resp.body).ok())
             .flatten();
@@ -238,6 +234,11 @@ impl Inspector {
                     jwt_view::show(ui, name, token, format::now_unix());
                 }
             }
+        }
+        // Headers after the fields: on a token response the fields are the lesson.
+        if resp.headers.iter().next().is_some() {
+            ui.label(RichText::new("Headers").strong());
+            table::show(ui, ("headers", id), &header_rows(resp.headers.iter(), reveal));
         }
         if let Some(location) = resp.headers.get("location") {
             ui.horizontal_wrapped(|ui| {

@@ -109,11 +109,10 @@ pub const LEFT_PANEL_WIDTH: f32 = 290.0;
 pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
 /// Side panels never grow past this, whatever their content asks for.
 pub const MAX_PANEL_WIDTH: f32 = 520.0;
-pub const INSPECTOR_HEIGHT: f32 = 320.0;
+pub const INSPECTOR_HEIGHT: f32 = 280.0;
 
-/// Widest name column in parameter and header tables, and the room kept for a copy button.
+/// Widest name column in parameter and header tables.
 pub const TABLE_NAME_WIDTH: f32 = 190.0;
-pub const COPY_BUTTON_WIDTH: f32 = 56.0;
 
 /// Rows of a body shown before the viewer scrolls.
 pub const BODY_VIEW_HEIGHT: f32 = 320.0;
@@ -145,7 +144,7 @@ pub struct DiagramMetrics {
 }
 
 /// The window size the diagram's scale 1 is designed for.
-pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 560.0);
+pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 550.0);
 /// Below this the text would stop being legible; above it a projector shows it large enough.
 pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
 
@@ -157,12 +156,12 @@ impl DiagramMetrics {
             detail_size: 14.0 * scale,
             lane_size: 15.0 * scale,
             status_size: 16.0 * scale,
-            line_height: 1.3,
+            line_height: 1.2,
             margin: 10.0 * scale,
             lane_pad: 8.0 * scale,
-            row_gap: 10.0 * scale,
+            row_gap: 8.0 * scale,
             leg_gap: 12.0 * scale,
-            text_gap: 3.0 * scale,
+            text_gap: 2.0 * scale,
             head_len: 11.0 * scale,
             head_width: 5.5 * scale,
             stroke: 2.0 * scale,

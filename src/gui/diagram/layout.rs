@@ -469,6 +469,14 @@ mod tests {
     }
 
     #[test]
+    fn a_finished_flow_fits_the_window_the_scale_was_chosen_for() {
+        for size in [crate::gui::theme::DIAGRAM_BASE_SIZE, vec2(1200.0, 1000.0), vec2(700.0, 480.0)] {
+            let l = lay(&finished_trace(), size);
+            assert!(l.size.y <= size.y, "{:?} needs {} at {size:?}", l.metrics.scale, l.size.y);
+        }
+    }
+
+    #[test]
     fn diagram_scales_with_width() {
         let trace = finished_trace();
         let small = lay(&trace, vec2(800.0, 1200.0));

@@ -1,0 +1,181 @@
+//! CPU time per UI frame of the real app, headless (egui_kittest, no GPU): UI code, layout and
+//! tessellation of each frame, measured with `Instant`.
+//!
+//! 1. A finished demo flow (auto-approve) with E selected in the inspector.
+//! 2. A flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
+//!    scrolled: A–E against a second demo provider (auto-approve, typed in as "endpoints by
+//!    hand"), F/G against a local server here. The system browser is `curl`, through `$BROWSER`.
+//!
+//! Run: `cargo bench --bench ui_frame` (prints median / p99 / max per scenario).
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use oauthviz::demo::{BASIC_CLIENT_ID, BASIC_CLIENT_SECRET, DemoOptions, DemoServer};
+use oauthviz::gui::OauthvizApp;
+
+const FRAMES: usize = 400;
+/// The browser the 2 MiB scenario runs with: follows the redirects to the loopback listener.
+const CURL_BROWSER: &str = "curl -s -L -o /dev/null";
+
+fn main() {
+    // `$BROWSER` has to be set before the engine starts; setting it in-process needs `unsafe`,
+    // so the bench runs itself again with it.
+    if std::env::var("BROWSER").as_deref() != Ok(CURL_BROWSER) {
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("BROWSER", CURL_BROWSER)
+            .status()
+            .unwrap();
+        std::process::exit(status.code().unwrap_or(1));
+    }
+    finished_flow();
+    big_body();
+}
+
+fn harness() -> Harness<'static, OauthvizApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| OauthvizApp::new(None, &cc.egui_ctx))
+}
+
+fn until_finished(h: &mut Harness<'_, OauthvizApp>) {
+    for _ in 0..600 {
+        h.step();
+        if h.state().current_run().is_some_and(|r| r.trace.finished) {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the run did not finish");
+}
+
+fn finished_flow() {
+    let mut h = harness();
+    h.run_ok();
+    h.get_by_label("Auto-approve (no browser)").click();
+    h.run_ok();
+    h.get_by_label("Run flow").click();
+    until_finished(&mut h);
+    h.get_by_label("E Token response: ok").click();
+    h.run_ok();
+    report("finished flow, E selected", &measure(&mut h, |_, _| {}));
+}
+
+fn big_body() {
+    let provider = DemoServer::start(DemoOptions { port: 0, auto_approve: true, ..Default::default() }).unwrap();
+    let body = big_json(2 * 1024 * 1024);
+    let resource = resource_server(body);
+
+    let mut h = harness();
+    h.run_ok();
+    h.get_by_label("Endpoints by hand").click();
+    h.run_ok();
+    for (role, field, value) in [
+        (Role::TextInput, "Authorization endpoint", provider.authorization_endpoint()),
+        (Role::TextInput, "Token endpoint", provider.token_endpoint()),
+        (Role::TextInput, "Resource URL (API or userinfo)", resource.clone()),
+        (Role::TextInput, "Client ID", BASIC_CLIENT_ID.into()),
+        (Role::PasswordInput, "Client secret", BASIC_CLIENT_SECRET.into()),
+        (Role::TextInput, "Scope", "openid profile api.read".into()),
+    ] {
+        h.get_by_role_and_label(role, field).set_text_value_accesskit(&value);
+        h.run_ok();
+    }
+    h.get_by_label("Run flow").click();
+    until_finished(&mut h);
+    let g = h.state().current_run().unwrap().trace.step(oauthviz::trace::StepId::G).latest().unwrap().clone();
+    assert_eq!(g.response.as_ref().map(|r| r.body.len()), Some(2 * 1024 * 1024), "{:?}", g.outcome);
+
+    // Every frame from the click on: the body is formatted off-thread, then its head is
+    // highlighted in the frame that receives it; both are inside the measurement.
+    h.get_by_label("G Protected resource response: ok").click();
+    let frames = measure(&mut h, |h, i| {
+        if i % 20 == 10 {
+            let body_area = h.get_by_label("Copy body").rect().center() + egui::vec2(0.0, 120.0);
+            h.event(egui::Event::PointerMoved(body_area));
+            h.event(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Line,
+                delta: egui::vec2(0.0, -40.0),
+                modifiers: egui::Modifiers::default(),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            });
+        }
+    });
+    report("2 MiB JSON response, G selected, scrolling", &frames);
+}
+
+/// Times `FRAMES` frames: the app's UI pass plus tessellation of its shapes, which is the CPU work
+/// of a frame short of the GPU upload. Frame 0 is the first after the selection changed, so the
+/// one-off work of opening an exchange is part of the figures.
+fn measure(h: &mut Harness<'_, OauthvizApp>, mut each: impl FnMut(&mut Harness<'_, OauthvizApp>, usize)) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(FRAMES);
+    for i in 0..FRAMES {
+        each(h, i);
+        let start = Instant::now();
+        h.step();
+        let shapes = h.output().shapes.clone();
+        let ppp = h.output().pixels_per_point;
+        std::hint::black_box(h.ctx.tessellate(shapes, ppp));
+        let elapsed = start.elapsed();
+        times.push(elapsed);
+    }
+    times
+}
+
+fn report(name: &str, frames: &[Duration]) {
+    let mut sorted = frames.to_vec();
+    sorted.sort();
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut slowest: Vec<(usize, Duration)> = frames.iter().copied().enumerate().collect();
+    slowest.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    let slowest: Vec<String> = slowest.iter().take(3).map(|(i, d)| format!("#{i} {:.2} ms", ms(*d))).collect();
+    println!(
+        "{name}: {} frames, median {:.2} ms, p99 {:.2} ms, max {:.2} ms (slowest: {})",
+        sorted.len(),
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(sorted[sorted.len() - 1]),
+        slowest.join(", "),
+    );
+}
+
+/// Compact JSON (one line, as APIs send it) of about `size` bytes, padded to exactly `size`.
+fn big_json(size: usize) -> String {
+    let mut s = String::from("{\"items\":[");
+    let mut i = 0;
+    while s.len() < size - 200 {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            "{{\"id\":{i},\"name\":\"user {i}\",\"email\":\"user{i}@example.com\",\"active\":{},\"score\":{}.5,\"tags\":[\"a\",\"b\"]}}",
+            i % 2 == 0,
+            i % 97
+        ));
+        i += 1;
+    }
+    s.push_str("],\"pad\":\"");
+    let pad = size - s.len() - 2;
+    s.push_str(&"x".repeat(pad));
+    s.push_str("\"}");
+    s
+}
+
+/// A protected resource on loopback that answers every request with `body`; returns its URL.
+fn resource_server(body: String) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/big", server.server_addr().to_ip().unwrap());
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
+            let _ = request.respond(tiny_http::Response::from_string(body.clone()).with_header(header));
+        }
+    });
+    url
+}
