@@ -66,7 +66,12 @@ fn finished_flow() {
 }
 
 fn big_body() {
-    let provider = DemoServer::start(DemoOptions { port: 0, auto_approve: true, ..Default::default() }).unwrap();
+    let provider = DemoServer::start(DemoOptions {
+        port: 0,
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
     let body = big_json(2 * 1024 * 1024);
     let resource = resource_server(body);
 
@@ -75,20 +80,46 @@ fn big_body() {
     h.get_by_label("Endpoints by hand").click();
     h.run_ok();
     for (role, field, value) in [
-        (Role::TextInput, "Authorization endpoint", provider.authorization_endpoint()),
+        (
+            Role::TextInput,
+            "Authorization endpoint",
+            provider.authorization_endpoint(),
+        ),
         (Role::TextInput, "Token endpoint", provider.token_endpoint()),
-        (Role::TextInput, "Resource URL (API or userinfo)", resource.clone()),
+        (
+            Role::TextInput,
+            "Resource URL (API or userinfo)",
+            resource.clone(),
+        ),
         (Role::TextInput, "Client ID", BASIC_CLIENT_ID.into()),
-        (Role::PasswordInput, "Client secret", BASIC_CLIENT_SECRET.into()),
+        (
+            Role::PasswordInput,
+            "Client secret",
+            BASIC_CLIENT_SECRET.into(),
+        ),
         (Role::TextInput, "Scope", "openid profile api.read".into()),
     ] {
-        h.get_by_role_and_label(role, field).set_text_value_accesskit(&value);
+        h.get_by_role_and_label(role, field)
+            .set_text_value_accesskit(&value);
         h.run_ok();
     }
     h.get_by_label("Run flow").click();
     until_finished(&mut h);
-    let g = h.state().current_run().unwrap().trace.step(oauthviz::trace::StepId::G).latest().unwrap().clone();
-    assert_eq!(g.response.as_ref().map(|r| r.body.len()), Some(2 * 1024 * 1024), "{:?}", g.outcome);
+    let g = h
+        .state()
+        .current_run()
+        .unwrap()
+        .trace
+        .step(oauthviz::trace::StepId::G)
+        .latest()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        g.response.as_ref().map(|r| r.body.len()),
+        Some(2 * 1024 * 1024),
+        "{:?}",
+        g.outcome
+    );
 
     // Every frame from the click on: the body is formatted off-thread, then its head is
     // highlighted in the frame that receives it; both are inside the measurement.
@@ -112,7 +143,10 @@ fn big_body() {
 /// Times `FRAMES` frames: the app's UI pass plus tessellation of its shapes, which is the CPU work
 /// of a frame short of the GPU upload. Frame 0 is the first after the selection changed, so the
 /// one-off work of opening an exchange is part of the figures.
-fn measure(h: &mut Harness<'_, OauthvizApp>, mut each: impl FnMut(&mut Harness<'_, OauthvizApp>, usize)) -> Vec<Duration> {
+fn measure(
+    h: &mut Harness<'_, OauthvizApp>,
+    mut each: impl FnMut(&mut Harness<'_, OauthvizApp>, usize),
+) -> Vec<Duration> {
     let mut times = Vec::with_capacity(FRAMES);
     for i in 0..FRAMES {
         each(h, i);
@@ -134,7 +168,11 @@ fn report(name: &str, frames: &[Duration]) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mut slowest: Vec<(usize, Duration)> = frames.iter().copied().enumerate().collect();
     slowest.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
-    let slowest: Vec<String> = slowest.iter().take(3).map(|(i, d)| format!("#{i} {:.2} ms", ms(*d))).collect();
+    let slowest: Vec<String> = slowest
+        .iter()
+        .take(3)
+        .map(|(i, d)| format!("#{i} {:.2} ms", ms(*d)))
+        .collect();
     println!(
         "{name}: {} frames, median {:.2} ms, p99 {:.2} ms, max {:.2} ms (slowest: {})",
         sorted.len(),
@@ -174,7 +212,8 @@ fn resource_server(body: String) -> String {
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
             let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
-            let _ = request.respond(tiny_http::Response::from_string(body.clone()).with_header(header));
+            let _ =
+                request.respond(tiny_http::Response::from_string(body.clone()).with_header(header));
         }
     });
     url

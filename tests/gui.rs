@@ -24,7 +24,11 @@ fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
 fn until_finished(harness: &mut Harness<'_, OauthvizApp>) {
     for _ in 0..400 {
         harness.step();
-        if harness.state().current_run().is_some_and(|r| r.trace.finished) {
+        if harness
+            .state()
+            .current_run()
+            .is_some_and(|r| r.trace.finished)
+        {
             harness.run_ok();
             return;
         }
@@ -54,15 +58,39 @@ fn demo_flow_runs_a_to_g_and_the_inspector_reveals_the_token_on_request() {
     harness.get_by_label("E Token response: ok").click();
     harness.run_ok();
     let run = harness.state().current_run().unwrap();
-    let body = &run.trace.step(StepId::E).latest().unwrap().response.as_ref().unwrap().body;
-    let token: String = serde_json::from_str::<serde_json::Value>(body).unwrap()["access_token"].as_str().unwrap().into();
+    let body = &run
+        .trace
+        .step(StepId::E)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap()
+        .body;
+    let token: String = serde_json::from_str::<serde_json::Value>(body).unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .into();
 
-    assert!(harness.query_by_label_contains(&token).is_none(), "the token is on screen before reveal");
-    assert!(harness.query_all_by_label_contains(&mask(&token)).count() >= 2, "masked in the field table and the body");
-    assert_eq!(harness.get_all_by_label_contains("decoded JWT").count(), 2, "access_token and id_token");
+    assert!(
+        harness.query_by_label_contains(&token).is_none(),
+        "the token is on screen before reveal"
+    );
+    assert!(
+        harness.query_all_by_label_contains(&mask(&token)).count() >= 2,
+        "masked in the field table and the body"
+    );
+    assert_eq!(
+        harness.get_all_by_label_contains("decoded JWT").count(),
+        2,
+        "access_token and id_token"
+    );
     harness.get_by_label("Reveal secrets").click();
     harness.run_ok();
-    assert!(harness.query_all_by_label_contains(&token).next().is_some(), "revealed token not shown");
+    assert!(
+        harness.query_all_by_label_contains(&token).next().is_some(),
+        "revealed token not shown"
+    );
 
     // A new selection hides secrets again.
     harness.get_by_label("D Token request: ok").click();
@@ -74,7 +102,9 @@ fn demo_flow_runs_a_to_g_and_the_inspector_reveals_the_token_on_request() {
 fn wrong_client_secret_fails_at_e_with_invalid_client() {
     let mut harness = app(None);
     choose_auto_approve(&mut harness);
-    harness.get_by_role_and_label(Role::PasswordInput, "Client secret").set_text_value_accesskit("not-the-secret");
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "Client secret")
+        .set_text_value_accesskit("not-the-secret");
     harness.run_ok();
     harness.get_by_label("Run flow").click();
     until_finished(&mut harness);
@@ -94,19 +124,38 @@ fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     let mut harness = app(None);
     harness.get_by_label("Endpoints by hand").click();
     harness.run_ok();
-    harness.get_by_role_and_label(Role::TextInput, "Token endpoint").set_text_value_accesskit("not a url");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Token endpoint")
+        .set_text_value_accesskit("not a url");
     harness.run_ok();
     harness.get_by_label_contains("'not a url' is not a valid URL");
     harness.get_by_label_contains("the client id is empty");
-    assert_eq!(harness.get_by_role_and_label(Role::TextInput, "Token endpoint").value().as_deref(), Some("not a url"));
-    assert!(harness.get_by_label("Run flow").accesskit_node().is_disabled());
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Token endpoint")
+            .value()
+            .as_deref(),
+        Some("not a url")
+    );
+    assert!(
+        harness
+            .get_by_label("Run flow")
+            .accesskit_node()
+            .is_disabled()
+    );
 
     // Back to the demo and again: what was typed for the real provider is still there.
     harness.get_by_label("Demo provider").click();
     harness.run_ok();
     harness.get_by_label("Endpoints by hand").click();
     harness.run_ok();
-    assert_eq!(harness.get_by_role_and_label(Role::TextInput, "Token endpoint").value().as_deref(), Some("not a url"));
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Token endpoint")
+            .value()
+            .as_deref(),
+        Some("not a url")
+    );
 }
 
 #[derive(Default)]
@@ -135,7 +184,9 @@ fn settings_and_theme_survive_a_restart_but_secrets_never_reach_storage() {
         (Role::PasswordInput, "Client secret", "hunter2-real-secret"),
         (Role::TextInput, "Scope", "openid email"),
     ] {
-        harness.get_by_role_and_label(role, field).set_text_value_accesskit(value);
+        harness
+            .get_by_role_and_label(role, field)
+            .set_text_value_accesskit(value);
         harness.run_ok();
     }
     harness.get_by_label("Light theme").click();
@@ -146,14 +197,35 @@ fn settings_and_theme_survive_a_restart_but_secrets_never_reach_storage() {
     assert!(!storage.0.is_empty());
     for value in storage.0.values() {
         assert!(!value.contains("hunter2"), "a secret was written: {value}");
-        assert!(!value.contains("demo-basic-secret"), "the demo secret was written: {value}");
+        assert!(
+            !value.contains("demo-basic-secret"),
+            "the demo secret was written: {value}"
+        );
     }
 
     let restarted = app(Some(&storage));
     restarted.get_by_label("Dark theme");
-    assert_eq!(restarted.get_by_role_and_label(Role::TextInput, "Client ID").value().as_deref(), Some("my-app"));
-    assert_eq!(restarted.get_by_role_and_label(Role::TextInput, "Scope").value().as_deref(), Some("openid email"));
-    assert_eq!(restarted.get_by_role_and_label(Role::PasswordInput, "Client secret").value().as_deref(), Some(""));
+    assert_eq!(
+        restarted
+            .get_by_role_and_label(Role::TextInput, "Client ID")
+            .value()
+            .as_deref(),
+        Some("my-app")
+    );
+    assert_eq!(
+        restarted
+            .get_by_role_and_label(Role::TextInput, "Scope")
+            .value()
+            .as_deref(),
+        Some("openid email")
+    );
+    assert_eq!(
+        restarted
+            .get_by_role_and_label(Role::PasswordInput, "Client secret")
+            .value()
+            .as_deref(),
+        Some("")
+    );
 }
 
 #[test]
@@ -161,5 +233,9 @@ fn an_idle_app_schedules_no_repaint() {
     let mut harness = app(None);
     harness.run_ok();
     let root = &harness.output().viewport_output[&egui::ViewportId::ROOT];
-    assert_eq!(root.repaint_delay, Duration::MAX, "an idle app must not wake itself up");
+    assert_eq!(
+        root.repaint_delay,
+        Duration::MAX,
+        "an idle app must not wake itself up"
+    );
 }

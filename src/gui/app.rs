@@ -69,7 +69,9 @@ impl OauthvizApp {
     /// Builds the app without a window (kittest and the benchmark use this directly): starts the
     /// demo provider on a free port and the engine, restores settings from `storage`.
     pub fn new(storage: Option<&dyn eframe::Storage>, ctx: &egui::Context) -> Self {
-        let saved: Saved = storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let saved: Saved = storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default();
         let theme = saved.theme.unwrap_or(Theme::Dark);
         theme::apply_text_sizes(ctx);
         ctx.set_theme(theme);
@@ -77,9 +79,13 @@ impl OauthvizApp {
         form.restore_demo_secret();
         let wake = ctx.clone();
         Self {
-            engine: Engine::start(move || wake.request_repaint()).map_err(|e| format!("The engine did not start: {e}")),
-            demo: DemoServer::start(DemoOptions { port: 0, ..Default::default() })
-                .map_err(|e| format!("The demo provider did not start: {e}")),
+            engine: Engine::start(move || wake.request_repaint())
+                .map_err(|e| format!("The engine did not start: {e}")),
+            demo: DemoServer::start(DemoOptions {
+                port: 0,
+                ..Default::default()
+            })
+            .map_err(|e| format!("The demo provider did not start: {e}")),
             form,
             theme,
             runs: Vec::new(),
@@ -107,7 +113,9 @@ impl OauthvizApp {
     fn drain_events(&mut self) {
         let Ok(engine) = &self.engine else { return };
         while let Some(event) = engine.try_recv() {
-            let Some(index) = self.runs.iter().position(|r| r.id == event.run) else { continue };
+            let Some(index) = self.runs.iter().position(|r| r.id == event.run) else {
+                continue;
+            };
             let trace = &mut self.runs[index].trace;
             trace.apply(&event.update);
             // A failure explains itself best with its step already open.
@@ -118,7 +126,9 @@ impl OauthvizApp {
     }
 
     fn start_run(&mut self) {
-        let (Ok(engine), Ok(config)) = (&self.engine, self.form.config(self.demo())) else { return };
+        let (Ok(engine), Ok(config)) = (&self.engine, self.form.config(self.demo())) else {
+            return;
+        };
         let scripted = self.form.scripted();
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
@@ -134,10 +144,21 @@ impl OauthvizApp {
         };
         let id = self.next_run;
         self.next_run += 1;
-        self.runs.push(Run { id, trace: Trace::new(&config.name), scripted });
+        self.runs.push(Run {
+            id,
+            trace: Trace::new(&config.name),
+            scripted,
+        });
         self.current = Some(self.runs.len() - 1);
         self.selected = None;
-        engine.send(Command::Start { run: id, provider: Box::new(config), options: RunOptions { user_agent, ..Default::default() } });
+        engine.send(Command::Start {
+            run: id,
+            provider: Box::new(config),
+            options: RunOptions {
+                user_agent,
+                ..Default::default()
+            },
+        });
     }
 
     /// The whole UI, in a `Ui` covering the window.
@@ -154,12 +175,19 @@ impl OauthvizApp {
                 ui.separator();
                 let can_run = validation.is_ok() && self.engine.is_ok();
                 let run = ui
-                    .add_enabled(can_run, egui::Button::new(RichText::new("Run flow").size(theme::PRIMARY_BUTTON_TEXT)))
+                    .add_enabled(
+                        can_run,
+                        egui::Button::new(
+                            RichText::new("Run flow").size(theme::PRIMARY_BUTTON_TEXT),
+                        ),
+                    )
                     .on_disabled_hover_text("Fix the provider settings marked in red first");
                 if run.clicked() {
                     self.start_run();
                 }
-                if ui.add_enabled(running, egui::Button::new("Cancel")).clicked()
+                if ui
+                    .add_enabled(running, egui::Button::new("Cancel"))
+                    .clicked()
                     && let Ok(engine) = &self.engine
                 {
                     engine.send(Command::Cancel);
@@ -184,29 +212,38 @@ impl OauthvizApp {
         });
 
         let mut show_settings = self.show_settings;
-        egui::Panel::left("provider").default_size(theme::LEFT_PANEL_WIDTH).max_size(theme::MAX_PANEL_WIDTH).show_collapsible(ui, &mut show_settings, |ui| {
-            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
-                ui.heading("Provider");
-                let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
-                let demo = self.demo.as_ref().map_err(String::as_str);
-                self.form.show(ui, demo, errors, &palette);
-                ui.add_space(8.0);
-                ui.heading("Runs");
-                self.run_list(ui);
+        egui::Panel::left("provider")
+            .default_size(theme::LEFT_PANEL_WIDTH)
+            .max_size(theme::MAX_PANEL_WIDTH)
+            .show_collapsible(ui, &mut show_settings, |ui| {
+                egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+                    ui.heading("Provider");
+                    let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
+                    let demo = self.demo.as_ref().map_err(String::as_str);
+                    self.form.show(ui, demo, errors, &palette);
+                    ui.add_space(8.0);
+                    ui.heading("Runs");
+                    self.run_list(ui);
+                });
             });
-        });
         self.show_settings = show_settings;
 
-        egui::Panel::right("explain").default_size(theme::RIGHT_PANEL_WIDTH).max_size(theme::MAX_PANEL_WIDTH).show(ui, |ui| {
-            let trace = self.current_run().map(|r| &r.trace);
-            explain_panel::show(ui, trace, self.selected, &palette);
-        });
+        egui::Panel::right("explain")
+            .default_size(theme::RIGHT_PANEL_WIDTH)
+            .max_size(theme::MAX_PANEL_WIDTH)
+            .show(ui, |ui| {
+                let trace = self.current_run().map(|r| &r.trace);
+                explain_panel::show(ui, trace, self.selected, &palette);
+            });
 
         if let (Some(step), Some(index)) = (self.selected, self.current) {
-            egui::Panel::bottom("inspector").resizable(true).default_size(theme::INSPECTOR_HEIGHT).show(ui, |ui| {
-                let run = &self.runs[index];
-                self.inspector.show(ui, run.id, &run.trace, step, &palette);
-            });
+            egui::Panel::bottom("inspector")
+                .resizable(true)
+                .default_size(theme::INSPECTOR_HEIGHT)
+                .show(ui, |ui| {
+                    let run = &self.runs[index];
+                    self.inspector.show(ui, run.id, &run.trace, step, &palette);
+                });
         }
 
         egui::CentralPanel::default().show(ui, |ui| {
@@ -220,7 +257,11 @@ impl OauthvizApp {
             };
             let response = diagram::show(ui, trace, &banner, self.selected, &palette);
             if let Some(step) = response.clicked {
-                self.selected = if self.selected == Some(step) { None } else { Some(step) };
+                self.selected = if self.selected == Some(step) {
+                    None
+                } else {
+                    Some(step)
+                };
             }
             if response.animating {
                 ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);
@@ -235,7 +276,11 @@ impl OauthvizApp {
         }
         for (i, run) in self.runs.iter().enumerate().rev() {
             let label = format!("#{} {} · {}", run.id, run.trace.provider, run.status());
-            if ui.selectable_label(self.current == Some(i), label).clicked() && self.current != Some(i) {
+            if ui
+                .selectable_label(self.current == Some(i), label)
+                .clicked()
+                && self.current != Some(i)
+            {
                 self.current = Some(i);
                 self.selected = None;
             }
@@ -249,7 +294,10 @@ impl eframe::App for OauthvizApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        let saved = Saved { form: self.form.clone(), theme: Some(self.theme) };
+        let saved = Saved {
+            form: self.form.clone(),
+            theme: Some(self.theme),
+        };
         eframe::set_value(storage, STORAGE_KEY, &saved);
     }
 }

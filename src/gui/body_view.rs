@@ -85,7 +85,11 @@ fn rows(text: &str) -> Vec<Range<usize>> {
             row_start = cut;
         }
         // A CRLF line end leaves its `\r` behind; it is not part of the row.
-        let row_end = if text[row_start..end].ends_with('\r') { end - 1 } else { end };
+        let row_end = if text[row_start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
         rows.push(row_start..row_end);
         start = end + 1;
     }
@@ -97,13 +101,20 @@ fn highlight_head(ui: &Ui, body: &BodyText) -> Vec<LayoutJob> {
     if !body.json {
         return Vec::new();
     }
-    let head_rows = body.rows.iter().take_while(|r| r.end <= HIGHLIGHT_LIMIT).count();
+    let head_rows = body
+        .rows
+        .iter()
+        .take_while(|r| r.end <= HIGHLIGHT_LIMIT)
+        .count();
     let Some(head_end) = body.rows[..head_rows].last().map(|r| r.end) else {
         return Vec::new();
     };
     let theme = CodeTheme::from_style(ui.style());
     let job = highlight(ui.ctx(), ui.style(), &theme, &body.text[..head_end], "json");
-    body.rows[..head_rows].iter().map(|row| slice_job(&job, row.clone())).collect()
+    body.rows[..head_rows]
+        .iter()
+        .map(|row| slice_job(&job, row.clone()))
+        .collect()
 }
 
 /// The part of `job` covering `range` of its text, as a job of its own.
@@ -129,7 +140,10 @@ fn slice_job(job: &LayoutJob, range: Range<usize>) -> LayoutJob {
 
 enum State {
     Formatting(mpsc::Receiver<BodyText>),
-    Ready { body: BodyText, highlighted: Vec<LayoutJob> },
+    Ready {
+        body: BodyText,
+        highlighted: Vec<LayoutJob>,
+    },
 }
 
 /// Which body a cache entry holds. The length guards against an attempt replaced in place.
@@ -157,8 +171,15 @@ impl BodyCache {
     /// received, unmasked: the button is a deliberate act).
     pub fn show(&mut self, ui: &mut Ui, id: &str, message: Message<'_>, reveal: bool) {
         let body = message.body();
-        let key = BodyKey { id: id.to_owned(), len: body.len(), reveal };
-        let (state, used) = self.entries.entry(key).or_insert_with(|| (start(ui, message, reveal), false));
+        let key = BodyKey {
+            id: id.to_owned(),
+            len: body.len(),
+            reveal,
+        };
+        let (state, used) = self
+            .entries
+            .entry(key)
+            .or_insert_with(|| (start(ui, message, reveal), false));
         *used = true;
         if let State::Formatting(rx) = state
             && let Ok(prepared) = rx.try_recv()
@@ -172,7 +193,11 @@ impl BodyCache {
                 State::Formatting(_) => "",
             };
             ui.weak(format!("{kind}{}", human_bytes(body.len())));
-            if ui.small_button("Copy body").on_hover_text("Copy the body exactly as received").clicked() {
+            if ui
+                .small_button("Copy body")
+                .on_hover_text("Copy the body exactly as received")
+                .clicked()
+            {
                 ui.ctx().copy_text(body.to_owned());
             }
         });
@@ -196,10 +221,12 @@ fn start(ui: &Ui, message: Message<'_>, reveal: bool) -> State {
             Message::Response(r) => Owned::Response(r.clone()),
         };
         let ctx = ui.ctx().clone();
-        let spawned = std::thread::Builder::new().name("oauthviz-format".into()).spawn(move || {
-            let _ = tx.send(prepare(owned.as_message().shown_body(reveal)));
-            ctx.request_repaint();
-        });
+        let spawned = std::thread::Builder::new()
+            .name("oauthviz-format".into())
+            .spawn(move || {
+                let _ = tx.send(prepare(owned.as_message().shown_body(reveal)));
+                ctx.request_repaint();
+            });
         if spawned.is_ok() {
             return State::Formatting(rx);
         }
@@ -240,7 +267,10 @@ fn rows_view(ui: &mut Ui, id: &str, body: &BodyText, highlighted: &[LayoutJob]) 
                 for i in visible {
                     match highlighted.get(i) {
                         Some(job) => ui.add(Label::new(job.clone()).extend()),
-                        None => ui.add(Label::new(RichText::new(&body.text[body.rows[i].clone()]).monospace()).extend()),
+                        None => ui.add(
+                            Label::new(RichText::new(&body.text[body.rows[i].clone()]).monospace())
+                                .extend(),
+                        ),
                     };
                 }
             });
@@ -261,7 +291,11 @@ mod tests {
         let masked = prepare(Message::Response(&resp).shown_body(false));
         assert!(masked.json);
         assert_eq!(masked.text.lines().count(), 4);
-        assert!(masked.text.contains(r#""access_token": "eyJh…[24 chars]""#), "{}", masked.text);
+        assert!(
+            masked.text.contains(r#""access_token": "eyJh…[24 chars]""#),
+            "{}",
+            masked.text
+        );
         let revealed = prepare(Message::Response(&resp).shown_body(true));
         assert!(revealed.text.contains("eyJhbGciOiJub25lIn0.e30."));
     }
@@ -289,7 +323,14 @@ mod tests {
     fn sliced_jobs_keep_their_sections_relative_to_the_row() {
         let mut job = LayoutJob::default();
         job.append("ab", 0.0, egui::TextFormat::default());
-        job.append("cd\nef", 0.0, egui::TextFormat { italics: true, ..Default::default() });
+        job.append(
+            "cd\nef",
+            0.0,
+            egui::TextFormat {
+                italics: true,
+                ..Default::default()
+            },
+        );
         let row = slice_job(&job, 3..5);
         assert_eq!(row.text, "d\n");
         assert_eq!(row.sections.len(), 1);

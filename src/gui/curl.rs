@@ -38,7 +38,10 @@ mod tests {
     #[test]
     fn get_needs_no_method_flag() {
         let req = HttpRequest::get("https://as.example/authorize?response_type=code&state=a%20b");
-        assert_eq!(to_curl(&req), "curl -i 'https://as.example/authorize?response_type=code&state=a%20b'");
+        assert_eq!(
+            to_curl(&req),
+            "curl -i 'https://as.example/authorize?response_type=code&state=a%20b'"
+        );
     }
 
     #[test]
@@ -67,7 +70,10 @@ mod tests {
         req.method = "DELETE".into();
         assert!(to_curl(&req).starts_with("curl -i -X 'DELETE' 'https://rs.example/item'"));
         req.method = "POST".into();
-        assert!(to_curl(&req).contains("-X 'POST'"), "POST without a body must say so");
+        assert!(
+            to_curl(&req).contains("-X 'POST'"),
+            "POST without a body must say so"
+        );
     }
 
     #[test]
@@ -88,8 +94,15 @@ mod tests {
             &Params::from([("code", "a'b c$(whoami)"), ("v", "line\nbreak")]),
         );
         req.headers.push("X-Quote", "it's \"fine\"");
-        let script = format!("curl() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}", to_curl(&req));
-        let out = std::process::Command::new("sh").arg("-c").arg(script).output().unwrap();
+        let script = format!(
+            "curl() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}",
+            to_curl(&req)
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .output()
+            .unwrap();
         let args: Vec<String> = String::from_utf8(out.stdout)
             .unwrap()
             .split_terminator('\0')

@@ -92,40 +92,82 @@ pub fn step(step: StepId) -> StepText {
 /// What a query, form or token-response parameter is for.
 pub fn param(name: &str) -> Option<&'static str> {
     Some(match name {
-        "response_type" => "code asks for an authorization code, not a token: the code crosses the browser, the token is fetched later on the back channel where the client can authenticate",
+        "response_type" => {
+            "code asks for an authorization code, not a token: the code crosses the browser, the token is fetched later on the back channel where the client can authenticate"
+        }
         "client_id" => "the client's public identifier, as registered with the provider",
-        "redirect_uri" => "where the browser is sent back with the code; must exactly match a registered URI (or codes could be sent to an attacker's site), and D must repeat the same value",
+        "redirect_uri" => {
+            "where the browser is sent back with the code; must exactly match a registered URI (or codes could be sent to an attacker's site), and D must repeat the same value"
+        }
         "scope" => "what access the client asks for; you see and approve it on the consent page",
-        "state" => "random value the client remembers; the callback must return it unchanged, which ties the redirect to this request and blocks CSRF",
-        "code_challenge" => "PKCE: the SHA-256 hash of a secret code_verifier; safe in the browser because a hash cannot be reversed",
-        "code_challenge_method" => "PKCE: how the challenge was derived; S256 hashes the verifier, plain offers no protection if the link leaks",
-        "nonce" => "OpenID Connect: random value copied into the id_token, so a replayed id_token is noticed",
-        "code" => "the authorization code: short-lived, single-use, and useless without the client's credentials or PKCE verifier",
-        "iss" => "who issued this response (RFC 9207): lets the client notice when responses from two providers get mixed up",
-        "grant_type" => "which kind of grant the client redeems: authorization_code here (refresh_token when renewing)",
-        "code_verifier" => "PKCE: the secret whose hash went out in A; only the client that started the flow knows it",
-        "client_secret" => "the client's password; only ever sent on the back channel, never through the browser",
-        "access_token" => "the credential for the API; whoever holds it can use it (bearer), so it is masked here",
-        "token_type" => "how to use the token: Bearer means send it as Authorization: Bearer <token>",
-        "expires_in" => "seconds until the access token stops working; a short life limits the damage of a leak",
-        "refresh_token" => "gets new access tokens without asking you again; long-lived, so guarded like a password",
-        "id_token" => "OpenID Connect: a signed statement of who logged in, meant for the client (not for APIs)",
+        "state" => {
+            "random value the client remembers; the callback must return it unchanged, which ties the redirect to this request and blocks CSRF"
+        }
+        "code_challenge" => {
+            "PKCE: the SHA-256 hash of a secret code_verifier; safe in the browser because a hash cannot be reversed"
+        }
+        "code_challenge_method" => {
+            "PKCE: how the challenge was derived; S256 hashes the verifier, plain offers no protection if the link leaks"
+        }
+        "nonce" => {
+            "OpenID Connect: random value copied into the id_token, so a replayed id_token is noticed"
+        }
+        "code" => {
+            "the authorization code: short-lived, single-use, and useless without the client's credentials or PKCE verifier"
+        }
+        "iss" => {
+            "who issued this response (RFC 9207): lets the client notice when responses from two providers get mixed up"
+        }
+        "grant_type" => {
+            "which kind of grant the client redeems: authorization_code here (refresh_token when renewing)"
+        }
+        "code_verifier" => {
+            "PKCE: the secret whose hash went out in A; only the client that started the flow knows it"
+        }
+        "client_secret" => {
+            "the client's password; only ever sent on the back channel, never through the browser"
+        }
+        "access_token" => {
+            "the credential for the API; whoever holds it can use it (bearer), so it is masked here"
+        }
+        "token_type" => {
+            "how to use the token: Bearer means send it as Authorization: Bearer <token>"
+        }
+        "expires_in" => {
+            "seconds until the access token stops working; a short life limits the damage of a leak"
+        }
+        "refresh_token" => {
+            "gets new access tokens without asking you again; long-lived, so guarded like a password"
+        }
+        "id_token" => {
+            "OpenID Connect: a signed statement of who logged in, meant for the client (not for APIs)"
+        }
         "error" => "an RFC 6749 error code; the explanation panel says what it means",
         "error_description" => "the provider's own words about the error, for developers",
         "error_uri" => "a page about the error, chosen by the provider",
-        "username" => "your login name, typed on the authorization server's page (the client never sees it)",
-        "password" => "your password, typed on the authorization server's page: the client never sees it",
+        "username" => {
+            "your login name, typed on the authorization server's page (the client never sees it)"
+        }
+        "password" => {
+            "your password, typed on the authorization server's page: the client never sees it"
+        }
         "prompt" => "OpenID Connect: whether to force a login or consent screen",
         "login_hint" => "OpenID Connect: pre-fills the login name",
-        "audience" | "resource" => "which API the token is for (RFC 8707 resource indicator or a provider's own audience parameter)",
+        "audience" | "resource" => {
+            "which API the token is for (RFC 8707 resource indicator or a provider's own audience parameter)"
+        }
         _ => return None,
     })
 }
 
 pub fn header(name: &str) -> Option<&'static str> {
     Some(match name.to_ascii_lowercase().as_str() {
-        "authorization" => "credentials: Basic base64(client_id:client_secret) for the client in D, Bearer <access token> in F",
-        "content-type" => "how the body is encoded; a token request must be application/x-www-form-urlencoded",
+        "authorization" => {
+            "credentials: Basic base64(client_id:client_secret) for the client in D, Bearer <access token> in F"
+        }
+        "content-type" => {
+            "how the body is encoded; a token request must be application/x-www-form-urlencoded"
+        }
         "accept" => "asks for JSON; some providers answer form-encoded otherwise",
         "cache-control" => "no-store: a response with tokens must not be cached anywhere",
         "pragma" => "no-cache: the HTTP/1.0 way to forbid caching",
@@ -147,7 +189,9 @@ pub fn claim(name: &str) -> Option<&'static str> {
         "exp" => "expiry: after this the token must be rejected",
         "iat" => "when the token was issued",
         "nbf" => "not valid before this time",
-        "auth_time" => "when the user actually logged in (may be earlier than iat with a remembered session)",
+        "auth_time" => {
+            "when the user actually logged in (may be earlier than iat with a remembered session)"
+        }
         "nonce" => "echo of the nonce sent in A; proves this id_token answers that request",
         "azp" => "authorized party: the client the token was issued to",
         "client_id" => "the client the token was issued to (RFC 9068)",
@@ -155,7 +199,9 @@ pub fn claim(name: &str) -> Option<&'static str> {
         "jti" => "unique token id, lets a server refuse replays",
         "at_hash" => "hash of the access token, binding it to this id_token",
         "sid" => "the login session id at the provider",
-        "email" | "email_verified" | "name" | "preferred_username" => "profile information about the user",
+        "email" | "email_verified" | "name" | "preferred_username" => {
+            "profile information about the user"
+        }
         _ => return None,
     })
 }
@@ -202,17 +248,23 @@ pub fn failure(
     }
     let failed_check = attempt.checks.iter().find(|c| c.verdict == Verdict::Fail);
     let try_this = if attempt.transport_error.is_some() {
-        vec!["Check the URL and that the server is running and reachable from this machine; the inspector shows the exact error."]
+        vec![
+            "Check the URL and that the server is running and reachable from this machine; the inspector shows the exact error.",
+        ]
     } else if let Some(check) = failed_check {
         if check.name.contains("state") {
-            vec!["Run the flow again from Run flow. If it keeps failing, the provider is not returning state unchanged: report it."]
+            vec![
+                "Run the flow again from Run flow. If it keeps failing, the provider is not returning state unchanged: report it.",
+            ]
         } else if check.name.contains("iss") {
             vec!["Check the issuer field: it must be exactly the provider's issuer identifier."]
         } else {
             Vec::new()
         }
     } else if step == StepId::C {
-        vec!["If the browser never came back, check that the redirect URI is registered at the provider exactly as entered here."]
+        vec![
+            "If the browser never came back, check that the redirect URI is registered at the provider exactly as entered here.",
+        ]
     } else {
         Vec::new()
     };
@@ -225,28 +277,41 @@ pub fn failure(
 
 /// The RFC 6749/6750 error a step carried: on the callback (C), in the token response (E), or
 /// in the resource server's WWW-Authenticate header or JSON body (G).
-pub fn oauth_error(step: StepId, request: Option<&HttpRequest>, response: Option<&HttpResponse>) -> Option<OAuthError> {
+pub fn oauth_error(
+    step: StepId,
+    request: Option<&HttpRequest>,
+    response: Option<&HttpResponse>,
+) -> Option<OAuthError> {
     match step {
         StepId::C => match Callback::parse(&request?.query()) {
             Ok(Callback::Error { error, .. }) => Some(error),
             _ => None,
         },
-        StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect => match parse_token_response(response?) {
-            Err(TokenError::OAuth { error, .. }) => Some(error),
-            _ => None,
-        },
+        StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect => {
+            match parse_token_response(response?) {
+                Err(TokenError::OAuth { error, .. }) => Some(error),
+                _ => None,
+            }
+        }
         StepId::F | StepId::G => {
             let response = response?;
             response
                 .headers
                 .get("www-authenticate")
                 .and_then(bearer_challenge_error)
-                .map(|code| OAuthError { error: code, error_description: None, error_uri: None })
+                .map(|code| OAuthError {
+                    error: code,
+                    error_description: None,
+                    error_uri: None,
+                })
                 .or_else(|| {
                     let v: serde_json::Value = serde_json::from_str(&response.body).ok()?;
                     Some(OAuthError {
                         error: v.get("error")?.as_str()?.to_owned(),
-                        error_description: v.get("error_description").and_then(|d| d.as_str()).map(str::to_owned),
+                        error_description: v
+                            .get("error_description")
+                            .and_then(|d| d.as_str())
+                            .map(str::to_owned),
                         error_uri: None,
                     })
                 })
@@ -266,15 +331,29 @@ fn try_for_code(code: &str) -> Vec<&'static str> {
             "Check that redirect_uri in D is exactly the one sent in A.",
             "With PKCE, the code_verifier must be the one whose hash went out in A.",
         ],
-        "invalid_request" => vec!["Look at the parameters in the inspector: one may be missing (e.g. code_verifier when the provider requires PKCE), repeated or malformed."],
+        "invalid_request" => vec![
+            "Look at the parameters in the inspector: one may be missing (e.g. code_verifier when the provider requires PKCE), repeated or malformed.",
+        ],
         "unauthorized_client" | "unsupported_response_type" | "unsupported_grant_type" => {
-            vec!["Enable the authorization code grant for this client in the provider's app registration."]
+            vec![
+                "Enable the authorization code grant for this client in the provider's app registration.",
+            ]
         }
-        "access_denied" => vec!["The consent was refused: run again and approve, or check the user's permissions."],
-        "invalid_scope" => vec!["Ask for fewer or different scopes: use the names the provider documents."],
-        "server_error" | "temporarily_unavailable" => vec!["The provider failed: try again in a moment, or check its status page."],
-        "invalid_token" => vec!["The access token was refused: it may have expired or be meant for another API (audience). Run the flow again."],
-        "insufficient_scope" => vec!["Add the scope this resource needs to the scope field and run again."],
+        "access_denied" => {
+            vec!["The consent was refused: run again and approve, or check the user's permissions."]
+        }
+        "invalid_scope" => {
+            vec!["Ask for fewer or different scopes: use the names the provider documents."]
+        }
+        "server_error" | "temporarily_unavailable" => {
+            vec!["The provider failed: try again in a moment, or check its status page."]
+        }
+        "invalid_token" => vec![
+            "The access token was refused: it may have expired or be meant for another API (audience). Run the flow again.",
+        ],
+        "insufficient_scope" => {
+            vec!["Add the scope this resource needs to the scope field and run again."]
+        }
         _ => Vec::new(),
     }
 }
@@ -289,17 +368,33 @@ mod tests {
     fn json_response(status: u16, body: &str) -> HttpResponse {
         let mut headers = Headers::default();
         headers.push("Content-Type", "application/json");
-        HttpResponse { status, headers, body: body.into() }
+        HttpResponse {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
 
     fn failed(reason: &str) -> Attempt {
-        Attempt { outcome: Outcome::Failed(reason.into()), ..Default::default() }
+        Attempt {
+            outcome: Outcome::Failed(reason.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn token_endpoint_errors_are_explained_with_what_to_try() {
-        let resp = json_response(401, r#"{"error":"invalid_client","error_description":"bad secret"}"#);
-        let f = failure(StepId::E, &failed("HTTP 401, invalid_client"), None, Some(&resp)).unwrap();
+        let resp = json_response(
+            401,
+            r#"{"error":"invalid_client","error_description":"bad secret"}"#,
+        );
+        let f = failure(
+            StepId::E,
+            &failed("HTTP 401, invalid_client"),
+            None,
+            Some(&resp),
+        )
+        .unwrap();
         assert_eq!(f.headline, "invalid_client: bad secret");
         assert!(f.meaning.unwrap().contains("client authentication failed"));
         assert!(f.try_this.iter().any(|t| t.contains("client secret")));
@@ -316,7 +411,10 @@ mod tests {
     #[test]
     fn resource_errors_come_from_www_authenticate() {
         let mut resp = json_response(401, "");
-        resp.headers.push("WWW-Authenticate", r#"Bearer realm="demo", error="invalid_token", error_description="expired""#);
+        resp.headers.push(
+            "WWW-Authenticate",
+            r#"Bearer realm="demo", error="invalid_token", error_description="expired""#,
+        );
         let e = oauth_error(StepId::G, None, Some(&resp)).unwrap();
         assert_eq!(e.error, "invalid_token");
     }
@@ -324,28 +422,51 @@ mod tests {
     #[test]
     fn failed_checks_and_transport_errors_get_advice() {
         let mut a = failed("state mismatch");
-        a.checks.push(Check { name: "state".into(), verdict: Verdict::Fail, detail: "differs".into() });
+        a.checks.push(Check {
+            name: "state".into(),
+            verdict: Verdict::Fail,
+            detail: "differs".into(),
+        });
         let f = failure(StepId::C, &a, None, None).unwrap();
         assert_eq!(f.headline, "state mismatch");
         assert!(f.try_this[0].contains("state"));
 
         let mut t = failed("connection refused");
         t.transport_error = Some("connection refused".into());
-        assert!(failure(StepId::D, &t, None, None).unwrap().try_this[0].contains("server is running"));
+        assert!(
+            failure(StepId::D, &t, None, None).unwrap().try_this[0].contains("server is running")
+        );
     }
 
     #[test]
     fn nothing_to_explain_when_ok() {
-        let ok = Attempt { outcome: Outcome::Ok, ..Default::default() };
+        let ok = Attempt {
+            outcome: Outcome::Ok,
+            ..Default::default()
+        };
         assert_eq!(failure(StepId::E, &ok, None, None), None);
     }
 
     #[test]
     fn every_parameter_the_flow_sends_is_explained() {
         for name in [
-            "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method",
-            "code", "iss", "grant_type", "code_verifier", "client_secret", "access_token", "token_type", "expires_in",
-            "refresh_token", "id_token",
+            "response_type",
+            "client_id",
+            "redirect_uri",
+            "scope",
+            "state",
+            "code_challenge",
+            "code_challenge_method",
+            "code",
+            "iss",
+            "grant_type",
+            "code_verifier",
+            "client_secret",
+            "access_token",
+            "token_type",
+            "expires_in",
+            "refresh_token",
+            "id_token",
         ] {
             assert!(param(name).is_some(), "{name} has no explanation");
         }

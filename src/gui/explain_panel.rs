@@ -10,50 +10,63 @@ use crate::gui::theme::Palette;
 use crate::trace::{StepId, Trace};
 
 pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palette: &Palette) {
-    egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
-        let Some(step) = selected else {
-            ui.heading("How to read this");
-            ui.label(explain::OVERVIEW);
-            ui.add_space(8.0);
-            for status in [Status::Waiting, Status::InFlight, Status::WaitingForUser, Status::Ok, Status::Warning, Status::Failed] {
-                ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(egui::vec2(28.0, 12.0), egui::Sense::hover());
-                    ui.painter().line_segment([rect.left_center(), rect.right_center()], egui::Stroke::new(3.0, palette.status(status)));
-                    ui.label(status.word());
-                });
-            }
-            return;
-        };
-        let text = explain::step(step);
-        ui.heading(format!("{}  {}", step.letter(), step.name()));
-        ui.label(RichText::new("What happens").strong());
-        ui.label(text.what);
-        ui.add_space(6.0);
-        ui.label(RichText::new("Why").strong());
-        ui.label(text.why);
-
-        let Some(trace) = trace else { return };
-        let s = trace.step(step);
-        let Some(attempt) = s.latest() else { return };
-        let (request, response) = exchange(trace, step, s.attempts.len() - 1);
-        if let Some(failure) = explain::failure(step, attempt, request, response) {
-            ui.add_space(10.0);
-            let colour = palette.status(Status::of(&attempt.outcome));
-            ui.label(RichText::new("What went wrong").strong().color(colour));
-            ui.label(RichText::new(&failure.headline).color(colour));
-            if let Some(meaning) = failure.meaning {
-                ui.label(format!("This means: {meaning}."));
-            }
-            if !failure.try_this.is_empty() {
-                ui.add_space(4.0);
-                ui.label(RichText::new("What to try").strong());
-                for tip in &failure.try_this {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label("•");
-                        ui.label(*tip);
+    egui::ScrollArea::vertical()
+        .id_salt("explain")
+        .show(ui, |ui| {
+            let Some(step) = selected else {
+                ui.heading("How to read this");
+                ui.label(explain::OVERVIEW);
+                ui.add_space(8.0);
+                for status in [
+                    Status::Waiting,
+                    Status::InFlight,
+                    Status::WaitingForUser,
+                    Status::Ok,
+                    Status::Warning,
+                    Status::Failed,
+                ] {
+                    ui.horizontal(|ui| {
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(28.0, 12.0), egui::Sense::hover());
+                        ui.painter().line_segment(
+                            [rect.left_center(), rect.right_center()],
+                            egui::Stroke::new(3.0, palette.status(status)),
+                        );
+                        ui.label(status.word());
                     });
                 }
+                return;
+            };
+            let text = explain::step(step);
+            ui.heading(format!("{}  {}", step.letter(), step.name()));
+            ui.label(RichText::new("What happens").strong());
+            ui.label(text.what);
+            ui.add_space(6.0);
+            ui.label(RichText::new("Why").strong());
+            ui.label(text.why);
+
+            let Some(trace) = trace else { return };
+            let s = trace.step(step);
+            let Some(attempt) = s.latest() else { return };
+            let (request, response) = exchange(trace, step, s.attempts.len() - 1);
+            if let Some(failure) = explain::failure(step, attempt, request, response) {
+                ui.add_space(10.0);
+                let colour = palette.status(Status::of(&attempt.outcome));
+                ui.label(RichText::new("What went wrong").strong().color(colour));
+                ui.label(RichText::new(&failure.headline).color(colour));
+                if let Some(meaning) = failure.meaning {
+                    ui.label(format!("This means: {meaning}."));
+                }
+                if !failure.try_this.is_empty() {
+                    ui.add_space(4.0);
+                    ui.label(RichText::new("What to try").strong());
+                    for tip in &failure.try_this {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.label("•");
+                            ui.label(*tip);
+                        });
+                    }
+                }
             }
-        }
-    });
+        });
 }

@@ -68,7 +68,9 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Wall-clock time of a run: from its first step's start to its last step's end.
 pub fn run_duration_ms(trace: &Trace) -> f64 {
     let attempts = || trace.steps.iter().flat_map(|s| &s.attempts);
-    let start = attempts().map(|a| a.started_at_ms as f64).fold(f64::INFINITY, f64::min);
+    let start = attempts()
+        .map(|a| a.started_at_ms as f64)
+        .fold(f64::INFINITY, f64::min);
     let end = attempts()
         .map(|a| a.started_at_ms as f64 + a.duration_ms.unwrap_or(0.0))
         .fold(f64::NEG_INFINITY, f64::max);
@@ -99,9 +101,21 @@ mod tests {
         use crate::trace::{Attempt, StepId, Update};
         let mut t = Trace::new("demo");
         assert_eq!(run_duration_ms(&t), 0.0);
-        for (step, start, ms) in [(StepId::A, 1_000, 5.0), (StepId::B, 1_004, 40.0), (StepId::G, 1_090, 10.0)] {
-            let attempt = Attempt { started_at_ms: start, duration_ms: Some(ms), ..Default::default() };
-            t.apply(&Update::Attempt { step, index: 0, attempt });
+        for (step, start, ms) in [
+            (StepId::A, 1_000, 5.0),
+            (StepId::B, 1_004, 40.0),
+            (StepId::G, 1_090, 10.0),
+        ] {
+            let attempt = Attempt {
+                started_at_ms: start,
+                duration_ms: Some(ms),
+                ..Default::default()
+            };
+            t.apply(&Update::Attempt {
+                step,
+                index: 0,
+                attempt,
+            });
         }
         assert_eq!(run_duration_ms(&t), 100.0);
     }

@@ -28,7 +28,11 @@ pub struct Inspector {
 
 /// The request and response a step's arrow stands for. D and E (and F and G) are the two halves
 /// of one HTTP exchange, recorded on the same attempt index, and are shown together.
-pub fn exchange(trace: &Trace, step: StepId, index: usize) -> (Option<&HttpRequest>, Option<&HttpResponse>) {
+pub fn exchange(
+    trace: &Trace,
+    step: StepId,
+    index: usize,
+) -> (Option<&HttpRequest>, Option<&HttpResponse>) {
     let partner = match step {
         StepId::D => Some(StepId::E),
         StepId::E => Some(StepId::D),
@@ -38,8 +42,12 @@ pub fn exchange(trace: &Trace, step: StepId, index: usize) -> (Option<&HttpReque
     };
     let own = trace.step(step).attempts.get(index);
     let other = partner.and_then(|p| trace.step(p).attempts.get(index));
-    let request = own.and_then(|a| a.request.as_ref()).or_else(|| other.and_then(|a| a.request.as_ref()));
-    let response = own.and_then(|a| a.response.as_ref()).or_else(|| other.and_then(|a| a.response.as_ref()));
+    let request = own
+        .and_then(|a| a.request.as_ref())
+        .or_else(|| other.and_then(|a| a.request.as_ref()));
+    let response = own
+        .and_then(|a| a.response.as_ref())
+        .or_else(|| other.and_then(|a| a.response.as_ref()));
     (request, response)
 }
 
@@ -49,7 +57,14 @@ impl Inspector {
         self.bodies.begin_frame();
     }
 
-    pub fn show(&mut self, ui: &mut Ui, run: RunId, trace: &Trace, step: StepId, palette: &Palette) {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        run: RunId,
+        trace: &Trace,
+        step: StepId,
+        palette: &Palette,
+    ) {
         if self.showing != Some((run, step)) {
             self.showing = Some((run, step));
             self.reveal = false;
@@ -61,27 +76,43 @@ impl Inspector {
 
         ui.horizontal_wrapped(|ui| {
             ui.heading(format!("{}  {}", step.letter(), step.name()));
-            ui.label(RichText::new(status.word()).strong().color(palette.status(status)));
+            ui.label(
+                RichText::new(status.word())
+                    .strong()
+                    .color(palette.status(status)),
+            );
             if let Some(ms) = s.latest().and_then(|a| a.duration_ms) {
                 ui.label(format::duration_ms(ms));
             }
             ui.separator();
             ui.toggle_value(&mut self.reveal, "Reveal secrets")
-                .on_hover_text("Show tokens, codes and secrets in full (they are masked by default)");
+                .on_hover_text(
+                    "Show tokens, codes and secrets in full (they are masked by default)",
+                );
             if let Some(req) = request
-                && ui.button("Copy as curl").on_hover_text("Copy this request as a curl command (with the real secrets)").clicked()
+                && ui
+                    .button("Copy as curl")
+                    .on_hover_text("Copy this request as a curl command (with the real secrets)")
+                    .clicked()
             {
                 ui.ctx().copy_text(curl::to_curl(req));
             }
         });
         // The scroll area always fills the panel: a bottom panel remembers the height of its
         // content, and a short message must not shrink it for the next selection.
-        egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| match s.latest() {
-            Some(attempt) => self.attempt_ui(ui, run, trace, step, index, attempt, request, response, palette),
-            None => {
-                ui.label("This step has not happened yet. Run the flow and its arrow fills in.");
-            }
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("inspector")
+            .auto_shrink([false, false])
+            .show(ui, |ui| match s.latest() {
+                Some(attempt) => self.attempt_ui(
+                    ui, run, trace, step, index, attempt, request, response, palette,
+                ),
+                None => {
+                    ui.label(
+                        "This step has not happened yet. Run the flow and its arrow fills in.",
+                    );
+                }
+            });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -98,7 +129,11 @@ impl Inspector {
         palette: &Palette,
     ) {
         if trace.step(step).attempts.len() > 1 {
-            ui.weak(format!("attempt {} of {}", index + 1, trace.step(step).attempts.len()));
+            ui.weak(format!(
+                "attempt {} of {}",
+                index + 1,
+                trace.step(step).attempts.len()
+            ));
         }
         if let Some(reason) = attempt.outcome.reason() {
             let colour = palette.status(Status::of(&attempt.outcome));
@@ -126,12 +161,22 @@ impl Inspector {
         let response_first = matches!(step, StepId::E | StepId::G);
         let request_section = |this: &mut Self, ui: &mut Ui| {
             if let Some(req) = request {
-                section(ui, "Request", |ui| this.request_ui(ui, &format!("{id}/request"), req));
+                section(ui, "Request", |ui| {
+                    this.request_ui(ui, &format!("{id}/request"), req)
+                });
             }
         };
         let response_section = |this: &mut Self, ui: &mut Ui| {
             if let Some(resp) = response {
-                section(ui, "Response", |ui| this.response_ui(ui, &format!("{id}/response"), resp, step == StepId::E, palette));
+                section(ui, "Response", |ui| {
+                    this.response_ui(
+                        ui,
+                        &format!("{id}/response"),
+                        resp,
+                        step == StepId::E,
+                        palette,
+                    )
+                });
             }
         };
         if response_first {
@@ -156,17 +201,29 @@ impl Inspector {
                         (None, Some(e)) => e.clone(),
                         (None, None) => "no answer".into(),
                     };
-                    let path = url::Url::parse(&ex.request.url).map(|u| u.path().to_owned()).unwrap_or_default();
-                    egui::CollapsingHeader::new(format!("{}. {} {path} → {outcome}", i + 1, ex.request.method))
-                        .id_salt(("exchange", i))
-                        .show(ui, |ui| {
-                            let ex_id = format!("{id}/page{i}");
-                            self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
-                            if let Some(resp) = &ex.response {
-                                ui.separator();
-                                self.response_ui(ui, &format!("{ex_id}/response"), resp, false, palette);
-                            }
-                        });
+                    let path = url::Url::parse(&ex.request.url)
+                        .map(|u| u.path().to_owned())
+                        .unwrap_or_default();
+                    egui::CollapsingHeader::new(format!(
+                        "{}. {} {path} → {outcome}",
+                        i + 1,
+                        ex.request.method
+                    ))
+                    .id_salt(("exchange", i))
+                    .show(ui, |ui| {
+                        let ex_id = format!("{id}/page{i}");
+                        self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
+                        if let Some(resp) = &ex.response {
+                            ui.separator();
+                            self.response_ui(
+                                ui,
+                                &format!("{ex_id}/response"),
+                                resp,
+                                false,
+                                palette,
+                            );
+                        }
+                    });
                 }
             }
             _ => {}
@@ -176,7 +233,15 @@ impl Inspector {
     fn request_ui(&mut self, ui: &mut Ui, id: &str, req: &HttpRequest) {
         let reveal = self.reveal;
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("{} {}", req.method, sensitive::url(&req.url, reveal))).monospace().strong());
+            ui.label(
+                RichText::new(format!(
+                    "{} {}",
+                    req.method,
+                    sensitive::url(&req.url, reveal)
+                ))
+                .monospace()
+                .strong(),
+            );
             if ui.small_button("Copy URL").clicked() {
                 ui.ctx().copy_text(req.url.clone());
             }
@@ -184,21 +249,47 @@ impl Inspector {
         let query = req.query();
         if !query.is_empty() {
             ui.label(RichText::new("Query parameters").strong());
-            table::show(ui, ("query", id), &param_rows(query.iter().map(|p| (p.name.as_str(), p.value.as_str())), reveal));
+            table::show(
+                ui,
+                ("query", id),
+                &param_rows(
+                    query.iter().map(|p| (p.name.as_str(), p.value.as_str())),
+                    reveal,
+                ),
+            );
         }
         let form = req.form();
         if let Some(form) = &form {
             ui.label(RichText::new("Form parameters (body)").strong());
-            table::show(ui, ("form", id), &param_rows(form.iter().map(|p| (p.name.as_str(), p.value.as_str())), reveal));
+            table::show(
+                ui,
+                ("form", id),
+                &param_rows(
+                    form.iter().map(|p| (p.name.as_str(), p.value.as_str())),
+                    reveal,
+                ),
+            );
         }
         if req.headers.iter().next().is_some() {
             ui.label(RichText::new("Headers").strong());
-            table::show(ui, ("headers", id), &header_rows(req.headers.iter(), reveal));
+            table::show(
+                ui,
+                ("headers", id),
+                &header_rows(req.headers.iter(), reveal),
+            );
         }
-        if let Some(token) = req.headers.get("authorization").and_then(|h| h.strip_prefix("Bearer "))
+        if let Some(token) = req
+            .headers
+            .get("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
             && jwt_view::looks_like_jwt(token)
         {
-            jwt_view::show(ui, "access_token (Authorization header)", token, format::now_unix());
+            jwt_view::show(
+                ui,
+                "access_token (Authorization header)",
+                token,
+                format::now_unix(),
+            );
         }
         match &form {
             Some(form) => {
@@ -213,22 +304,43 @@ impl Inspector {
         }
     }
 
-    fn response_ui(&mut self, ui: &mut Ui, id: &str, resp: &HttpResponse, token_fields: bool, palette: &Palette) {
+    fn response_ui(
+        &mut self,
+        ui: &mut Ui,
+        id: &str,
+        resp: &HttpResponse,
+        token_fields: bool,
+        palette: &Palette,
+    ) {
         let reveal = self.reveal;
         let colour = match resp.status {
             200..=299 => palette.ok,
             300..=399 => palette.text,
             _ => palette.failed,
         };
-        ui.label(RichText::new(format!("HTTP {}", resp.status_line())).monospace().strong().color(colour));
+        ui.label(
+            RichText::new(format!("HTTP {}", resp.status_line()))
+                .monospace()
+                .strong()
+                .color(colour),
+        );
         let fields = (token_fields && resp.body.len() <= FIELDS_LIMIT)
             .then(|| serde_json::from_str::<serde_json::Map<String, Value>>(&resp.body).ok())
             .flatten();
         if let Some(fields) = &fields {
             ui.label(RichText::new("Token response fields").strong());
-            let values = fields.iter().map(|(name, v)| (name.as_str(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+            let values = fields.iter().map(|(name, v)| {
+                (
+                    name.as_str(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                )
+            });
             let values: Vec<(&str, String)> = values.collect();
-            table::show(ui, ("fields", id), &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal));
+            table::show(
+                ui,
+                ("fields", id),
+                &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal),
+            );
             for (name, value) in fields {
                 if let Some(token) = value.as_str().filter(|t| jwt_view::looks_like_jwt(t)) {
                     jwt_view::show(ui, name, token, format::now_unix());
@@ -238,7 +350,11 @@ impl Inspector {
         // Headers after the fields: on a token response the fields are the lesson.
         if resp.headers.iter().next().is_some() {
             ui.label(RichText::new("Headers").strong());
-            table::show(ui, ("headers", id), &header_rows(resp.headers.iter(), reveal));
+            table::show(
+                ui,
+                ("headers", id),
+                &header_rows(resp.headers.iter(), reveal),
+            );
         }
         if let Some(location) = resp.headers.get("location") {
             ui.horizontal_wrapped(|ui| {
@@ -255,10 +371,16 @@ impl Inspector {
 
 fn section(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
     ui.add_space(6.0);
-    egui::CollapsingHeader::new(RichText::new(title).heading()).id_salt(title).default_open(true).show(ui, add);
+    egui::CollapsingHeader::new(RichText::new(title).heading())
+        .id_salt(title)
+        .default_open(true)
+        .show(ui, add);
 }
 
-fn param_rows<'a>(params: impl Iterator<Item = (&'a str, &'a str)>, reveal: bool) -> Vec<table::Row> {
+fn param_rows<'a>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    reveal: bool,
+) -> Vec<table::Row> {
     params
         .map(|(name, value)| table::Row {
             name: name.to_owned(),
@@ -269,7 +391,10 @@ fn param_rows<'a>(params: impl Iterator<Item = (&'a str, &'a str)>, reveal: bool
         .collect()
 }
 
-fn header_rows<'a>(headers: impl Iterator<Item = &'a crate::protocol::http::Header>, reveal: bool) -> Vec<table::Row> {
+fn header_rows<'a>(
+    headers: impl Iterator<Item = &'a crate::protocol::http::Header>,
+    reveal: bool,
+) -> Vec<table::Row> {
     headers
         .map(|h| table::Row {
             name: h.name.clone(),
@@ -289,9 +414,27 @@ mod tests {
     fn token_exchange_pairs_d_request_with_e_response() {
         let mut t = Trace::new("demo");
         let req = HttpRequest::get("http://as/token");
-        let resp = HttpResponse { status: 200, headers: Default::default(), body: "{}".into() };
-        t.apply(&Update::Attempt { step: StepId::D, index: 0, attempt: Attempt { request: Some(req.clone()), ..Default::default() } });
-        t.apply(&Update::Attempt { step: StepId::E, index: 0, attempt: Attempt { response: Some(resp.clone()), ..Default::default() } });
+        let resp = HttpResponse {
+            status: 200,
+            headers: Default::default(),
+            body: "{}".into(),
+        };
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 0,
+            attempt: Attempt {
+                request: Some(req.clone()),
+                ..Default::default()
+            },
+        });
+        t.apply(&Update::Attempt {
+            step: StepId::E,
+            index: 0,
+            attempt: Attempt {
+                response: Some(resp.clone()),
+                ..Default::default()
+            },
+        });
         assert_eq!(exchange(&t, StepId::D, 0), (Some(&req), Some(&resp)));
         assert_eq!(exchange(&t, StepId::E, 0), (Some(&req), Some(&resp)));
         assert_eq!(exchange(&t, StepId::E, 1), (None, None));

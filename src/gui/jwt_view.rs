@@ -60,7 +60,11 @@ pub fn claim_value(name: &str, value: &Value, now: i64) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Number(n) if is_time_claim(name) => match n.as_i64() {
-            Some(t) => format!("{t} = {} ({})", format::utc_time(t), format::relative(t, now)),
+            Some(t) => format!(
+                "{t} = {} ({})",
+                format::utc_time(t),
+                format::relative(t, now)
+            ),
             None => n.to_string(),
         },
         other => other.to_string(),
@@ -81,7 +85,10 @@ pub fn show(ui: &mut egui::Ui, source: &str, token: &str, now: i64) {
                 let signature = if jwt.signature_len == 0 {
                     "no signature (alg: none)".to_owned()
                 } else {
-                    format!("signature: {} characters, not verified here", jwt.signature_len)
+                    format!(
+                        "signature: {} characters, not verified here",
+                        jwt.signature_len
+                    )
                 };
                 ui.weak(signature);
                 ui.label(explain::jwt_trust(source));
@@ -112,12 +119,20 @@ mod tests {
     use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 
     fn jwt(header: &str, claims: &str, sig: &str) -> String {
-        format!("{}.{}.{sig}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(claims))
+        format!(
+            "{}.{}.{sig}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims)
+        )
     }
 
     #[test]
     fn decodes_header_and_claims() {
-        let token = jwt(r#"{"alg":"RS256","kid":"k1"}"#, r#"{"sub":"demo","exp":1700003600,"aud":["a","b"]}"#, "c2ln");
+        let token = jwt(
+            r#"{"alg":"RS256","kid":"k1"}"#,
+            r#"{"sub":"demo","exp":1700003600,"aud":["a","b"]}"#,
+            "c2ln",
+        );
         assert!(looks_like_jwt(&token));
         let d = decode(&token).unwrap();
         assert_eq!(d.header["alg"], "RS256");
@@ -137,13 +152,29 @@ mod tests {
 
     #[test]
     fn explains_what_is_wrong_with_non_jwts() {
-        assert!(decode("opaque-token").unwrap_err().contains("3 dot-separated parts, this has 1"));
+        assert!(
+            decode("opaque-token")
+                .unwrap_err()
+                .contains("3 dot-separated parts, this has 1")
+        );
         assert!(decode("a.b.c.d.e").unwrap_err().contains("encrypted"));
-        assert!(decode("!!.e30.x").unwrap_err().contains("header is not base64url"));
+        assert!(
+            decode("!!.e30.x")
+                .unwrap_err()
+                .contains("header is not base64url")
+        );
         let not_json = format!("{}.e30.x", URL_SAFE_NO_PAD.encode("hello"));
-        assert!(decode(&not_json).unwrap_err().contains("header is not JSON"));
+        assert!(
+            decode(&not_json)
+                .unwrap_err()
+                .contains("header is not JSON")
+        );
         let array = format!("e30.{}.x", URL_SAFE_NO_PAD.encode("[1]"));
-        assert!(decode(&array).unwrap_err().contains("payload is JSON but not an object"));
+        assert!(
+            decode(&array)
+                .unwrap_err()
+                .contains("payload is JSON but not an object")
+        );
         assert!(!looks_like_jwt("eyJ.a"));
         assert!(!looks_like_jwt("abc.def.ghi"));
     }
@@ -155,9 +186,19 @@ mod tests {
             claim_value("exp", &Value::from(now + 3600), now),
             "1700003600 = 2023-11-14 23:13:20 UTC (in 1 h 0 min)"
         );
-        assert_eq!(claim_value("iat", &Value::from(now - 5), now), "1699999995 = 2023-11-14 22:13:15 UTC (5 s ago)");
+        assert_eq!(
+            claim_value("iat", &Value::from(now - 5), now),
+            "1699999995 = 2023-11-14 22:13:15 UTC (5 s ago)"
+        );
         assert_eq!(claim_value("sub", &Value::from("demo"), now), "demo");
-        assert_eq!(claim_value("aud", &serde_json::json!(["a", "b"]), now), r#"["a","b"]"#);
-        assert_eq!(claim_value("count", &Value::from(1_700_000_000), now), "1700000000", "only time claims become dates");
+        assert_eq!(
+            claim_value("aud", &serde_json::json!(["a", "b"]), now),
+            r#"["a","b"]"#
+        );
+        assert_eq!(
+            claim_value("count", &Value::from(1_700_000_000), now),
+            "1700000000",
+            "only time claims become dates"
+        );
     }
 }

@@ -44,8 +44,16 @@ impl DemoClient {
     /// The client as the demo provider registered it.
     fn fields(self) -> ClientFields {
         let (id, secret, auth) = match self {
-            DemoClient::Basic => (demo::BASIC_CLIENT_ID, demo::BASIC_CLIENT_SECRET, ClientAuth::Basic),
-            DemoClient::Post => (demo::POST_CLIENT_ID, demo::POST_CLIENT_SECRET, ClientAuth::Post),
+            DemoClient::Basic => (
+                demo::BASIC_CLIENT_ID,
+                demo::BASIC_CLIENT_SECRET,
+                ClientAuth::Basic,
+            ),
+            DemoClient::Post => (
+                demo::POST_CLIENT_ID,
+                demo::POST_CLIENT_SECRET,
+                ClientAuth::Post,
+            ),
             DemoClient::Public => (demo::PUBLIC_CLIENT_ID, "", ClientAuth::None),
         };
         ClientFields {
@@ -99,7 +107,10 @@ impl Default for ClientFields {
 
 impl ClientFields {
     fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}{}", self.redirect_port, self.redirect_path)
+        format!(
+            "http://127.0.0.1:{}{}",
+            self.redirect_port, self.redirect_path
+        )
     }
 }
 
@@ -159,7 +170,10 @@ impl ProviderForm {
     }
 
     /// The configuration the engine runs with, or what is wrong with it, by field.
-    pub fn config(&self, demo: Result<&DemoServer, &str>) -> Result<ProviderConfig, Vec<(String, String)>> {
+    pub fn config(
+        &self,
+        demo: Result<&DemoServer, &str>,
+    ) -> Result<ProviderConfig, Vec<(String, String)>> {
         let client = self.client();
         let mut config = match self.source {
             Source::Demo => {
@@ -193,7 +207,8 @@ impl ProviderForm {
             }
         };
         config.client_id = client.client_id.trim().to_owned();
-        config.client_secret = (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone()));
+        config.client_secret =
+            (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone()));
         config.client_auth = client.client_auth;
         config.redirect_uri = client.redirect_uri();
         config.scope = client.scope.trim().to_owned();
@@ -202,7 +217,13 @@ impl ProviderForm {
     }
 
     /// The panel. `errors` are the validation messages of the current form, by field.
-    pub fn show(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, errors: &[(String, String)], palette: &Palette) {
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        demo: Result<&DemoServer, &str>,
+        errors: &[(String, String)],
+        palette: &Palette,
+    ) {
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.source, Source::Demo, "Demo provider");
             ui.radio_value(&mut self.source, Source::Issuer, "Issuer URL");
@@ -233,7 +254,10 @@ impl ProviderForm {
     fn demo_ui(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, palette: &Palette) {
         match demo {
             Ok(server) => {
-                ui.weak(format!("Runs on this machine at {}: no account needed.", server.issuer()));
+                ui.weak(format!(
+                    "Runs on this machine at {}: no account needed.",
+                    server.issuer()
+                ));
             }
             Err(e) => {
                 ui.label(RichText::new(e).color(palette.error_text));
@@ -241,7 +265,11 @@ impl ProviderForm {
         }
         ui.label(RichText::new("Client").strong());
         for client in DemoClient::ALL {
-            if ui.radio(self.demo_client == client, client.label()).clicked() && self.demo_client != client {
+            if ui
+                .radio(self.demo_client == client, client.label())
+                .clicked()
+                && self.demo_client != client
+            {
                 self.demo_client = client;
                 let kept = self.demo.clone();
                 // The client's identity comes from the registration; what it asks for stays.
@@ -254,37 +282,86 @@ impl ProviderForm {
             }
         }
         ui.label(RichText::new("Login and consent").strong());
-        ui.radio_value(&mut self.approval, Approval::Browser, "Approve in the browser")
-            .on_hover_text(format!("Your browser opens; log in as {} / {}", demo::DEMO_USERNAME, demo::DEMO_PASSWORD));
+        ui.radio_value(
+            &mut self.approval,
+            Approval::Browser,
+            "Approve in the browser",
+        )
+        .on_hover_text(format!(
+            "Your browser opens; log in as {} / {}",
+            demo::DEMO_USERNAME,
+            demo::DEMO_PASSWORD
+        ));
         ui.radio_value(&mut self.approval, Approval::Auto, "Auto-approve (no browser)")
             .on_hover_text("The demo provider approves at once and oauthviz's scripted browser follows the redirects");
         if self.approval == Approval::Browser {
-            ui.weak(format!("Log in as {} with password {}.", demo::DEMO_USERNAME, demo::DEMO_PASSWORD));
+            ui.weak(format!(
+                "Log in as {} with password {}.",
+                demo::DEMO_USERNAME,
+                demo::DEMO_PASSWORD
+            ));
         }
     }
 
     fn endpoints_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
-        text_field(ui, "Authorization endpoint", &mut self.authorization_endpoint, error(errors, "authorization_endpoint"), palette);
-        text_field(ui, "Token endpoint", &mut self.token_endpoint, error(errors, "token_endpoint"), palette);
-        text_field(ui, "Resource URL (API or userinfo)", &mut self.resource_url, error(errors, "resource_url"), palette);
+        text_field(
+            ui,
+            "Authorization endpoint",
+            &mut self.authorization_endpoint,
+            error(errors, "authorization_endpoint"),
+            palette,
+        );
+        text_field(
+            ui,
+            "Token endpoint",
+            &mut self.token_endpoint,
+            error(errors, "token_endpoint"),
+            palette,
+        );
+        text_field(
+            ui,
+            "Resource URL (API or userinfo)",
+            &mut self.resource_url,
+            error(errors, "resource_url"),
+            palette,
+        );
     }
 }
 
 /// The validation message for `field`, if any.
 fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
-    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
 }
 
-fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, errors: &[(String, String)], palette: &Palette) {
-    text_field(ui, "Client ID", &mut client.client_id, error(errors, "client_id"), palette);
+fn client_ui(
+    ui: &mut Ui,
+    client: &mut ClientFields,
+    show_secret: &mut bool,
+    errors: &[(String, String)],
+    palette: &Palette,
+) {
+    text_field(
+        ui,
+        "Client ID",
+        &mut client.client_id,
+        error(errors, "client_id"),
+        palette,
+    );
     let label = ui.label("Client secret");
     // Right to left: the toggle takes its width first, the field gets exactly what is left
     // (a guessed width would make the panel grow a little every frame).
     let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
     ui.allocate_ui_with_layout(row, Layout::right_to_left(Align::Center), |ui| {
         ui.toggle_value(show_secret, "Show");
-        ui.add(TextEdit::singleline(&mut client.client_secret).password(!*show_secret).desired_width(ui.available_width()))
-            .labelled_by(label.id);
+        ui.add(
+            TextEdit::singleline(&mut client.client_secret)
+                .password(!*show_secret)
+                .desired_width(ui.available_width()),
+        )
+        .labelled_by(label.id);
     });
     field_error(ui, error(errors, "client_secret"), palette);
     ComboBox::from_label("Client authentication")
@@ -296,10 +373,12 @@ fn client_ui(ui: &mut Ui, client: &mut ClientFields, show_secret: &mut bool, err
         });
     ui.horizontal(|ui| {
         let label = ui.label("Redirect port");
-        ui.add(DragValue::new(&mut client.redirect_port).range(0..=65535)).labelled_by(label.id)
+        ui.add(DragValue::new(&mut client.redirect_port).range(0..=65535))
+            .labelled_by(label.id)
             .on_hover_text("0 = any free port; the listener only ever binds 127.0.0.1");
         let label = ui.label("path");
-        ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(ui.available_width())).labelled_by(label.id);
+        ui.add(TextEdit::singleline(&mut client.redirect_path).desired_width(ui.available_width()))
+            .labelled_by(label.id);
     });
     ui.weak(format!("Redirect URI: {}", client.redirect_uri()));
     field_error(ui, error(errors, "redirect_uri"), palette);
@@ -321,9 +400,16 @@ fn pkce_label(method: PkceMethod) -> &'static str {
     }
 }
 
-fn text_field(ui: &mut Ui, label: &str, value: &mut String, error: Option<&str>, palette: &Palette) {
+fn text_field(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    palette: &Palette,
+) {
     let label = ui.label(label);
-    ui.add(TextEdit::singleline(value).desired_width(ui.available_width())).labelled_by(label.id);
+    ui.add(TextEdit::singleline(value).desired_width(ui.available_width()))
+        .labelled_by(label.id);
     field_error(ui, error, palette);
 }
 
@@ -353,12 +439,23 @@ mod tests {
 
     #[test]
     fn manual_endpoints_are_validated_by_field_and_kept_as_typed() {
-        let mut form = ProviderForm { source: Source::Manual, ..Default::default() };
+        let mut form = ProviderForm {
+            source: Source::Manual,
+            ..Default::default()
+        };
         form.authorization_endpoint = "https://as.example/authorize".into();
         form.token_endpoint = "not a url".into();
         let errors = form.config(Err("unused")).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["token_endpoint", "resource_url", "client_id", "client_secret"]);
+        assert_eq!(
+            fields,
+            [
+                "token_endpoint",
+                "resource_url",
+                "client_id",
+                "client_secret"
+            ]
+        );
         assert_eq!(form.token_endpoint, "not a url");
 
         form.token_endpoint = "https://as.example/token".into();
@@ -373,13 +470,20 @@ mod tests {
 
     #[test]
     fn issuer_is_used_only_in_issuer_mode() {
-        let mut form = ProviderForm { source: Source::Issuer, issuer: " https://as.example ".into(), ..Default::default() };
+        let mut form = ProviderForm {
+            source: Source::Issuer,
+            issuer: " https://as.example ".into(),
+            ..Default::default()
+        };
         form.authorization_endpoint = "https://as.example/authorize".into();
         form.token_endpoint = "https://as.example/token".into();
         form.resource_url = "https://as.example/userinfo".into();
         form.custom.client_id = "app".into();
         form.custom.client_secret = "s".into();
-        assert_eq!(form.config(Err("")).unwrap().issuer.as_deref(), Some("https://as.example"));
+        assert_eq!(
+            form.config(Err("")).unwrap().issuer.as_deref(),
+            Some("https://as.example")
+        );
         form.source = Source::Manual;
         assert_eq!(form.config(Err("")).unwrap().issuer, None);
     }
@@ -387,7 +491,15 @@ mod tests {
     #[test]
     fn demo_without_a_server_says_why() {
         let form = ProviderForm::default();
-        let errors = form.config(Err("the demo provider cannot listen")).unwrap_err();
-        assert_eq!(errors, [("demo".to_owned(), "the demo provider cannot listen".to_owned())]);
+        let errors = form
+            .config(Err("the demo provider cannot listen"))
+            .unwrap_err();
+        assert_eq!(
+            errors,
+            [(
+                "demo".to_owned(),
+                "the demo provider cannot listen".to_owned()
+            )]
+        );
     }
 }

@@ -80,30 +80,60 @@ mod tests {
         assert_eq!(shown(TOKEN, true, false), mask(TOKEN));
         assert_eq!(shown(TOKEN, true, true), TOKEN);
         assert_eq!(shown("public", false, false), "public");
-        assert_eq!(shown("", true, false), "", "an empty secret stays visibly empty");
+        assert_eq!(
+            shown("", true, false),
+            "",
+            "an empty secret stays visibly empty"
+        );
     }
 
     #[test]
     fn authorization_keeps_its_scheme() {
-        assert_eq!(header_value("Authorization", &format!("Bearer {TOKEN}"), false), format!("Bearer {}", mask(TOKEN)));
-        assert_eq!(header_value("authorization", "Basic YXBwOnB3", false), "Basic ••••••••");
-        assert_eq!(header_value("Authorization", "Basic YXBwOnB3", true), "Basic YXBwOnB3");
-        assert_eq!(header_value("Set-Cookie", "sid=abcdefghijk; HttpOnly", false), mask("sid=abcdefghijk; HttpOnly"));
-        assert_eq!(header_value("Accept", "application/json", false), "application/json");
+        assert_eq!(
+            header_value("Authorization", &format!("Bearer {TOKEN}"), false),
+            format!("Bearer {}", mask(TOKEN))
+        );
+        assert_eq!(
+            header_value("authorization", "Basic YXBwOnB3", false),
+            "Basic ••••••••"
+        );
+        assert_eq!(
+            header_value("Authorization", "Basic YXBwOnB3", true),
+            "Basic YXBwOnB3"
+        );
+        assert_eq!(
+            header_value("Set-Cookie", "sid=abcdefghijk; HttpOnly", false),
+            mask("sid=abcdefghijk; HttpOnly")
+        );
+        assert_eq!(
+            header_value("Accept", "application/json", false),
+            "application/json"
+        );
     }
 
     #[test]
     fn callback_url_hides_the_code_only() {
         let cb = "http://127.0.0.1:8765/callback?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz+1#f";
-        assert_eq!(url(cb, false), "http://127.0.0.1:8765/callback?code=Splx…[22 chars]&state=xyz+1#f");
+        assert_eq!(
+            url(cb, false),
+            "http://127.0.0.1:8765/callback?code=Splx…[22 chars]&state=xyz+1#f"
+        );
         assert_eq!(url(cb, true), cb);
         let authorize = "https://as/authorize?response_type=code&state=s";
-        assert_eq!(url(authorize, false), authorize, "response_type=code names no secret");
+        assert_eq!(
+            url(authorize, false),
+            authorize,
+            "response_type=code names no secret"
+        );
     }
 
     #[test]
     fn form_bodies_mask_by_name() {
-        let form = Params::from([("grant_type", "authorization_code"), ("code", "c0de-c0de-c0de"), ("redirect_uri", "http://127.0.0.1/cb")]);
+        let form = Params::from([
+            ("grant_type", "authorization_code"),
+            ("code", "c0de-c0de-c0de"),
+            ("redirect_uri", "http://127.0.0.1/cb"),
+        ]);
         assert_eq!(
             encoded_params(&form, false),
             "grant_type=authorization_code&code=c0de…[14 chars]&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb"

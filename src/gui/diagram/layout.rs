@@ -21,7 +21,12 @@ pub enum Lane {
 }
 
 impl Lane {
-    pub const ALL: [Lane; 4] = [Lane::Browser, Lane::Client, Lane::AuthServer, Lane::ResourceServer];
+    pub const ALL: [Lane; 4] = [
+        Lane::Browser,
+        Lane::Client,
+        Lane::AuthServer,
+        Lane::ResourceServer,
+    ];
 
     /// Two lines, so four headers fit side by side in a narrow window.
     pub fn title(self) -> [&'static str; 2] {
@@ -135,7 +140,12 @@ pub struct ArrowLayout {
 impl ArrowLayout {
     /// `E Token response: ok` — the arrow's name for screen readers and UI tests.
     pub fn accessible_label(&self) -> String {
-        format!("{} {}: {}", self.step.letter(), self.step.name(), self.status.word())
+        format!(
+            "{} {}: {}",
+            self.step.letter(),
+            self.step.name(),
+            self.status.word()
+        )
     }
 }
 
@@ -157,7 +167,16 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
     let width = (right - left).max(1.0);
     let mut y = rect.top() + m.margin;
 
-    let status = place_line(status, TextRole::Status, m.status_size, left, width, y, &m, measure);
+    let status = place_line(
+        status,
+        TextRole::Status,
+        m.status_size,
+        left,
+        width,
+        y,
+        &m,
+        measure,
+    );
     y = status.rect.bottom() + m.row_gap;
 
     let spacing = width / Lane::ALL.len() as f32;
@@ -169,7 +188,9 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         .map(|(i, &lane)| {
             let x = left + spacing * (i as f32 + 0.5);
             let max_text = (spacing - m.margin - 2.0 * m.lane_pad).max(1.0);
-            let titles = lane.title().map(|t| elide(t, max_text, m.lane_size, measure));
+            let titles = lane
+                .title()
+                .map(|t| elide(t, max_text, m.lane_size, measure));
             let text_width = titles
                 .iter()
                 .map(|t| measure(t, m.lane_size))
@@ -185,7 +206,10 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
                     let w = measure(&t, m.lane_size);
                     Text {
                         rect: Rect::from_min_size(
-                            pos2(x - w / 2.0, header_top + m.lane_pad + row as f32 * m.line(m.lane_size)),
+                            pos2(
+                                x - w / 2.0,
+                                header_top + m.lane_pad + row as f32 * m.line(m.lane_size),
+                            ),
                             vec2(w, m.line(m.lane_size)),
                         ),
                         text: t,
@@ -205,9 +229,14 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         .collect();
     y = header_top + header_height + m.row_gap;
 
-    let lane_x = |lane: Lane| left + spacing * (Lane::ALL.iter().position(|&l| l == lane).unwrap_or(0) as f32 + 0.5);
+    let lane_x = |lane: Lane| {
+        left + spacing * (Lane::ALL.iter().position(|&l| l == lane).unwrap_or(0) as f32 + 0.5)
+    };
     let mut arrows = Vec::with_capacity(StepId::ALL.len());
-    let steps = StepId::ALL.iter().map(|&id| trace.step(id)).chain(trace.extra_steps());
+    let steps = StepId::ALL
+        .iter()
+        .map(|&id| trace.step(id))
+        .chain(trace.extra_steps());
     for step in steps {
         let status_of = Status::of(&step.outcome());
         let lanes_on_route = route(step.id);
@@ -218,7 +247,17 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         let row_top = y;
 
         let title = format!("{}   {}", step.id.letter(), step.id.name());
-        let mut labels = vec![place_centered(&title, TextRole::Title, m.title_size, center, left, width, y, &m, measure)];
+        let mut labels = vec![place_centered(
+            &title,
+            TextRole::Title,
+            m.title_size,
+            center,
+            left,
+            width,
+            y,
+            &m,
+            measure,
+        )];
         y += m.line(m.title_size) + m.text_gap + m.head_width;
 
         let mut path = Vec::with_capacity(4);
@@ -232,7 +271,17 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
 
         let (lines, full_detail) = detail_lines(step, status_of);
         for (text, role) in lines {
-            let label = place_centered(&text, role, m.detail_size, center, left, width, y, &m, measure);
+            let label = place_centered(
+                &text,
+                role,
+                m.detail_size,
+                center,
+                left,
+                width,
+                y,
+                &m,
+                measure,
+            );
             y = label.rect.bottom();
             labels.push(label);
         }
@@ -243,7 +292,10 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
             path,
             both_ends: step.id == StepId::B,
             labels,
-            row: Rect::from_x_y_ranges(left..=right, (row_top - m.row_gap * 0.4)..=(y + m.row_gap * 0.4)),
+            row: Rect::from_x_y_ranges(
+                left..=right,
+                (row_top - m.row_gap * 0.4)..=(y + m.row_gap * 0.4),
+            ),
             full_detail,
         });
         y += m.row_gap;
@@ -273,7 +325,9 @@ fn detail_lines(step: &Step, status: Status) -> (Vec<(String, TextRole)>, String
     }
     match status {
         Status::InFlight if attempt.summary.is_empty() => facts.push("in flight…".to_owned()),
-        Status::WaitingForUser if attempt.summary.is_empty() => facts.push("waiting for the user…".to_owned()),
+        Status::WaitingForUser if attempt.summary.is_empty() => {
+            facts.push("waiting for the user…".to_owned())
+        }
         _ if !attempt.summary.is_empty() => facts.push(attempt.summary.clone()),
         _ => {}
     }
@@ -285,11 +339,23 @@ fn detail_lines(step: &Step, status: Status) -> (Vec<(String, TextRole)>, String
         lines.push((facts.join("  ·  "), TextRole::Detail));
     }
     if let Some(reason) = attempt.outcome.reason() {
-        let role = if status == Status::Skipped { TextRole::Detail } else { TextRole::Problem };
-        let prefix = if status == Status::Skipped { "skipped: " } else { "" };
+        let role = if status == Status::Skipped {
+            TextRole::Detail
+        } else {
+            TextRole::Problem
+        };
+        let prefix = if status == Status::Skipped {
+            "skipped: "
+        } else {
+            ""
+        };
         lines.push((format!("{prefix}{reason}"), role));
     }
-    let full = lines.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n");
+    let full = lines
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     (lines, full)
 }
 
@@ -389,12 +455,20 @@ mod tests {
 
     impl DiagramLayout {
         fn lane_x(&self, lane: Lane) -> f32 {
-            self.lanes.iter().find(|l| l.lane == lane).map_or(0.0, |l| l.x)
+            self.lanes
+                .iter()
+                .find(|l| l.lane == lane)
+                .map_or(0.0, |l| l.x)
         }
     }
 
     fn lay(trace: &Trace, size: Vec2) -> DiagramLayout {
-        layout(trace, "Flow complete", Rect::from_min_size(Pos2::ZERO, size), &mut measure)
+        layout(
+            trace,
+            "Flow complete",
+            Rect::from_min_size(Pos2::ZERO, size),
+            &mut measure,
+        )
     }
 
     fn all_texts(l: &DiagramLayout) -> Vec<&Text> {
@@ -410,7 +484,12 @@ mod tests {
         let ids: Vec<_> = l.arrows.iter().map(|a| a.step).collect();
         assert_eq!(ids, StepId::ALL);
         for pair in l.arrows.windows(2) {
-            assert!(pair[0].row.bottom() <= pair[1].row.top(), "{:?} overlaps {:?}", pair[0].step, pair[1].step);
+            assert!(
+                pair[0].row.bottom() <= pair[1].row.top(),
+                "{:?} overlaps {:?}",
+                pair[0].step,
+                pair[1].step
+            );
             let lowest = pair[0].path.iter().map(|p| p.y).fold(f32::MIN, f32::max);
             let highest = pair[1].path.iter().map(|p| p.y).fold(f32::MAX, f32::min);
             assert!(lowest < highest);
@@ -426,7 +505,9 @@ mod tests {
             step: StepId::E,
             index: 0,
             attempt: Attempt {
-                outcome: Outcome::Failed("HTTP 401, invalid_client: client authentication failed ".repeat(4)),
+                outcome: Outcome::Failed(
+                    "HTTP 401, invalid_client: client authentication failed ".repeat(4),
+                ),
                 summary: "401 Unauthorized".into(),
                 duration_ms: Some(3.0),
                 ..Default::default()
@@ -436,7 +517,11 @@ mod tests {
             let l = lay(&trace, size);
             let texts = all_texts(&l);
             for (i, a) in texts.iter().enumerate() {
-                assert!(a.rect.left() >= 0.0 && a.rect.right() <= size.x, "{:?} sticks out at {size:?}", a.text);
+                assert!(
+                    a.rect.left() >= 0.0 && a.rect.right() <= size.x,
+                    "{:?} sticks out at {size:?}",
+                    a.text
+                );
                 for b in &texts[i + 1..] {
                     assert!(
                         !a.rect.intersect(b.rect).is_positive(),
@@ -456,8 +541,18 @@ mod tests {
             let lanes = route(arrow.step);
             let first = arrow.path.first().unwrap();
             let last = arrow.path.last().unwrap();
-            assert_eq!(first.x, l.lane_x(lanes[0]), "{:?} starts in the wrong lane", arrow.step);
-            assert_eq!(last.x, l.lane_x(*lanes.last().unwrap()), "{:?} ends in the wrong lane", arrow.step);
+            assert_eq!(
+                first.x,
+                l.lane_x(lanes[0]),
+                "{:?} starts in the wrong lane",
+                arrow.step
+            );
+            assert_eq!(
+                last.x,
+                l.lane_x(*lanes.last().unwrap()),
+                "{:?} ends in the wrong lane",
+                arrow.step
+            );
         }
         // The front channel bends at the browser's lifeline; the back channel never touches it.
         let browser = l.lane_x(Lane::Browser);
@@ -470,9 +565,18 @@ mod tests {
 
     #[test]
     fn a_finished_flow_fits_the_window_the_scale_was_chosen_for() {
-        for size in [crate::gui::theme::DIAGRAM_BASE_SIZE, vec2(1200.0, 1000.0), vec2(700.0, 480.0)] {
+        for size in [
+            crate::gui::theme::DIAGRAM_BASE_SIZE,
+            vec2(1200.0, 1000.0),
+            vec2(700.0, 480.0),
+        ] {
             let l = lay(&finished_trace(), size);
-            assert!(l.size.y <= size.y, "{:?} needs {} at {size:?}", l.metrics.scale, l.size.y);
+            assert!(
+                l.size.y <= size.y,
+                "{:?} needs {} at {size:?}",
+                l.metrics.scale,
+                l.size.y
+            );
         }
     }
 
@@ -504,7 +608,11 @@ mod tests {
         });
         let l = lay(&trace, vec2(900.0, 620.0));
         let d = &l.arrows[3];
-        let problem = d.labels.iter().find(|t| t.role == TextRole::Problem).unwrap();
+        let problem = d
+            .labels
+            .iter()
+            .find(|t| t.role == TextRole::Problem)
+            .unwrap();
         assert!(problem.text.ends_with('…'));
         assert!(problem.rect.width() <= 900.0);
         assert!(d.full_detail.contains(&reason));
@@ -522,8 +630,14 @@ mod tests {
             },
         });
         let l = lay(&trace, vec2(900.0, 620.0));
-        assert_eq!(l.arrows[0].accessible_label(), "A Authorization request: waiting");
-        assert_eq!(l.arrows[1].accessible_label(), "B User login and consent: waiting for the user");
+        assert_eq!(
+            l.arrows[0].accessible_label(),
+            "A Authorization request: waiting"
+        );
+        assert_eq!(
+            l.arrows[1].accessible_label(),
+            "B User login and consent: waiting for the user"
+        );
         assert!(l.arrows[1].both_ends);
         assert_eq!(l.arrows[1].labels[1].text, "waiting for the user…");
     }

@@ -47,18 +47,30 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
                 tone: Tone::Good,
             }
         } else {
-            let at = trace.failed_step.map(|s| format!(" at {}", s.letter())).unwrap_or_default();
+            let at = trace
+                .failed_step
+                .map(|s| format!(" at {}", s.letter()))
+                .unwrap_or_default();
             Banner {
-                text: format!("Stopped{at}: {}", trace.error.as_deref().unwrap_or("the run did not finish")),
+                text: format!(
+                    "Stopped{at}: {}",
+                    trace.error.as_deref().unwrap_or("the run did not finish")
+                ),
                 tone: Tone::Bad,
             }
         };
     }
     if trace.step(StepId::B).outcome() == Outcome::WaitingForUser {
         return if scripted {
-            Banner { text: "The scripted browser is logging in as the demo user…".into(), tone: Tone::Attention }
+            Banner {
+                text: "The scripted browser is logging in as the demo user…".into(),
+                tone: Tone::Attention,
+            }
         } else {
-            Banner { text: "Waiting for you to log in in the browser…".into(), tone: Tone::Attention }
+            Banner {
+                text: "Waiting for you to log in in the browser…".into(),
+                tone: Tone::Attention,
+            }
         };
     }
     let current = trace.steps.iter().rev().find(|s| !s.attempts.is_empty());
@@ -79,7 +91,11 @@ pub struct DiagramResponse {
 
 pub fn show(
     ui: &mut Ui,
-    trace: &Trace, banner: &Banner, selected: Option<StepId>, palette: &Palette) -> DiagramResponse {
+    trace: &Trace,
+    banner: &Banner,
+    selected: Option<StepId>,
+    palette: &Palette,
+) -> DiagramResponse {
     let visible = ui.available_size();
     egui::ScrollArea::vertical()
         .id_salt("diagram")
@@ -87,21 +103,40 @@ pub fn show(
         .show(ui, |ui| {
             let origin = ui.cursor().min;
             let painter = ui.painter().clone();
-            let mut measure =
-                |text: &str, size: f32| painter.layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE).size().x;
-            let layout = layout::layout(trace, &banner.text, Rect::from_min_size(origin, vec2(visible.x, visible.y)), &mut measure);
+            let mut measure = |text: &str, size: f32| {
+                painter
+                    .layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE)
+                    .size()
+                    .x
+            };
+            let layout = layout::layout(
+                trace,
+                &banner.text,
+                Rect::from_min_size(origin, vec2(visible.x, visible.y)),
+                &mut measure,
+            );
             ui.allocate_exact_size(layout.size, Sense::hover());
 
             // The banner is painted; this gives it a name for screen readers and tests.
-            ui.interact(layout.status.rect, ui.scope_id().with("banner"), Sense::hover())
-                .widget_info(|| WidgetInfo::labeled(Role::Label, true, &banner.text));
+            ui.interact(
+                layout.status.rect,
+                ui.scope_id().with("banner"),
+                Sense::hover(),
+            )
+            .widget_info(|| WidgetInfo::labeled(Role::Label, true, &banner.text));
 
             let mut clicked = None;
             let mut hovered = None;
             for arrow in &layout.arrows {
-                let response = ui.interact(arrow.row, ui.scope_id().with(("arrow", arrow.step)), Sense::click());
+                let response = ui.interact(
+                    arrow.row,
+                    ui.scope_id().with(("arrow", arrow.step)),
+                    Sense::click(),
+                );
                 let label = arrow.accessible_label();
-                response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected == Some(arrow.step), &label));
+                response.widget_info(|| {
+                    WidgetInfo::selected(Role::Button, true, selected == Some(arrow.step), &label)
+                });
                 if response.hovered() {
                     hovered = Some(arrow.step);
                 }
@@ -124,7 +159,12 @@ pub fn show(
                 &painter,
                 &layout,
                 palette,
-                &paint::Highlight { selected, hovered, banner: banner_colour, time: ui.input(|i| i.time) },
+                &paint::Highlight {
+                    selected,
+                    hovered,
+                    banner: banner_colour,
+                    time: ui.input(|i| i.time),
+                },
             );
             DiagramResponse {
                 clicked,
@@ -141,14 +181,27 @@ mod tests {
 
     fn with(step: StepId, outcome: Outcome) -> Trace {
         let mut t = Trace::new("demo");
-        t.apply(&Update::Attempt { step, index: 0, attempt: Attempt { outcome, ..Default::default() } });
+        t.apply(&Update::Attempt {
+            step,
+            index: 0,
+            attempt: Attempt {
+                outcome,
+                ..Default::default()
+            },
+        });
         t
     }
 
     #[test]
     fn banner_asks_the_person_to_log_in() {
         let t = with(StepId::B, Outcome::WaitingForUser);
-        assert_eq!(banner(Some(&t), false), Banner { text: "Waiting for you to log in in the browser…".into(), tone: Tone::Attention });
+        assert_eq!(
+            banner(Some(&t), false),
+            Banner {
+                text: "Waiting for you to log in in the browser…".into(),
+                tone: Tone::Attention
+            }
+        );
         assert_eq!(banner(Some(&t), true).tone, Tone::Attention);
         assert!(banner(Some(&t), true).text.contains("scripted"));
     }
@@ -156,7 +209,11 @@ mod tests {
     #[test]
     fn banner_names_the_failed_step_and_reason() {
         let mut t = with(StepId::E, Outcome::Failed("invalid_client".into()));
-        t.apply(&Update::Finished { ok: false, failed_step: Some(StepId::E), reason: Some("the provider answered invalid_client".into()) });
+        t.apply(&Update::Finished {
+            ok: false,
+            failed_step: Some(StepId::E),
+            reason: Some("the provider answered invalid_client".into()),
+        });
         let b = banner(Some(&t), true);
         assert_eq!(b.text, "Stopped at E: the provider answered invalid_client");
         assert_eq!(b.tone, Tone::Bad);
@@ -166,9 +223,16 @@ mod tests {
     fn banner_follows_the_run() {
         assert_eq!(banner(None, false).tone, Tone::Neutral);
         assert_eq!(banner(Some(&Trace::new("demo")), false).text, "Starting…");
-        assert_eq!(banner(Some(&with(StepId::D, Outcome::InFlight)), false).text, "Running: D Token request…");
+        assert_eq!(
+            banner(Some(&with(StepId::D, Outcome::InFlight)), false).text,
+            "Running: D Token request…"
+        );
         let mut done = with(StepId::G, Outcome::Ok);
-        done.apply(&Update::Finished { ok: true, failed_step: None, reason: None });
+        done.apply(&Update::Finished {
+            ok: true,
+            failed_step: None,
+            reason: None,
+        });
         assert_eq!(banner(Some(&done), false).tone, Tone::Good);
     }
 }

@@ -52,10 +52,20 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
     }
 }
 
-fn paint_arrow(painter: &Painter, layout: &DiagramLayout, arrow: &ArrowLayout, palette: &Palette, hl: &Highlight) {
+fn paint_arrow(
+    painter: &Painter,
+    layout: &DiagramLayout,
+    arrow: &ArrowLayout,
+    palette: &Palette,
+    hl: &Highlight,
+) {
     let m = &layout.metrics;
     let colour = palette.status(arrow.status);
-    let width = if hl.selected == Some(arrow.step) { m.stroke * 1.6 } else { m.stroke };
+    let width = if hl.selected == Some(arrow.step) {
+        m.stroke * 1.6
+    } else {
+        m.stroke
+    };
     let stroke = Stroke::new(width, colour);
     let (dash, gap) = (8.0 * m.scale, 6.0 * m.scale);
     match arrow.status {
@@ -66,7 +76,13 @@ fn paint_arrow(painter: &Painter, layout: &DiagramLayout, arrow: &ArrowLayout, p
             // Marching dashes plus a dot travelling along the arrow: motion that reads as
             // "on its way" even on a washed-out projector.
             let offset = (hl.time * 40.0 * f64::from(m.scale)) as f32 % (dash + gap);
-            painter.add(Shape::dashed_line_with_offset(&arrow.path, stroke, &[dash], &[gap], dash + gap - offset));
+            painter.add(Shape::dashed_line_with_offset(
+                &arrow.path,
+                stroke,
+                &[dash],
+                &[gap],
+                dash + gap - offset,
+            ));
             let t = (hl.time % TRAVEL_SECONDS / TRAVEL_SECONDS) as f32;
             painter.circle_filled(point_along(&arrow.path, t), 4.0 * m.scale, colour);
         }
@@ -121,7 +137,13 @@ fn point_along(path: &[Pos2], t: f32) -> Pos2 {
 }
 
 fn text(painter: &Painter, t: &Text, colour: Color32) {
-    painter.text(t.rect.center(), Align2::CENTER_CENTER, &t.text, FontId::proportional(t.size), colour);
+    painter.text(
+        t.rect.center(),
+        Align2::CENTER_CENTER,
+        &t.text,
+        FontId::proportional(t.size),
+        colour,
+    );
 }
 
 #[cfg(test)]
