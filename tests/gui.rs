@@ -158,6 +158,56 @@ fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     );
 }
 
+/// The system browser here is `true`: it opens nothing, so the run waits at B like it does
+/// while a person logs in. `$BROWSER` must be set before the engine starts and setting it
+/// in-process needs `unsafe`, so the test runs itself again with it.
+#[test]
+fn a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list() {
+    const NAME: &str =
+        "a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list";
+    if std::env::var("BROWSER").as_deref() != Ok("true") {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture"])
+            .env("BROWSER", "true")
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && log.contains("1 passed"), "{log}");
+        return;
+    }
+    let mut harness = app(None);
+    harness.get_by_label("Run flow").click();
+    for _ in 0..200 {
+        harness.step();
+        if harness
+            .query_by_label("B User login and consent: waiting for the user")
+            .is_some()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    harness.get_by_label("A Authorization request: ok");
+    harness.get_by_label("Waiting for you to log in in the browser…");
+
+    harness.get_by_label("Cancel").click();
+    until_finished(&mut harness);
+    harness.get_by_label("Stopped: cancelled by the user");
+    harness.get_by_label("B User login and consent: skipped");
+
+    choose_auto_approve(&mut harness);
+    harness.get_by_label("Run flow").click();
+    until_finished(&mut harness);
+    harness.get_by_label("G Protected resource response: ok");
+    harness
+        .get_by_label_contains("#1 demo (demo-basic) · cancelled")
+        .click();
+    harness.run_ok();
+    harness.get_by_label("B User login and consent: skipped");
+    harness.get_by_label_contains("#2 demo (demo-basic) · ok");
+}
+
 #[derive(Default)]
 struct Memory(HashMap<String, String>);
 

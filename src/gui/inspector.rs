@@ -143,19 +143,35 @@ impl Inspector {
             ui.label(RichText::new(format!("Transport error: {e}")).color(palette.failed));
         }
         if !attempt.checks.is_empty() {
-            ui.label(RichText::new("Checks").strong());
-            for check in &attempt.checks {
-                let (mark, colour) = match check.verdict {
-                    Verdict::Pass => ("pass", palette.ok),
-                    Verdict::Warn => ("warn", palette.warning),
-                    Verdict::Fail => ("FAIL", palette.failed),
-                };
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(mark).monospace().strong().color(colour));
-                    ui.label(RichText::new(&check.name).strong());
-                    ui.label(&check.detail);
-                });
-            }
+            let count = |v: Verdict| attempt.checks.iter().filter(|c| c.verdict == v).count();
+            let (passed, warned, failed) = (
+                count(Verdict::Pass),
+                count(Verdict::Warn),
+                count(Verdict::Fail),
+            );
+            // Open by itself only when a check has something to say.
+            egui::CollapsingHeader::new(
+                RichText::new(format!(
+                    "Checks: {passed} passed, {warned} warnings, {failed} failed"
+                ))
+                .strong(),
+            )
+            .id_salt(("checks", run, step, index))
+            .default_open(warned + failed > 0)
+            .show(ui, |ui| {
+                for check in &attempt.checks {
+                    let (mark, colour) = match check.verdict {
+                        Verdict::Pass => ("pass", palette.ok),
+                        Verdict::Warn => ("warn", palette.warning),
+                        Verdict::Fail => ("FAIL", palette.failed),
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(mark).monospace().strong().color(colour));
+                        ui.label(RichText::new(&check.name).strong());
+                        ui.label(&check.detail);
+                    });
+                }
+            });
         }
         let id = format!("{run}/{}/{index}", step.letter());
         let response_first = matches!(step, StepId::E | StepId::G);
