@@ -221,7 +221,7 @@ impl OauthvizApp {
                     let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
                     let demo = self.demo.as_ref().map_err(String::as_str);
                     self.form.show(ui, demo, errors, &palette);
-                    ui.add_space(8.0);
+                    ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);
                 });

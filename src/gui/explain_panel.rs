@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use crate::gui::diagram::layout::Status;
 use crate::gui::explain;
 use crate::gui::inspector::exchange;
-use crate::gui::theme::Palette;
+use crate::gui::theme::{self, Palette};
 use crate::trace::{StepId, Trace};
 
 pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palette: &Palette) {
@@ -16,7 +16,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
             let Some(step) = selected else {
                 ui.heading("How to read this");
                 ui.label(explain::OVERVIEW);
-                ui.add_space(8.0);
+                ui.add_space(theme::SECTION_GAP);
                 for status in [
                     Status::Waiting,
                     Status::InFlight,
@@ -27,10 +27,10 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
                 ] {
                     ui.horizontal(|ui| {
                         let (rect, _) =
-                            ui.allocate_exact_size(egui::vec2(28.0, 12.0), egui::Sense::hover());
+                            ui.allocate_exact_size(theme::LEGEND_SWATCH, egui::Sense::hover());
                         ui.painter().line_segment(
                             [rect.left_center(), rect.right_center()],
-                            egui::Stroke::new(3.0, palette.status(status)),
+                            egui::Stroke::new(theme::LEGEND_STROKE, palette.status(status)),
                         );
                         ui.label(status.word());
                     });
@@ -41,7 +41,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
             ui.heading(format!("{}  {}", step.letter(), step.name()));
             ui.label(RichText::new("What happens").strong());
             ui.label(text.what);
-            ui.add_space(6.0);
+            ui.add_space(theme::ITEM_GAP);
             ui.label(RichText::new("Why").strong());
             ui.label(text.why);
 
@@ -50,7 +50,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
             let Some(attempt) = s.latest() else { return };
             let (request, response) = exchange(trace, step, s.attempts.len() - 1);
             if let Some(failure) = explain::failure(step, attempt, request, response) {
-                ui.add_space(10.0);
+                ui.add_space(theme::SECTION_GAP);
                 let colour = palette.status(Status::of(&attempt.outcome));
                 ui.label(RichText::new("What went wrong").strong().color(colour));
                 ui.label(RichText::new(&failure.headline).color(colour));
@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
                     ui.label(format!("This means: {meaning}."));
                 }
                 if !failure.try_this.is_empty() {
-                    ui.add_space(4.0);
+                    ui.add_space(theme::ITEM_GAP);
                     ui.label(RichText::new("What to try").strong());
                     for tip in &failure.try_this {
                         ui.horizontal_wrapped(|ui| {

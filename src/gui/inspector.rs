@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::engine::RunId;
 use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
-use crate::gui::theme::Palette;
+use crate::gui::theme::{self, Palette};
 use crate::gui::{curl, explain, format, jwt_view, sensitive, table};
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::redact;
@@ -386,7 +386,7 @@ impl Inspector {
 }
 
 fn section(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
-    ui.add_space(6.0);
+    ui.add_space(theme::SECTION_GAP);
     egui::CollapsingHeader::new(RichText::new(title).heading())
         .id_salt(title)
         .default_open(true)

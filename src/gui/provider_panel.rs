@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoServer};
-use crate::gui::theme::Palette;
+use crate::gui::theme::{self, Palette};
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
@@ -229,7 +229,7 @@ impl ProviderForm {
             ui.radio_value(&mut self.source, Source::Issuer, "Issuer URL");
             ui.radio_value(&mut self.source, Source::Manual, "Endpoints by hand");
         });
-        ui.add_space(4.0);
+        ui.add_space(theme::ITEM_GAP);
         match self.source {
             Source::Demo => self.demo_ui(ui, demo, palette),
             Source::Issuer => {

@@ -126,6 +126,14 @@ pub const INSPECTOR_HEIGHT: f32 = 280.0;
 /// Widest name column in parameter and header tables.
 pub const TABLE_NAME_WIDTH: f32 = 190.0;
 
+/// Vertical gaps between blocks of a panel: between sections, and smaller within one.
+pub const SECTION_GAP: f32 = 8.0;
+pub const ITEM_GAP: f32 = 4.0;
+
+/// The colour swatches of the legend.
+pub const LEGEND_SWATCH: egui::Vec2 = vec2(28.0, 12.0);
+pub const LEGEND_STROKE: f32 = 3.0;
+
 /// Rows of a body shown before the viewer scrolls.
 pub const BODY_VIEW_HEIGHT: f32 = 320.0;
 
@@ -152,7 +160,19 @@ pub struct DiagramMetrics {
     pub head_len: f32,
     pub head_width: f32,
     pub stroke: f32,
+    /// The selected arrow's stroke.
+    pub selected_stroke: f32,
     pub label_pad: f32,
+    pub lifeline_stroke: f32,
+    pub lifeline_dash: (f32, f32),
+    /// Dash and gap of arrows not (or not yet) travelled.
+    pub arrow_dash: (f32, f32),
+    pub lane_rounding: f32,
+    pub row_rounding: f32,
+    pub label_rounding: f32,
+    /// The dot that travels along an arrow in flight, and its speed.
+    pub dot_radius: f32,
+    pub dash_speed: f32,
 }
 
 /// The window size the diagram's scale 1 is designed for.
@@ -177,7 +197,16 @@ impl DiagramMetrics {
             head_len: 11.0 * scale,
             head_width: 5.5 * scale,
             stroke: 2.0 * scale,
+            selected_stroke: 3.2 * scale,
             label_pad: 3.0 * scale,
+            lifeline_stroke: 1.5 * scale,
+            lifeline_dash: (6.0 * scale, 4.0 * scale),
+            arrow_dash: (8.0 * scale, 6.0 * scale),
+            lane_rounding: 6.0 * scale,
+            row_rounding: 4.0 * scale,
+            label_rounding: 3.0 * scale,
+            dot_radius: 4.0 * scale,
+            dash_speed: 40.0 * scale,
         }
     }
 

@@ -26,15 +26,15 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
     for lane in &layout.lanes {
         painter.add(Shape::dashed_line(
             &lane.lifeline,
-            Stroke::new(1.5 * m.scale, palette.lifeline),
-            6.0 * m.scale,
-            4.0 * m.scale,
+            Stroke::new(m.lifeline_stroke, palette.lifeline),
+            m.lifeline_dash.0,
+            m.lifeline_dash.1,
         ));
         painter.rect(
             lane.header,
-            6.0 * m.scale,
+            m.lane_rounding,
             palette.lane_fill,
-            Stroke::new(1.0 * m.scale, palette.lane_stroke),
+            Stroke::new(m.lifeline_stroke, palette.lane_stroke),
             egui::StrokeKind::Inside,
         );
         for line in &lane.lines {
@@ -44,9 +44,9 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
 
     for arrow in &layout.arrows {
         if hl.selected == Some(arrow.step) {
-            painter.rect_filled(arrow.row, 4.0 * m.scale, palette.selection);
+            painter.rect_filled(arrow.row, m.row_rounding, palette.selection);
         } else if hl.hovered == Some(arrow.step) {
-            painter.rect_filled(arrow.row, 4.0 * m.scale, palette.hover);
+            painter.rect_filled(arrow.row, m.row_rounding, palette.hover);
         }
         paint_arrow(painter, layout, arrow, palette, hl);
     }
@@ -62,12 +62,12 @@ fn paint_arrow(
     let m = &layout.metrics;
     let colour = palette.status(arrow.status);
     let width = if hl.selected == Some(arrow.step) {
-        m.stroke * 1.6
+        m.selected_stroke
     } else {
         m.stroke
     };
     let stroke = Stroke::new(width, colour);
-    let (dash, gap) = (8.0 * m.scale, 6.0 * m.scale);
+    let (dash, gap) = m.arrow_dash;
     match arrow.status {
         Status::Waiting | Status::Skipped | Status::WaitingForUser => {
             painter.add(Shape::dashed_line(&arrow.path, stroke, dash, gap));
@@ -75,7 +75,7 @@ fn paint_arrow(
         Status::InFlight => {
             // Marching dashes plus a dot travelling along the arrow: motion that reads as
             // "on its way" even on a washed-out projector.
-            let offset = (hl.time * 40.0 * f64::from(m.scale)) as f32 % (dash + gap);
+            let offset = (hl.time * f64::from(m.dash_speed)) as f32 % (dash + gap);
             painter.add(Shape::dashed_line_with_offset(
                 &arrow.path,
                 stroke,
@@ -84,7 +84,7 @@ fn paint_arrow(
                 dash + gap - offset,
             ));
             let t = (hl.time % TRAVEL_SECONDS / TRAVEL_SECONDS) as f32;
-            painter.circle_filled(point_along(&arrow.path, t), 4.0 * m.scale, colour);
+            painter.circle_filled(point_along(&arrow.path, t), m.dot_radius, colour);
         }
         Status::Ok | Status::Warning | Status::Failed => {
             painter.add(Shape::line(arrow.path.clone(), stroke));
@@ -100,7 +100,7 @@ fn paint_arrow(
         head(painter, *before, *tip, colour, m.head_len, m.head_width);
     }
     for label in &arrow.labels {
-        painter.rect_filled(label.rect, 3.0 * m.scale, palette.label_bg);
+        painter.rect_filled(label.rect, m.label_rounding, palette.label_bg);
         let c = match label.role {
             TextRole::Title if arrow.status == Status::Waiting => palette.weak_text,
             TextRole::Title => palette.text,
