@@ -18,7 +18,11 @@ use crate::redact;
 use crate::trace::{Attempt, Outcome, StepId, Trace, Update};
 
 #[derive(Parser, Debug)]
-#[command(name = "oauthviz", version, about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window.")]
+#[command(
+    name = "oauthviz",
+    version,
+    about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -27,7 +31,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run one Authorization Code flow (A–G) without a window and print every step.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the embedded demo authorization + resource server until interrupted.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -112,7 +116,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::gui::run().map(|()| ExitCode::SUCCESS),
         Some(Cmd::DemoServer { port, auto_approve }) => demo_server(port, auto_approve),
-        Some(Cmd::Run(args)) => run(args),
+        Some(Cmd::Run(args)) => run(*args),
     };
     match result {
         Ok(code) => code,
@@ -131,15 +135,36 @@ fn demo_server(port: u16, auto_approve: bool) -> Result<ExitCode, String> {
     })
     .map_err(|e| format!("could not start the demo provider: {e}"))?;
     println!("oauthviz demo provider running at {}", server.issuer());
-    println!("  discovery:        {}/.well-known/openid-configuration", server.issuer());
+    println!(
+        "  discovery:        {}/.well-known/openid-configuration",
+        server.issuer()
+    );
     println!("  authorization:    {}", server.authorization_endpoint());
     println!("  token:            {}", server.token_endpoint());
     println!("  protected API:    {}", server.resource_url());
-    println!("  user:             {} / {}", demo::DEMO_USERNAME, demo::DEMO_PASSWORD);
-    println!("  clients:          {} / {} (client_secret_basic)", demo::BASIC_CLIENT_ID, demo::BASIC_CLIENT_SECRET);
-    println!("                    {} / {} (client_secret_post)", demo::POST_CLIENT_ID, demo::POST_CLIENT_SECRET);
-    println!("                    {} (public, PKCE S256)", demo::PUBLIC_CLIENT_ID);
-    println!("  redirect URIs:    http://127.0.0.1:ANY-PORT{0}, http://localhost:ANY-PORT{0}", demo::DEMO_REDIRECT_PATH);
+    println!(
+        "  user:             {} / {}",
+        demo::DEMO_USERNAME,
+        demo::DEMO_PASSWORD
+    );
+    println!(
+        "  clients:          {} / {} (client_secret_basic)",
+        demo::BASIC_CLIENT_ID,
+        demo::BASIC_CLIENT_SECRET
+    );
+    println!(
+        "                    {} / {} (client_secret_post)",
+        demo::POST_CLIENT_ID,
+        demo::POST_CLIENT_SECRET
+    );
+    println!(
+        "                    {} (public, PKCE S256)",
+        demo::PUBLIC_CLIENT_ID
+    );
+    println!(
+        "  redirect URIs:    http://127.0.0.1:ANY-PORT{0}, http://localhost:ANY-PORT{0}",
+        demo::DEMO_REDIRECT_PATH
+    );
     println!("Press Ctrl+C to stop.");
     loop {
         std::thread::park();
@@ -186,8 +211,13 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                     .split_once(':')
                     .map(|(u, p)| (u.to_owned(), p.to_owned()))
                     .ok_or("--login takes USER:PASS")?,
-                (None, Some(_)) => (demo::DEMO_USERNAME.to_owned(), demo::DEMO_PASSWORD.to_owned()),
-                (None, None) => return Err("the scripted user agent needs --login USER:PASS".into()),
+                (None, Some(_)) => (
+                    demo::DEMO_USERNAME.to_owned(),
+                    demo::DEMO_PASSWORD.to_owned(),
+                ),
+                (None, None) => {
+                    return Err("the scripted user agent needs --login USER:PASS".into());
+                }
             };
             UserAgentKind::Scripted {
                 username,
@@ -213,15 +243,26 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     });
     drop(demo_server);
     if json {
-        let out = if show { trace.clone() } else { redact::trace(&trace) };
-        let text = serde_json::to_string_pretty(&out).map_err(|e| format!("could not write JSON: {e}"))?;
+        let out = if show {
+            trace.clone()
+        } else {
+            redact::trace(&trace)
+        };
+        let text =
+            serde_json::to_string_pretty(&out).map_err(|e| format!("could not write JSON: {e}"))?;
         println!("{text}");
     }
     if trace.ok {
         Ok(ExitCode::SUCCESS)
     } else {
-        let step = trace.failed_step.map(|s| format!("step {} ({})", s.letter(), s.name())).unwrap_or_else(|| "the run".into());
-        eprintln!("oauthviz: {step} failed: {}", trace.error.as_deref().unwrap_or("unknown reason"));
+        let step = trace
+            .failed_step
+            .map(|s| format!("step {} ({})", s.letter(), s.name()))
+            .unwrap_or_else(|| "the run".into());
+        eprintln!(
+            "oauthviz: {step} failed: {}",
+            trace.error.as_deref().unwrap_or("unknown reason")
+        );
         Ok(ExitCode::FAILURE)
     }
 }
@@ -282,8 +323,16 @@ fn print_update(trace: &Trace, update: &Update, show_secrets: bool) {
     match update {
         Update::Attempt { step, attempt, .. } => {
             if attempt.outcome == Outcome::WaitingForUser {
-                if let Some(url) = trace.step(StepId::A).latest().and_then(|a| a.request.as_ref()).map(|r| r.url.clone()) {
-                    let _ = writeln!(out, "B  waiting for the login and consent; the authorization URL is:\n   {url}");
+                if let Some(url) = trace
+                    .step(StepId::A)
+                    .latest()
+                    .and_then(|a| a.request.as_ref())
+                    .map(|r| r.url.clone())
+                {
+                    let _ = writeln!(
+                        out,
+                        "B  waiting for the login and consent; the authorization URL is:\n   {url}"
+                    );
                 }
                 return;
             }
@@ -292,14 +341,26 @@ fn print_update(trace: &Trace, update: &Update, show_secrets: bool) {
             }
             let _ = writeln!(out, "{}", step_line(*step, attempt));
             for check in &attempt.checks {
-                let _ = writeln!(out, "   check {:?}: {} — {}", check.verdict, check.name, check.detail);
+                let _ = writeln!(
+                    out,
+                    "   check {:?}: {} — {}",
+                    check.verdict, check.name, check.detail
+                );
             }
             if let Some(req) = &attempt.request {
-                let req = if show_secrets { req.clone() } else { redact::request(req) };
+                let req = if show_secrets {
+                    req.clone()
+                } else {
+                    redact::request(req)
+                };
                 let _ = writeln!(out, "{}", indent(&req.to_raw()));
             }
             if let Some(resp) = &attempt.response {
-                let resp = if show_secrets { resp.clone() } else { redact::response(resp) };
+                let resp = if show_secrets {
+                    resp.clone()
+                } else {
+                    redact::response(resp)
+                };
                 let mut raw = format!("HTTP/1.1 {}\n", resp.status_line());
                 for h in resp.headers.iter() {
                     raw.push_str(&format!("{}: {}\n", h.name, h.value));
@@ -310,7 +371,15 @@ fn print_update(trace: &Trace, update: &Update, show_secrets: bool) {
             }
         }
         Update::Finished { ok, .. } => {
-            let _ = writeln!(out, "{}", if *ok { "flow complete: A–G ok" } else { "flow stopped" });
+            let _ = writeln!(
+                out,
+                "{}",
+                if *ok {
+                    "flow complete: A–G ok"
+                } else {
+                    "flow stopped"
+                }
+            );
         }
     }
 }
@@ -323,8 +392,16 @@ fn step_line(step: StepId, a: &Attempt) -> String {
         Outcome::Skipped(r) => format!("skipped: {r}"),
         other => format!("{other:?}"),
     };
-    let ms = a.duration_ms.map(|d| format!(" ({d:.1} ms)")).unwrap_or_default();
-    format!("{}  {} — {status}{ms}\n   {}", step.letter(), step.name(), a.summary)
+    let ms = a
+        .duration_ms
+        .map(|d| format!(" ({d:.1} ms)"))
+        .unwrap_or_default();
+    format!(
+        "{}  {} — {status}{ms}\n   {}",
+        step.letter(),
+        step.name(),
+        a.summary
+    )
 }
 
 fn indent(text: &str) -> String {

@@ -24,7 +24,12 @@ pub const SECRET_NAMES: &[&str] = &[
 ];
 
 /// Header names whose values are credentials.
-pub const SECRET_HEADERS: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+pub const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+];
 
 pub fn is_secret_param(name: &str) -> bool {
     SECRET_NAMES.contains(&name.to_ascii_lowercase().as_str())
@@ -129,7 +134,12 @@ pub fn trace(t: &Trace) -> Trace {
         for a in &mut step.attempts {
             a.request = a.request.as_ref().map(request);
             a.response = a.response.as_ref().map(response);
-            for Exchange { request: req, response: resp, .. } in &mut a.exchanges {
+            for Exchange {
+                request: req,
+                response: resp,
+                ..
+            } in &mut a.exchanges
+            {
                 *req = request(req);
                 *resp = resp.as_ref().map(response);
             }
@@ -146,13 +156,24 @@ mod tests {
     fn masks_form_query_headers_and_json() {
         let mut req = HttpRequest::post_form(
             "http://127.0.0.1/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=s",
-            &Params::from([("grant_type", "authorization_code"), ("client_secret", "topsecretvalue")]),
+            &Params::from([
+                ("grant_type", "authorization_code"),
+                ("client_secret", "topsecretvalue"),
+            ]),
         );
-        req.headers.push("Authorization", "Basic ZGVtbzpzZWNyZXQxMjM0NQ==");
+        req.headers
+            .push("Authorization", "Basic ZGVtbzpzZWNyZXQxMjM0NQ==");
         let r = request(&req);
         assert!(!r.url.contains("SplxlOBeZQQYbYS6WxSbIA") && r.url.contains("state=s"));
-        assert!(!r.body.contains("topsecretvalue") && r.body.contains("grant_type=authorization_code"));
-        assert!(r.headers.get("authorization").unwrap().starts_with("Basic ZGVt…"));
+        assert!(
+            !r.body.contains("topsecretvalue") && r.body.contains("grant_type=authorization_code")
+        );
+        assert!(
+            r.headers
+                .get("authorization")
+                .unwrap()
+                .starts_with("Basic ZGVt…")
+        );
 
         let mut h = Headers::default();
         h.push("Content-Type", "application/json");

@@ -13,9 +13,20 @@ fn oauthviz(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn run_demo_scripted_json_exits_0_with_a_to_g_ok() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--json"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--json",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["ok"], true);
     let steps = doc["steps"].as_array().unwrap();
@@ -30,20 +41,41 @@ fn run_demo_scripted_json_exits_0_with_a_to_g_ok() {
 
 #[test]
 fn wrong_secret_exits_non_zero_naming_the_step() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--client-secret", "wrong"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--client-secret",
+        "wrong",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("step E") && stderr.contains("invalid_client"), "{stderr}");
+    assert!(
+        stderr.contains("step E") && stderr.contains("invalid_client"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("D  Token request"), "{stdout}");
 }
 
 #[test]
 fn show_secrets_prints_them() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--show-secrets"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--show-secrets",
+    ]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Authorization: Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="), "{stdout}");
+    assert!(
+        stdout.contains("Authorization: Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="),
+        "{stdout}"
+    );
 }
 
 #[test]

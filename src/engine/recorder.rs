@@ -74,7 +74,10 @@ impl Recorder {
             }
             shared.trace.apply(&update);
         }
-        (self.emit)(Event { run: self.run, update });
+        (self.emit)(Event {
+            run: self.run,
+            update,
+        });
     }
 
     /// Starts an attempt of `step`. A prepared attempt that was never sent is taken over.
@@ -153,7 +156,11 @@ impl Recorder {
         let current = self.for_task();
         for (step, index, mut attempt) in open_steps {
             attempt.outcome = Outcome::Skipped(reason.to_owned());
-            current.send(Update::Attempt { step, index, attempt });
+            current.send(Update::Attempt {
+                step,
+                index,
+                attempt,
+            });
         }
         current.send(Update::Finished {
             ok: false,

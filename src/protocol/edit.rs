@@ -30,7 +30,11 @@ impl Edit {
             return Ok(Edit::RemoveHeader(name.to_owned()));
         }
         if let Some(name) = spec.strip_prefix('-') {
-            return if name.is_empty() { Err(bad()) } else { Ok(Edit::RemoveParam(name.to_owned())) };
+            return if name.is_empty() {
+                Err(bad())
+            } else {
+                Ok(Edit::RemoveParam(name.to_owned()))
+            };
         }
         let (name, value) = spec.split_once('=').ok_or_else(bad)?;
         Ok(match name {
@@ -50,7 +54,9 @@ impl Edit {
 pub fn params_of(req: &HttpRequest) -> (Params, bool) {
     match req.form() {
         Some(form) => (form, true),
-        None if req.method.eq_ignore_ascii_case("POST") && req.body.is_empty() => (Params::new(), true),
+        None if req.method.eq_ignore_ascii_case("POST") && req.body.is_empty() => {
+            (Params::new(), true)
+        }
         None => (req.query(), false),
     }
 }
@@ -97,27 +103,54 @@ mod tests {
 
     #[test]
     fn parses_every_form() {
-        assert_eq!(Edit::parse("code=x=y").unwrap(), Edit::SetParam("code".into(), "x=y".into()));
-        assert_eq!(Edit::parse("-code_verifier").unwrap(), Edit::RemoveParam("code_verifier".into()));
+        assert_eq!(
+            Edit::parse("code=x=y").unwrap(),
+            Edit::SetParam("code".into(), "x=y".into())
+        );
+        assert_eq!(
+            Edit::parse("-code_verifier").unwrap(),
+            Edit::RemoveParam("code_verifier".into())
+        );
         assert_eq!(
             Edit::parse("header:Authorization=Bearer x").unwrap(),
             Edit::SetHeader("Authorization".into(), "Bearer x".into())
         );
-        assert_eq!(Edit::parse("-header:Accept").unwrap(), Edit::RemoveHeader("Accept".into()));
-        assert_eq!(Edit::parse("@method=PUT").unwrap(), Edit::SetMethod("PUT".into()));
+        assert_eq!(
+            Edit::parse("-header:Accept").unwrap(),
+            Edit::RemoveHeader("Accept".into())
+        );
+        assert_eq!(
+            Edit::parse("@method=PUT").unwrap(),
+            Edit::SetMethod("PUT".into())
+        );
         assert!(Edit::parse("nothing").is_err());
         assert!(Edit::parse("-").is_err());
     }
 
     #[test]
     fn params_go_to_the_body_of_a_form_post_and_the_query_of_a_get() {
-        let mut post = HttpRequest::post_form("http://as/token?x=1", &Params::from([("code", "a")]));
-        apply(&mut post, &[Edit::SetParam("code".into(), "b".into()), Edit::RemoveParam("x".into())]).unwrap();
+        let mut post =
+            HttpRequest::post_form("http://as/token?x=1", &Params::from([("code", "a")]));
+        apply(
+            &mut post,
+            &[
+                Edit::SetParam("code".into(), "b".into()),
+                Edit::RemoveParam("x".into()),
+            ],
+        )
+        .unwrap();
         assert_eq!(post.body, "code=b");
         assert_eq!(post.url, "http://as/token?x=1");
 
         let mut get = HttpRequest::get("http://as/authorize?state=s&scope=a");
-        apply(&mut get, &[Edit::SetParam("state".into(), "t".into()), Edit::RemoveParam("scope".into())]).unwrap();
+        apply(
+            &mut get,
+            &[
+                Edit::SetParam("state".into(), "t".into()),
+                Edit::RemoveParam("scope".into()),
+            ],
+        )
+        .unwrap();
         assert_eq!(get.url, "http://as/authorize?state=t");
     }
 }
