@@ -195,15 +195,22 @@ impl Experiment {
             .step(StepId::D)
             .latest()
             .and_then(|a| a.request.as_ref());
+        // Each experiment sets up its own starting point, so earlier experiments (which may
+        // have revoked the run's tokens or left a code unused) cannot colour its result.
         let fresh_code = replay(StepId::A, ReplayRequest::Default, Vec::new());
+        let fresh_tokens = Command::Replay {
+            run,
+            step: StepId::A,
+            request: ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: true,
+        };
         let needs = |what: &str| Err(format!("'{}' needs {what}", self.title()));
         Ok(match self {
-            Experiment::ReuseCode => {
-                if token_sent.is_none() {
-                    return needs("a token request (D) that was already sent");
-                }
-                vec![replay(StepId::D, ReplayRequest::Latest, Vec::new())]
-            }
+            Experiment::ReuseCode => vec![
+                fresh_tokens,
+                replay(StepId::D, ReplayRequest::Latest, Vec::new()),
+            ],
             Experiment::RedirectUriOneChar => {
                 let sent = token_sent
                     .and_then(|r| r.form())
@@ -324,16 +331,19 @@ impl Experiment {
                 vec![replay(StepId::F, ReplayRequest::Latest, edits)]
             }
             Experiment::RefreshTwice => {
-                let has_refresh = trace
-                    .step(StepId::E)
-                    .latest()
-                    .and_then(|a| a.response.as_ref())
-                    .and_then(|r| token::parse_token_response(r).ok())
-                    .is_some_and(|t| t.refresh_token.is_some());
-                if !has_refresh && trace.step(StepId::Refresh).attempts.is_empty() {
-                    return needs("a refresh token (ask for offline_access)");
+                let issued_refresh = trace.step(StepId::E).attempts.iter().any(|a| {
+                    a.response
+                        .as_ref()
+                        .and_then(|r| token::parse_token_response(r).ok())
+                        .is_some_and(|t| t.refresh_token.is_some())
+                });
+                if !issued_refresh {
+                    return needs(
+                        "a provider that issues refresh tokens in this run (ask for offline_access)",
+                    );
                 }
                 vec![
+                    fresh_tokens,
                     replay(StepId::Refresh, ReplayRequest::Default, Vec::new()),
                     replay(StepId::Refresh, ReplayRequest::Latest, Vec::new()),
                 ]

@@ -124,7 +124,13 @@ impl Recorder {
         let ok = self.lock().trace.succeeded();
         let (failed_step, reason) = match stop {
             Some((step, reason)) => (Some(step), Some(reason)),
-            None => (None, None),
+            None if ok => (None, None),
+            None => (
+                None,
+                Some(
+                    "G has not run yet: the next request is prepared, send it to go on".to_owned(),
+                ),
+            ),
         };
         self.send(Update::Finished {
             ok: ok && failed_step.is_none(),

@@ -15,12 +15,18 @@ pub enum Edit {
     SetMethod(String),
     SetUrl(String),
     SetBody(String),
+    /// Moves a `Bearer` token from the Authorization header to the `access_token` query
+    /// parameter (RFC 6750 §2.3), the way careless clients send it.
+    BearerToQuery,
 }
 
 impl Edit {
     /// Parses the command-line form: `name=value`, `-name`, `header:Name=value`, `-header:Name`,
-    /// `@method=POST`, `@url=…`, `@body=…`.
+    /// `@method=POST`, `@url=…`, `@body=…`, `@bearer-to-query`.
     pub fn parse(spec: &str) -> Result<Edit, String> {
+        if spec == "@bearer-to-query" {
+            return Ok(Edit::BearerToQuery);
+        }
         let bad = || {
             format!(
                 "'{spec}' is not an edit: use name=value, -name, header:Name=value, -header:Name, @method=M, @url=U or @body=B"
@@ -92,6 +98,18 @@ pub fn apply(req: &mut HttpRequest, edits: &[Edit]) -> Result<(), String> {
             Edit::SetMethod(m) => req.method = m.clone(),
             Edit::SetUrl(u) => req.url = u.clone(),
             Edit::SetBody(b) => req.body = b.clone(),
+            Edit::BearerToQuery => {
+                let token = req
+                    .headers
+                    .get("authorization")
+                    .and_then(|h| h.strip_prefix("Bearer "))
+                    .ok_or("the request has no `Authorization: Bearer` header to move")?
+                    .to_owned();
+                req.headers.remove("authorization");
+                let mut q = req.query();
+                q.set("access_token", token);
+                req.set_query(&q)?;
+            }
         }
     }
     Ok(())
@@ -123,8 +141,22 @@ mod tests {
             Edit::parse("@method=PUT").unwrap(),
             Edit::SetMethod("PUT".into())
         );
+        assert_eq!(
+            Edit::parse("@bearer-to-query").unwrap(),
+            Edit::BearerToQuery
+        );
         assert!(Edit::parse("nothing").is_err());
         assert!(Edit::parse("-").is_err());
+    }
+
+    #[test]
+    fn bearer_moves_to_the_query() {
+        let mut r = HttpRequest::get("http://rs/api?x=1");
+        r.headers.push("Authorization", "Bearer t0k");
+        apply(&mut r, &[Edit::BearerToQuery]).unwrap();
+        assert_eq!(r.url, "http://rs/api?x=1&access_token=t0k");
+        assert_eq!(r.headers.get("authorization"), None);
+        assert!(apply(&mut r, &[Edit::BearerToQuery]).is_err());
     }
 
     #[test]
