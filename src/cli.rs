@@ -95,6 +95,9 @@ struct RunArgs {
     /// S256, plain or off.
     #[arg(long, value_parser = PkceMethod::parse)]
     pkce: Option<PkceMethod>,
+    /// An extra authorization parameter NAME=VALUE (repeatable), e.g. prompt=consent.
+    #[arg(long, value_name = "NAME=VALUE")]
+    auth_param: Vec<String>,
     #[arg(long, value_enum, default_value = "system")]
     user_agent: UserAgentArg,
     /// USER:PASS for the scripted user agent.
@@ -256,7 +259,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         let meta = runtime.block_on(crate::engine::discovery::discover(&client, issuer))?;
         provider.apply_metadata(&meta);
     }
-    override_with_flags(&mut provider, &args);
+    override_with_flags(&mut provider, &args)?;
 
     let user_agent = match args.user_agent {
         UserAgentArg::System => UserAgentKind::System,
@@ -312,7 +315,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         for command in plan {
             engine.command_blocking(command, &mut trace, |t, u| printer.print(t, u));
         }
-        let finding = experiment.judge(&trace);
+        let finding = experiment.judge(&config, &trace);
         printer.note(&format!(
             "verdict {:?}: {}",
             finding.verdict, finding.summary
@@ -437,7 +440,13 @@ pub fn demo_config(server: &DemoServer) -> ProviderConfig {
     }
 }
 
-fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) {
+fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+    for param in &a.auth_param {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| format!("--auth-param {param}: write it as NAME=VALUE"))?;
+        p.extra_auth_params.set(name, value);
+    }
     let set = |field: &mut String, flag: &Option<String>| {
         if let Some(v) = flag {
             *field = v.clone();
@@ -465,6 +474,7 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) {
     if let Some(issuer) = &a.issuer {
         p.issuer = Some(issuer.clone());
     }
+    Ok(())
 }
 
 /// Prints each attempt when it ends (and B when it starts waiting, with the URL to open).

@@ -352,7 +352,7 @@ impl Experiment {
     }
 
     /// Compares what the provider did (the judged step's latest attempt) with the expectation.
-    pub fn judge(self, trace: &Trace) -> Finding {
+    pub fn judge(self, provider: &ProviderConfig, trace: &Trace) -> Finding {
         let step = self.judged_step();
         let Some(attempt) = trace.step(step).latest() else {
             return Finding {
@@ -407,13 +407,14 @@ impl Experiment {
                 verdict: Verdict::Warn,
                 summary: format!("no answer to judge: {e}"),
             },
+            _ if self == Experiment::RefreshTwice && provider.client_auth != ClientAuth::None => Finding {
+                verdict: Verdict::Pass,
+                summary: "the provider does not rotate refresh tokens for this confidential client: allowed, since the client authenticates each refresh (RFC 9700 §4.14.2 requires rotation or sender-constraining for public clients)".into(),
+            },
             _ => {
                 // The provider accepted what it should have refused.
                 let severity = match self {
-                    Experiment::PkcePlain
-                    | Experiment::BearerInQuery
-                    | Experiment::CredentialsTwice => Verdict::Warn,
-                    Experiment::RefreshTwice => Verdict::Warn,
+                    Experiment::PkcePlain | Experiment::BearerInQuery | Experiment::CredentialsTwice => Verdict::Warn,
                     _ => Verdict::Fail,
                 };
                 Finding {

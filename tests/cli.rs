@@ -86,3 +86,82 @@ fn bad_flags_are_explained() {
     let out = oauthviz(&["run", "--user-agent", "scripted"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--login"));
 }
+
+#[test]
+fn pause_after_c_then_an_edited_d_is_sent() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--pause-after",
+        "C",
+        "--then",
+        "D",
+        "--set",
+        "-code_verifier",
+        "--json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &doc["steps"][3]["attempts"];
+    assert_eq!(
+        d.as_array().unwrap().len(),
+        1,
+        "the prepared D was sent, not a second one: {d}"
+    );
+    assert!(
+        !d[0]["request"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("code_verifier")
+    );
+    let e = &doc["steps"][4]["attempts"][0];
+    assert_eq!(e["outcome"]["status"], "failed");
+    assert!(
+        e["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("invalid_grant")
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn experiment_verdicts_decide_the_exit_code() {
+    let ok = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--experiment",
+        "reuse-code",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("verdict Pass"));
+    let caught = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--misbehave",
+        "accept_reused_codes",
+        "--experiment",
+        "reuse-code",
+    ]);
+    assert_eq!(caught.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&caught.stderr).contains("reuse-code"));
+}
+
+#[test]
+fn set_without_then_is_refused() {
+    let out = oauthviz(&["run", "--provider", "demo", "--set", "code=x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--then"));
+}
