@@ -5,20 +5,26 @@ use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
 use crate::engine::http::HttpClient;
-use crate::engine::{Engine, RunOptions, UserAgentKind};
+use crate::engine::{Command, Engine, ReplayRequest, RunOptions, UserAgentKind};
+use crate::experiments::Experiment;
+use crate::protocol::edit::Edit;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
 use crate::redact;
-use crate::trace::{Attempt, Outcome, StepId, Trace, Update};
+use crate::trace::{Attempt, Outcome, StepId, Trace, Update, Verdict};
 
 #[derive(Parser, Debug)]
-#[command(name = "oauthviz", version, about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window.")]
+#[command(
+    name = "oauthviz",
+    version,
+    about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -27,7 +33,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run one Authorization Code flow (A–G) without a window and print every step.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the embedded demo authorization + resource server until interrupted.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -61,6 +67,10 @@ struct RunArgs {
     /// `demo` (the embedded provider, started for this run) or a profile file (TOML).
     #[arg(long)]
     provider: Option<String>,
+    /// With `--provider demo`: make the demo provider break a rule (repeatable), e.g.
+    /// accept_reused_codes, skip_state, no_iss, accept_query_token, ignore_pkce.
+    #[arg(long, value_name = "NAME")]
+    misbehave: Vec<String>,
     /// Issuer URL: the endpoints come from its discovery document.
     #[arg(long)]
     issuer: Option<String>,
@@ -85,6 +95,9 @@ struct RunArgs {
     /// S256, plain or off.
     #[arg(long, value_parser = PkceMethod::parse)]
     pkce: Option<PkceMethod>,
+    /// An extra authorization parameter NAME=VALUE (repeatable), e.g. prompt=consent.
+    #[arg(long, value_name = "NAME=VALUE")]
+    auth_param: Vec<String>,
     #[arg(long, value_enum, default_value = "system")]
     user_agent: UserAgentArg,
     /// USER:PASS for the scripted user agent.
@@ -105,14 +118,54 @@ struct RunArgs {
     /// Seconds to wait for the redirect back (C).
     #[arg(long, default_value_t = 300)]
     callback_timeout: u64,
+    /// Stop after this step (C or E) and prepare the next request unsent, to edit it with --then.
+    #[arg(long, value_parser = parse_step)]
+    pause_after: Option<StepId>,
+    /// After the flow, send STEP again (A–G, refresh, revoke, introspect); `STEP:continue` goes on
+    /// to G from there. Repeatable; runs in order.
+    #[arg(long = "then", value_name = "STEP[:continue]")]
+    then: Vec<String>,
+    /// An edit for the preceding --then: name=value, -name, header:Name=value, -header:Name,
+    /// @method=M, @url=U, @body=B, @bearer-to-query.
+    #[arg(long = "set", value_name = "EDIT", allow_hyphen_values = true)]
+    set: Vec<String>,
+    /// After the flow, run an experiment and judge the provider's answer (repeatable).
+    #[arg(long, value_parser = Experiment::parse)]
+    experiment: Vec<Experiment>,
+    /// Where each --set stands among the --then flags (filled from the parsed matches).
+    #[arg(skip)]
+    set_positions: Vec<usize>,
+    #[arg(skip)]
+    then_positions: Vec<usize>,
+}
+
+fn parse_step(s: &str) -> Result<StepId, String> {
+    StepId::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a step: use A–G, refresh, revoke or introspect"))
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // clap keeps each flag's values apart; the order of --then and --set says which edits go
+    // with which replay.
+    if let (Some(Cmd::Run(args)), Some(("run", sub))) = (&mut cli.command, matches.subcommand()) {
+        args.then_positions = sub
+            .indices_of("then")
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        args.set_positions = sub
+            .indices_of("set")
+            .map(Iterator::collect)
+            .unwrap_or_default();
+    }
     let result = match cli.command {
         None => crate::gui::run().map(|()| ExitCode::SUCCESS),
         Some(Cmd::DemoServer { port, auto_approve }) => demo_server(port, auto_approve),
-        Some(Cmd::Run(args)) => run(args),
+        Some(Cmd::Run(args)) => run(*args),
     };
     match result {
         Ok(code) => code,
@@ -131,15 +184,36 @@ fn demo_server(port: u16, auto_approve: bool) -> Result<ExitCode, String> {
     })
     .map_err(|e| format!("could not start the demo provider: {e}"))?;
     println!("oauthviz demo provider running at {}", server.issuer());
-    println!("  discovery:        {}/.well-known/openid-configuration", server.issuer());
+    println!(
+        "  discovery:        {}/.well-known/openid-configuration",
+        server.issuer()
+    );
     println!("  authorization:    {}", server.authorization_endpoint());
     println!("  token:            {}", server.token_endpoint());
     println!("  protected API:    {}", server.resource_url());
-    println!("  user:             {} / {}", demo::DEMO_USERNAME, demo::DEMO_PASSWORD);
-    println!("  clients:          {} / {} (client_secret_basic)", demo::BASIC_CLIENT_ID, demo::BASIC_CLIENT_SECRET);
-    println!("                    {} / {} (client_secret_post)", demo::POST_CLIENT_ID, demo::POST_CLIENT_SECRET);
-    println!("                    {} (public, PKCE S256)", demo::PUBLIC_CLIENT_ID);
-    println!("  redirect URIs:    http://127.0.0.1:ANY-PORT{0}, http://localhost:ANY-PORT{0}", demo::DEMO_REDIRECT_PATH);
+    println!(
+        "  user:             {} / {}",
+        demo::DEMO_USERNAME,
+        demo::DEMO_PASSWORD
+    );
+    println!(
+        "  clients:          {} / {} (client_secret_basic)",
+        demo::BASIC_CLIENT_ID,
+        demo::BASIC_CLIENT_SECRET
+    );
+    println!(
+        "                    {} / {} (client_secret_post)",
+        demo::POST_CLIENT_ID,
+        demo::POST_CLIENT_SECRET
+    );
+    println!(
+        "                    {} (public, PKCE S256)",
+        demo::PUBLIC_CLIENT_ID
+    );
+    println!(
+        "  redirect URIs:    http://127.0.0.1:ANY-PORT{0}, http://localhost:ANY-PORT{0}",
+        demo::DEMO_REDIRECT_PATH
+    );
     println!("Press Ctrl+C to stop.");
     loop {
         std::thread::park();
@@ -151,8 +225,13 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     let mut demo_server = None;
     let mut provider = match args.provider.as_deref() {
         Some("demo") => {
-            let server = DemoServer::start(DemoOptions::default())
-                .map_err(|e| format!("could not start the demo provider: {e}"))?;
+            let misbehaviour =
+                demo::Misbehaviour::from_names(args.misbehave.iter().map(String::as_str))?;
+            let server = DemoServer::start(DemoOptions {
+                misbehaviour,
+                ..Default::default()
+            })
+            .map_err(|e| format!("could not start the demo provider: {e}"))?;
             let cfg = demo_config(&server);
             demo_server = Some(server);
             cfg
@@ -165,6 +244,11 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             ..Default::default()
         },
     };
+    if !args.misbehave.is_empty() && demo_server.is_none() {
+        return Err(
+            "--misbehave switches the embedded demo provider: use it with --provider demo".into(),
+        );
+    }
     let timeout = Duration::from_secs(args.timeout);
     if let Some(issuer) = &args.issuer {
         let client = HttpClient::new(timeout, 1024 * 1024, false)?;
@@ -175,7 +259,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         let meta = runtime.block_on(crate::engine::discovery::discover(&client, issuer))?;
         provider.apply_metadata(&meta);
     }
-    override_with_flags(&mut provider, &args);
+    override_with_flags(&mut provider, &args)?;
 
     let user_agent = match args.user_agent {
         UserAgentArg::System => UserAgentKind::System,
@@ -186,8 +270,13 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                     .split_once(':')
                     .map(|(u, p)| (u.to_owned(), p.to_owned()))
                     .ok_or("--login takes USER:PASS")?,
-                (None, Some(_)) => (demo::DEMO_USERNAME.to_owned(), demo::DEMO_PASSWORD.to_owned()),
-                (None, None) => return Err("the scripted user agent needs --login USER:PASS".into()),
+                (None, Some(_)) => (
+                    demo::DEMO_USERNAME.to_owned(),
+                    demo::DEMO_PASSWORD.to_owned(),
+                ),
+                (None, None) => {
+                    return Err("the scripted user agent needs --login USER:PASS".into());
+                }
             };
             UserAgentKind::Scripted {
                 username,
@@ -196,34 +285,139 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             }
         }
     };
+    let replays = replays(&args)?;
     let options = RunOptions {
         user_agent,
         http_timeout: timeout,
         callback_timeout: Duration::from_secs(args.callback_timeout),
+        pause_after: args.pause_after,
         ..Default::default()
     };
 
     let engine = Engine::start(|| {}).map_err(|e| format!("could not start the engine: {e}"))?;
-    let show = args.show_secrets;
-    let json = args.json;
-    let trace = engine.run_blocking(1, provider, options, |trace, update| {
-        if !json {
-            print_update(trace, update, show);
+    let mut printer = Printer::new(args.show_secrets, args.json);
+    let run_id = 1;
+    let config = provider.clone();
+    let mut trace = engine.run_blocking(run_id, provider, options, |t, u| printer.print(t, u));
+    for command in replays(run_id) {
+        engine.command_blocking(command, &mut trace, |t, u| printer.print(t, u));
+    }
+    let mut findings = Vec::new();
+    for experiment in &args.experiment {
+        printer.note(&format!(
+            "experiment {}: {}",
+            experiment.id(),
+            experiment.title()
+        ));
+        let plan = experiment
+            .plan(run_id, &config, &trace)
+            .map_err(|e| format!("experiment {}: {e}", experiment.id()))?;
+        for command in plan {
+            engine.command_blocking(command, &mut trace, |t, u| printer.print(t, u));
         }
-    });
+        let finding = experiment.judge(&config, &trace);
+        printer.note(&format!(
+            "verdict {:?}: {}",
+            finding.verdict, finding.summary
+        ));
+        findings.push((*experiment, finding));
+    }
+    drop(engine);
     drop(demo_server);
-    if json {
-        let out = if show { trace.clone() } else { redact::trace(&trace) };
-        let text = serde_json::to_string_pretty(&out).map_err(|e| format!("could not write JSON: {e}"))?;
+    if args.json {
+        let out = if args.show_secrets {
+            trace.clone()
+        } else {
+            redact::trace(&trace)
+        };
+        let mut doc =
+            serde_json::to_value(&out).map_err(|e| format!("could not write JSON: {e}"))?;
+        if !findings.is_empty() {
+            doc["experiments"] = findings
+                .iter()
+                .map(|(e, f)| serde_json::json!({"id": e.id(), "verdict": f.verdict, "summary": f.summary}))
+                .collect();
+        }
+        let text =
+            serde_json::to_string_pretty(&doc).map_err(|e| format!("could not write JSON: {e}"))?;
         println!("{text}");
+    }
+    if !findings.is_empty() {
+        let failed: Vec<_> = findings
+            .iter()
+            .filter(|(_, f)| f.verdict != Verdict::Pass)
+            .map(|(e, _)| e.id())
+            .collect();
+        if failed.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "oauthviz: the provider did not do what the RFCs expect in: {}",
+            failed.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
     }
     if trace.ok {
         Ok(ExitCode::SUCCESS)
     } else {
-        let step = trace.failed_step.map(|s| format!("step {} ({})", s.letter(), s.name())).unwrap_or_else(|| "the run".into());
-        eprintln!("oauthviz: {step} failed: {}", trace.error.as_deref().unwrap_or("unknown reason"));
+        let step = trace
+            .failed_step
+            .map(|s| format!("step {} ({})", s.letter(), s.name()))
+            .unwrap_or_else(|| "the run".into());
+        eprintln!(
+            "oauthviz: {step} failed: {}",
+            trace.error.as_deref().unwrap_or("unknown reason")
+        );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// The --then replays with their --set edits, as engine commands for a run.
+fn replays(args: &RunArgs) -> Result<impl Fn(u64) -> Vec<Command> + use<>, String> {
+    if !args.set.is_empty() && args.then.is_empty() {
+        return Err(
+            "--set edits the request of a --then replay: put a --then STEP before it".into(),
+        );
+    }
+    let mut planned: Vec<(StepId, bool, Vec<Edit>)> = Vec::new();
+    for (i, spec) in args.then.iter().enumerate() {
+        let (step, cont) = match spec.split_once(':') {
+            Some((step, "continue")) => (step, true),
+            Some((_, other)) => {
+                return Err(format!(
+                    "--then {spec}: ':{other}' is not known; only ':continue' is"
+                ));
+            }
+            None => (spec.as_str(), false),
+        };
+        let step = parse_step(step)?;
+        let from = args.then_positions.get(i).copied().unwrap_or(0);
+        let to = args
+            .then_positions
+            .get(i + 1)
+            .copied()
+            .unwrap_or(usize::MAX);
+        let edits = args
+            .set
+            .iter()
+            .zip(&args.set_positions)
+            .filter(|(_, pos)| (from..to).contains(*pos))
+            .map(|(e, _)| Edit::parse(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        planned.push((step, cont, edits));
+    }
+    Ok(move |run| {
+        planned
+            .iter()
+            .map(|(step, cont, edits)| Command::Replay {
+                run,
+                step: *step,
+                request: ReplayRequest::Default,
+                edits: edits.clone(),
+                continue_flow: *cont,
+            })
+            .collect()
+    })
 }
 
 /// The demo provider's basic client, with the demo user's scopes.
@@ -246,7 +440,13 @@ pub fn demo_config(server: &DemoServer) -> ProviderConfig {
     }
 }
 
-fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) {
+fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+    for param in &a.auth_param {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| format!("--auth-param {param}: write it as NAME=VALUE"))?;
+        p.extra_auth_params.set(name, value);
+    }
     let set = |field: &mut String, flag: &Option<String>| {
         if let Some(v) = flag {
             *field = v.clone();
@@ -274,43 +474,104 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) {
     if let Some(issuer) = &a.issuer {
         p.issuer = Some(issuer.clone());
     }
+    Ok(())
 }
 
-/// Prints a step when its attempt ends (and B when it starts waiting, with the URL to open).
-fn print_update(trace: &Trace, update: &Update, show_secrets: bool) {
-    let mut out = std::io::stdout().lock();
-    match update {
-        Update::Attempt { step, attempt, .. } => {
-            if attempt.outcome == Outcome::WaitingForUser {
-                if let Some(url) = trace.step(StepId::A).latest().and_then(|a| a.request.as_ref()).map(|r| r.url.clone()) {
-                    let _ = writeln!(out, "B  waiting for the login and consent; the authorization URL is:\n   {url}");
-                }
-                return;
-            }
-            if !attempt.outcome.is_final() {
-                return;
-            }
-            let _ = writeln!(out, "{}", step_line(*step, attempt));
-            for check in &attempt.checks {
-                let _ = writeln!(out, "   check {:?}: {} — {}", check.verdict, check.name, check.detail);
-            }
-            if let Some(req) = &attempt.request {
-                let req = if show_secrets { req.clone() } else { redact::request(req) };
-                let _ = writeln!(out, "{}", indent(&req.to_raw()));
-            }
-            if let Some(resp) = &attempt.response {
-                let resp = if show_secrets { resp.clone() } else { redact::response(resp) };
-                let mut raw = format!("HTTP/1.1 {}\n", resp.status_line());
-                for h in resp.headers.iter() {
-                    raw.push_str(&format!("{}: {}\n", h.name, h.value));
-                }
-                raw.push('\n');
-                raw.push_str(&resp.body);
-                let _ = writeln!(out, "{}", indent(&raw));
-            }
+/// Prints each attempt when it ends (and B when it starts waiting, with the URL to open).
+struct Printer {
+    show_secrets: bool,
+    quiet: bool,
+    waiting_shown: std::collections::HashSet<(StepId, usize)>,
+}
+
+/// Bodies longer than this are cut in the step-by-step output (`--json` has them whole).
+const BODY_LINES: usize = 30;
+
+impl Printer {
+    fn new(show_secrets: bool, quiet: bool) -> Self {
+        Self {
+            show_secrets,
+            quiet,
+            waiting_shown: Default::default(),
         }
-        Update::Finished { ok, .. } => {
-            let _ = writeln!(out, "{}", if *ok { "flow complete: A–G ok" } else { "flow stopped" });
+    }
+
+    fn note(&self, text: &str) {
+        if !self.quiet {
+            println!("== {text}");
+        }
+    }
+
+    fn print(&mut self, trace: &Trace, update: &Update) {
+        if self.quiet {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        let Update::Attempt {
+            step,
+            index,
+            attempt,
+        } = update
+        else {
+            if let Update::Finished { ok, reason, .. } = update {
+                let _ = match (ok, reason) {
+                    (true, _) => writeln!(out, "flow complete: G succeeded"),
+                    (false, Some(r)) => writeln!(out, "flow stopped: {r}"),
+                    (false, None) => writeln!(out, "flow stopped"),
+                };
+            }
+            return;
+        };
+        if attempt.outcome == Outcome::WaitingForUser {
+            let url = trace
+                .step(StepId::A)
+                .latest()
+                .and_then(|a| a.request.as_ref())
+                .map(|r| r.url.clone());
+            if let Some(url) = url
+                && self.waiting_shown.insert((*step, *index))
+            {
+                let _ = writeln!(
+                    out,
+                    "B  waiting for the login and consent; the authorization URL is:\n   {url}"
+                );
+            }
+            return;
+        }
+        let shown_before =
+            attempt.outcome == Outcome::Pending && !self.waiting_shown.insert((*step, *index));
+        if shown_before || (!attempt.outcome.is_final() && attempt.outcome != Outcome::Pending) {
+            return;
+        }
+        let _ = writeln!(out, "{}", step_line(*step, attempt));
+        for check in &attempt.checks {
+            let _ = writeln!(
+                out,
+                "   check {:?}: {} — {}",
+                check.verdict, check.name, check.detail
+            );
+        }
+        if let Some(req) = &attempt.request {
+            let req = if self.show_secrets {
+                req.clone()
+            } else {
+                redact::request(req)
+            };
+            let _ = writeln!(out, "{}", indent(&req.to_raw()));
+        }
+        if let Some(resp) = &attempt.response {
+            let resp = if self.show_secrets {
+                resp.clone()
+            } else {
+                redact::response(resp)
+            };
+            let mut raw = format!("HTTP/1.1 {}\n", resp.status_line());
+            for h in resp.headers.iter() {
+                raw.push_str(&format!("{}: {}\n", h.name, h.value));
+            }
+            raw.push('\n');
+            raw.push_str(&resp.body);
+            let _ = writeln!(out, "{}", indent(&raw));
         }
     }
 }
@@ -321,16 +582,34 @@ fn step_line(step: StepId, a: &Attempt) -> String {
         Outcome::Warning(r) => format!("warning: {r}"),
         Outcome::Failed(r) => format!("FAILED: {r}"),
         Outcome::Skipped(r) => format!("skipped: {r}"),
+        Outcome::Pending => "prepared, not sent (edit it with --then and --set)".to_owned(),
         other => format!("{other:?}"),
     };
-    let ms = a.duration_ms.map(|d| format!(" ({d:.1} ms)")).unwrap_or_default();
-    format!("{}  {} — {status}{ms}\n   {}", step.letter(), step.name(), a.summary)
+    let ms = a
+        .duration_ms
+        .map(|d| format!(" ({d:.1} ms)"))
+        .unwrap_or_default();
+    format!(
+        "{}  {} — {status}{ms}\n   {}",
+        step.letter(),
+        step.name(),
+        a.summary
+    )
 }
 
 fn indent(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .lines()
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<_> = text.lines().collect();
+    let mut out: Vec<String> = lines
+        .iter()
+        .take(BODY_LINES)
         .map(|l| format!("   │ {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if lines.len() > BODY_LINES {
+        out.push(format!(
+            "   │ … {} more lines (--json prints everything)",
+            lines.len() - BODY_LINES
+        ));
+    }
+    out.join("\n")
 }

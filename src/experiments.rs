@@ -80,7 +80,10 @@ impl Experiment {
     pub fn parse(id: &str) -> Result<Experiment, String> {
         Self::ALL.into_iter().find(|e| e.id() == id).ok_or_else(|| {
             let ids: Vec<_> = Self::ALL.iter().map(|e| e.id()).collect();
-            format!("unknown experiment '{id}': choose one of {}", ids.join(", "))
+            format!(
+                "unknown experiment '{id}': choose one of {}",
+                ids.join(", ")
+            )
         })
     }
 
@@ -104,18 +107,40 @@ impl Experiment {
     /// What the RFCs expect, in words, with the section.
     pub fn expectation(self) -> &'static str {
         match self {
-            Experiment::ReuseCode => "invalid_grant: a code is single-use, and tokens issued from it should be revoked (RFC 6749 §4.1.2, §10.5)",
-            Experiment::RedirectUriOneChar => "invalid_grant: redirect_uri must be identical to the one in the authorization request (RFC 6749 §4.1.3)",
-            Experiment::DropCodeVerifier => "invalid_grant: a code issued with a code_challenge needs the verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)",
-            Experiment::WrongCodeVerifier => "invalid_grant: the verifier must hash to the challenge (RFC 7636 §4.6)",
-            Experiment::PkcePlain => "a refusal: clients must use S256, and a provider that supports it should not accept a downgrade (RFC 9700 §2.1.1)",
+            Experiment::ReuseCode => {
+                "invalid_grant: a code is single-use, and tokens issued from it should be revoked (RFC 6749 §4.1.2, §10.5)"
+            }
+            Experiment::RedirectUriOneChar => {
+                "invalid_grant: redirect_uri must be identical to the one in the authorization request (RFC 6749 §4.1.3)"
+            }
+            Experiment::DropCodeVerifier => {
+                "invalid_grant: a code issued with a code_challenge needs the verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)"
+            }
+            Experiment::WrongCodeVerifier => {
+                "invalid_grant: the verifier must hash to the challenge (RFC 7636 §4.6)"
+            }
+            Experiment::PkcePlain => {
+                "a refusal: clients must use S256, and a provider that supports it should not accept a downgrade (RFC 9700 §2.1.1)"
+            }
             Experiment::WrongClientSecret => "invalid_client, HTTP 401 (RFC 6749 §5.2)",
-            Experiment::CredentialsTwice => "invalid_request: a client must not use more than one authentication method per request (RFC 6749 §2.3)",
-            Experiment::TamperedState => "the client's state check fails and the flow stops before D (RFC 6749 §10.12)",
-            Experiment::MissingState => "the client's state check fails and the flow stops before D (RFC 6749 §10.12)",
-            Experiment::BearerInQuery => "a refusal: tokens in URLs leak through logs and Referer; RFC 9700 §2.4 says not to send them so and RFC 6750 §2.3 discourages it",
-            Experiment::GarbageToken => "HTTP 401 with WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)",
-            Experiment::RefreshTwice => "invalid_grant for the second use when refresh tokens rotate (RFC 9700 §4.14.2; required for public clients, optional for confidential ones)",
+            Experiment::CredentialsTwice => {
+                "invalid_request: a client must not use more than one authentication method per request (RFC 6749 §2.3)"
+            }
+            Experiment::TamperedState => {
+                "the client's state check fails and the flow stops before D (RFC 6749 §10.12)"
+            }
+            Experiment::MissingState => {
+                "the client's state check fails and the flow stops before D (RFC 6749 §10.12)"
+            }
+            Experiment::BearerInQuery => {
+                "a refusal: tokens in URLs leak through logs and Referer; RFC 9700 §2.4 says not to send them so and RFC 6750 §2.3 discourages it"
+            }
+            Experiment::GarbageToken => {
+                "HTTP 401 with WWW-Authenticate: Bearer error=\"invalid_token\" (RFC 6750 §3.1)"
+            }
+            Experiment::RefreshTwice => {
+                "invalid_grant for the second use when refresh tokens rotate (RFC 9700 §4.14.2; required for public clients, optional for confidential ones)"
+            }
         }
     }
 
@@ -143,7 +168,9 @@ impl Experiment {
             | Experiment::WrongCodeVerifier
             | Experiment::WrongClientSecret
             | Experiment::CredentialsTwice => StepId::E,
-            Experiment::PkcePlain | Experiment::TamperedState | Experiment::MissingState => StepId::C,
+            Experiment::PkcePlain | Experiment::TamperedState | Experiment::MissingState => {
+                StepId::C
+            }
             Experiment::BearerInQuery | Experiment::GarbageToken => StepId::G,
             Experiment::RefreshTwice => StepId::Refresh,
         }
@@ -151,7 +178,12 @@ impl Experiment {
 
     /// The engine commands that carry the experiment out on `run`, after its first flow.
     /// Experiments on D need an unused code, so they first get a new one (A again, to C).
-    pub fn plan(self, run: RunId, provider: &ProviderConfig, trace: &Trace) -> Result<Vec<Command>, String> {
+    pub fn plan(
+        self,
+        run: RunId,
+        provider: &ProviderConfig,
+        trace: &Trace,
+    ) -> Result<Vec<Command>, String> {
         let replay = |step, request, edits: Vec<Edit>| Command::Replay {
             run,
             step,
@@ -159,16 +191,26 @@ impl Experiment {
             edits,
             continue_flow: false,
         };
-        let token_sent = trace.step(StepId::D).latest().and_then(|a| a.request.as_ref());
+        let token_sent = trace
+            .step(StepId::D)
+            .latest()
+            .and_then(|a| a.request.as_ref());
+        // Each experiment sets up its own starting point, so earlier experiments (which may
+        // have revoked the run's tokens or left a code unused) cannot colour its result.
         let fresh_code = replay(StepId::A, ReplayRequest::Default, Vec::new());
+        let fresh_tokens = Command::Replay {
+            run,
+            step: StepId::A,
+            request: ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: true,
+        };
         let needs = |what: &str| Err(format!("'{}' needs {what}", self.title()));
         Ok(match self {
-            Experiment::ReuseCode => {
-                if token_sent.is_none() {
-                    return needs("a token request (D) that was already sent");
-                }
-                vec![replay(StepId::D, ReplayRequest::Latest, Vec::new())]
-            }
+            Experiment::ReuseCode => vec![
+                fresh_tokens,
+                replay(StepId::D, ReplayRequest::Latest, Vec::new()),
+            ],
             Experiment::RedirectUriOneChar => {
                 let sent = token_sent
                     .and_then(|r| r.form())
@@ -176,7 +218,11 @@ impl Experiment {
                     .ok_or("this run has no token request with a redirect_uri to change")?;
                 vec![
                     fresh_code,
-                    replay(StepId::D, ReplayRequest::Default, vec![Edit::SetParam("redirect_uri".into(), one_char_off(&sent))]),
+                    replay(
+                        StepId::D,
+                        ReplayRequest::Default,
+                        vec![Edit::SetParam("redirect_uri".into(), one_char_off(&sent))],
+                    ),
                 ]
             }
             Experiment::DropCodeVerifier | Experiment::WrongCodeVerifier => {
@@ -188,7 +234,10 @@ impl Experiment {
                 } else {
                     Edit::SetParam("code_verifier".into(), random::token(32))
                 };
-                vec![fresh_code, replay(StepId::D, ReplayRequest::Default, vec![edit])]
+                vec![
+                    fresh_code,
+                    replay(StepId::D, ReplayRequest::Default, vec![edit]),
+                ]
             }
             Experiment::PkcePlain => {
                 if provider.pkce == PkceMethod::Off {
@@ -200,22 +249,39 @@ impl Experiment {
                     run,
                     step: StepId::A,
                     request: ReplayRequest::Default,
-                    edits: vec![Edit::SetParam("code_challenge_method".into(), "plain".into())],
+                    edits: vec![Edit::SetParam(
+                        "code_challenge_method".into(),
+                        "plain".into(),
+                    )],
                     continue_flow: false,
                 }]
             }
             Experiment::WrongClientSecret | Experiment::CredentialsTwice => {
                 let edits = match (self, provider.client_auth) {
-                    (_, ClientAuth::None) => return needs("a confidential client (client_secret_basic or client_secret_post)"),
+                    (_, ClientAuth::None) => {
+                        return needs(
+                            "a confidential client (client_secret_basic or client_secret_post)",
+                        );
+                    }
                     (Experiment::WrongClientSecret, ClientAuth::Basic) => vec![Edit::SetHeader(
                         "Authorization".into(),
                         basic_authorization(&provider.client_id, "wrong-secret"),
                     )],
-                    (Experiment::WrongClientSecret, _) => vec![Edit::SetParam("client_secret".into(), "wrong-secret".into())],
+                    (Experiment::WrongClientSecret, _) => vec![Edit::SetParam(
+                        "client_secret".into(),
+                        "wrong-secret".into(),
+                    )],
                     (_, _) => {
-                        let secret = provider.client_secret.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+                        let secret = provider
+                            .client_secret
+                            .as_ref()
+                            .map(|s| s.expose().to_owned())
+                            .unwrap_or_default();
                         vec![
-                            Edit::SetHeader("Authorization".into(), basic_authorization(&provider.client_id, &secret)),
+                            Edit::SetHeader(
+                                "Authorization".into(),
+                                basic_authorization(&provider.client_id, &secret),
+                            ),
                             Edit::SetParam("client_id".into(), provider.client_id.clone()),
                             Edit::SetParam("client_secret".into(), secret),
                         ]
@@ -224,7 +290,12 @@ impl Experiment {
                 vec![fresh_code, replay(StepId::D, ReplayRequest::Default, edits)]
             }
             Experiment::TamperedState | Experiment::MissingState => {
-                if trace.step(StepId::C).latest().and_then(|a| a.request.as_ref()).is_none() {
+                if trace
+                    .step(StepId::C)
+                    .latest()
+                    .and_then(|a| a.request.as_ref())
+                    .is_none()
+                {
                     return needs("a callback (C) that was received");
                 }
                 let edit = if self == Experiment::TamperedState {
@@ -241,7 +312,10 @@ impl Experiment {
                     .and_then(|a| a.request.as_ref())
                     .ok_or("this run has no resource request (F) to change")?;
                 let edits = if self == Experiment::GarbageToken {
-                    vec![Edit::SetHeader("Authorization".into(), format!("Bearer {}", random::token(24)))]
+                    vec![Edit::SetHeader(
+                        "Authorization".into(),
+                        format!("Bearer {}", random::token(24)),
+                    )]
                 } else {
                     let token = sent
                         .headers
@@ -249,21 +323,27 @@ impl Experiment {
                         .and_then(|h| h.strip_prefix("Bearer "))
                         .ok_or("the resource request carries no Bearer token to move")?
                         .to_owned();
-                    vec![Edit::RemoveHeader("Authorization".into()), Edit::SetParam("access_token".into(), token)]
+                    vec![
+                        Edit::RemoveHeader("Authorization".into()),
+                        Edit::SetParam("access_token".into(), token),
+                    ]
                 };
                 vec![replay(StepId::F, ReplayRequest::Latest, edits)]
             }
             Experiment::RefreshTwice => {
-                let has_refresh = trace
-                    .step(StepId::E)
-                    .latest()
-                    .and_then(|a| a.response.as_ref())
-                    .and_then(|r| token::parse_token_response(r).ok())
-                    .is_some_and(|t| t.refresh_token.is_some());
-                if !has_refresh && trace.step(StepId::Refresh).attempts.is_empty() {
-                    return needs("a refresh token (ask for offline_access)");
+                let issued_refresh = trace.step(StepId::E).attempts.iter().any(|a| {
+                    a.response
+                        .as_ref()
+                        .and_then(|r| token::parse_token_response(r).ok())
+                        .is_some_and(|t| t.refresh_token.is_some())
+                });
+                if !issued_refresh {
+                    return needs(
+                        "a provider that issues refresh tokens in this run (ask for offline_access)",
+                    );
                 }
                 vec![
+                    fresh_tokens,
                     replay(StepId::Refresh, ReplayRequest::Default, Vec::new()),
                     replay(StepId::Refresh, ReplayRequest::Latest, Vec::new()),
                 ]
@@ -272,12 +352,15 @@ impl Experiment {
     }
 
     /// Compares what the provider did (the judged step's latest attempt) with the expectation.
-    pub fn judge(self, trace: &Trace) -> Finding {
+    pub fn judge(self, provider: &ProviderConfig, trace: &Trace) -> Finding {
         let step = self.judged_step();
         let Some(attempt) = trace.step(step).latest() else {
             return Finding {
                 verdict: Verdict::Warn,
-                summary: format!("step {} never ran: the experiment could not be carried out", step.letter()),
+                summary: format!(
+                    "step {} never ran: the experiment could not be carried out",
+                    step.letter()
+                ),
             };
         };
         let answered = answer(attempt);
@@ -289,7 +372,10 @@ impl Experiment {
                 finding(
                     caught,
                     Verdict::Fail,
-                    format!("oauthviz's state check stopped the flow: {}", attempt.outcome.reason().unwrap_or_default()),
+                    format!(
+                        "oauthviz's state check stopped the flow: {}",
+                        attempt.outcome.reason().unwrap_or_default()
+                    ),
                     "the state check did not stop the flow".into(),
                 )
             }
@@ -301,7 +387,9 @@ impl Experiment {
             ),
             (Expect::Error(code), Answer::Error(got)) => Finding {
                 verdict: Verdict::Warn,
-                summary: format!("the provider refused, but with {got} instead of {code} — expected {expected}"),
+                summary: format!(
+                    "the provider refused, but with {got} instead of {code} — expected {expected}"
+                ),
             },
             (Expect::Refusal, Answer::Error(got)) => finding(
                 true,
@@ -311,22 +399,30 @@ impl Experiment {
             ),
             (_, Answer::Status(status)) if refused => Finding {
                 verdict: Verdict::Warn,
-                summary: format!("the provider refused with HTTP {status} but no RFC 6749 error code — expected {expected}"),
+                summary: format!(
+                    "the provider refused with HTTP {status} but no RFC 6749 error code — expected {expected}"
+                ),
             },
             (_, Answer::Transport(e)) => Finding {
                 verdict: Verdict::Warn,
                 summary: format!("no answer to judge: {e}"),
             },
+            _ if self == Experiment::RefreshTwice && provider.client_auth != ClientAuth::None => Finding {
+                verdict: Verdict::Pass,
+                summary: "the provider does not rotate refresh tokens for this confidential client: allowed, since the client authenticates each refresh (RFC 9700 §4.14.2 requires rotation or sender-constraining for public clients)".into(),
+            },
             _ => {
                 // The provider accepted what it should have refused.
                 let severity = match self {
                     Experiment::PkcePlain | Experiment::BearerInQuery | Experiment::CredentialsTwice => Verdict::Warn,
-                    Experiment::RefreshTwice => Verdict::Warn,
                     _ => Verdict::Fail,
                 };
                 Finding {
                     verdict: severity,
-                    summary: format!("the provider accepted it ({}) — expected {expected}", attempt.summary),
+                    summary: format!(
+                        "the provider accepted it ({}) — expected {expected}",
+                        attempt.summary
+                    ),
                 }
             }
         }
@@ -366,7 +462,12 @@ fn answer(attempt: &crate::trace::Attempt) -> Answer {
     }
 }
 
-fn finding(pass: bool, else_verdict: Verdict, pass_summary: String, fail_summary: String) -> Finding {
+fn finding(
+    pass: bool,
+    else_verdict: Verdict,
+    pass_summary: String,
+    fail_summary: String,
+) -> Finding {
     if pass {
         Finding {
             verdict: Verdict::Pass,
@@ -401,20 +502,32 @@ mod tests {
         for e in Experiment::ALL {
             assert_eq!(Experiment::parse(e.id()).unwrap(), e);
         }
-        assert!(Experiment::parse("nope").unwrap_err().contains("reuse-code"));
+        assert!(
+            Experiment::parse("nope")
+                .unwrap_err()
+                .contains("reuse-code")
+        );
     }
 
     #[test]
     fn one_char_off_changes_exactly_one_character() {
-        assert_eq!(one_char_off("http://127.0.0.1:5/callback"), "http://127.0.0.1:5/callbacx");
-        assert_eq!(one_char_off("http://127.0.0.1:5/cb/"), "http://127.0.0.1:5/cb/x");
+        assert_eq!(
+            one_char_off("http://127.0.0.1:5/callback"),
+            "http://127.0.0.1:5/callbacx"
+        );
+        assert_eq!(
+            one_char_off("http://127.0.0.1:5/cb/"),
+            "http://127.0.0.1:5/cb/x"
+        );
     }
 
     #[test]
     fn experiments_that_need_more_say_so() {
         let provider = ProviderConfig::default();
         let trace = Trace::new("x");
-        let err = Experiment::ReuseCode.plan(1, &provider, &trace).unwrap_err();
+        let err = Experiment::ReuseCode
+            .plan(1, &provider, &trace)
+            .unwrap_err();
         assert!(err.contains("needs"), "{err}");
     }
 }

@@ -39,8 +39,10 @@ pub struct Profile {
 
 /// Reads a profile; the error names the file, and toml's message names the line and field.
 pub fn load(path: &Path) -> Result<Profile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
-    let mut profile: Profile = toml::from_str(&text).map_err(|e| format!("profile {} is not valid: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read profile {}: {e}", path.display()))?;
+    let mut profile: Profile = toml::from_str(&text)
+        .map_err(|e| format!("profile {} is not valid: {e}", path.display()))?;
     if profile.name.is_empty() {
         profile.name = path
             .file_stem()
@@ -55,7 +57,10 @@ impl Profile {
         let secret = match (&self.client_secret, &self.client_secret_env) {
             (Some(s), _) => Some(Secret::new(s.clone())),
             (None, Some(var)) => Some(Secret::new(std::env::var(var).map_err(|_| {
-                format!("profile '{}' reads its client secret from ${var}, which is not set", self.name)
+                format!(
+                    "profile '{}' reads its client secret from ${var}, which is not set",
+                    self.name
+                )
             })?)),
             (None, None) => None,
         };
@@ -75,10 +80,22 @@ impl Profile {
             resource_url: self.resource_url.unwrap_or_default(),
             client_id: self.client_id,
             client_secret: secret,
-            client_auth: self.client_auth.as_deref().map(ClientAuth::parse).transpose()?.unwrap_or_default(),
-            redirect_uri: self.redirect_uri.unwrap_or_else(|| "http://127.0.0.1:0/callback".into()),
+            client_auth: self
+                .client_auth
+                .as_deref()
+                .map(ClientAuth::parse)
+                .transpose()?
+                .unwrap_or_default(),
+            redirect_uri: self
+                .redirect_uri
+                .unwrap_or_else(|| "http://127.0.0.1:0/callback".into()),
             scope: self.scope.unwrap_or_else(|| "openid".into()),
-            pkce: self.pkce.as_deref().map(PkceMethod::parse).transpose()?.unwrap_or_default(),
+            pkce: self
+                .pkce
+                .as_deref()
+                .map(PkceMethod::parse)
+                .transpose()?
+                .unwrap_or_default(),
             extra_auth_params: extra,
             revocation_endpoint: self.revocation_endpoint,
             introspection_endpoint: self.introspection_endpoint,
@@ -101,7 +118,11 @@ mod tests {
         std::fs::write(&path, "client_id = \"x\"\nclient_auth = \"magic\"\n").unwrap();
         let err = load(&path).unwrap().into_config().unwrap_err();
         assert!(err.contains("magic"), "{err}");
-        std::fs::write(&path, "client_id = \"x\"\nextra_auth_params = { prompt = \"consent\", max_age = 0 }\n").unwrap();
+        std::fs::write(
+            &path,
+            "client_id = \"x\"\nextra_auth_params = { prompt = \"consent\", max_age = 0 }\n",
+        )
+        .unwrap();
         let cfg = load(&path).unwrap().into_config().unwrap();
         assert_eq!(cfg.extra_auth_params.encode(), "prompt=consent&max_age=0");
         assert_eq!(cfg.name, "bad");

@@ -24,7 +24,12 @@ pub const SECRET_NAMES: &[&str] = &[
 ];
 
 /// Header names whose values are credentials.
-pub const SECRET_HEADERS: &[&str] = &["authorization", "cookie", "set-cookie", "proxy-authorization"];
+pub const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+];
 
 pub fn is_secret_param(name: &str) -> bool {
     SECRET_NAMES.contains(&name.to_ascii_lowercase().as_str())
@@ -42,18 +47,26 @@ pub fn mask_header_value(value: &str) -> String {
     }
 }
 
-fn params(p: &Params) -> Params {
-    Params(
-        p.iter()
-            .map(|param| {
-                let mut param = param.clone();
-                if is_secret_param(&param.name) {
-                    param.value = mask(&param.value);
-                }
-                param
-            })
-            .collect(),
-    )
+/// Masks secret values in `a=1&b=2` text in place, keeping everything else byte for byte (a
+/// re-encoded mask would turn "…" into %E2%80%A6 noise).
+fn encoded_pairs(encoded: &str) -> String {
+    encoded
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if is_secret_param(&decode(name)) => {
+                format!("{name}={}", mask(&decode(value)))
+            }
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn decode(s: &str) -> String {
+    Params::parse(&format!("x={s}"))
+        .get("x")
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn headers(h: &Headers) -> Headers {
@@ -69,12 +82,19 @@ fn headers(h: &Headers) -> Headers {
 }
 
 fn url(u: &str) -> String {
-    let mut req = HttpRequest::get(u);
-    let q = req.query();
-    if q.iter().any(|p| is_secret_param(&p.name)) && req.set_query(&params(&q)).is_ok() {
-        return req.url;
+    let (before_fragment, fragment) = match u.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (u, None),
+    };
+    let Some((base, query)) = before_fragment.split_once('?') else {
+        return u.to_owned();
+    };
+    let mut out = format!("{base}?{}", encoded_pairs(query));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(&encoded_pairs(f));
     }
-    u.to_owned()
+    out
 }
 
 fn json(v: &mut Value) {
@@ -96,7 +116,7 @@ fn json(v: &mut Value) {
 fn body(body: &str, content_type: Option<&str>) -> String {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     if ct.starts_with("application/x-www-form-urlencoded") {
-        return params(&Params::parse(body)).encode();
+        return encoded_pairs(body);
     }
     if let Ok(mut v) = serde_json::from_str::<Value>(body) {
         json(&mut v);
@@ -129,7 +149,12 @@ pub fn trace(t: &Trace) -> Trace {
         for a in &mut step.attempts {
             a.request = a.request.as_ref().map(request);
             a.response = a.response.as_ref().map(response);
-            for Exchange { request: req, response: resp, .. } in &mut a.exchanges {
+            for Exchange {
+                request: req,
+                response: resp,
+                ..
+            } in &mut a.exchanges
+            {
                 *req = request(req);
                 *resp = resp.as_ref().map(response);
             }
@@ -146,13 +171,24 @@ mod tests {
     fn masks_form_query_headers_and_json() {
         let mut req = HttpRequest::post_form(
             "http://127.0.0.1/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=s",
-            &Params::from([("grant_type", "authorization_code"), ("client_secret", "topsecretvalue")]),
+            &Params::from([
+                ("grant_type", "authorization_code"),
+                ("client_secret", "topsecretvalue"),
+            ]),
         );
-        req.headers.push("Authorization", "Basic ZGVtbzpzZWNyZXQxMjM0NQ==");
+        req.headers
+            .push("Authorization", "Basic ZGVtbzpzZWNyZXQxMjM0NQ==");
         let r = request(&req);
-        assert!(!r.url.contains("SplxlOBeZQQYbYS6WxSbIA") && r.url.contains("state=s"));
-        assert!(!r.body.contains("topsecretvalue") && r.body.contains("grant_type=authorization_code"));
-        assert!(r.headers.get("authorization").unwrap().starts_with("Basic ZGVt…"));
+        assert_eq!(r.url, "http://127.0.0.1/cb?code=Splx…[22 chars]&state=s");
+        assert!(
+            !r.body.contains("topsecretvalue") && r.body.contains("grant_type=authorization_code")
+        );
+        assert!(
+            r.headers
+                .get("authorization")
+                .unwrap()
+                .starts_with("Basic ZGVt…")
+        );
 
         let mut h = Headers::default();
         h.push("Content-Type", "application/json");

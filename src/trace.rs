@@ -56,7 +56,8 @@ impl StepId {
     pub fn parse(s: &str) -> Option<StepId> {
         let s = s.trim();
         Self::ALL.into_iter().chain(Self::EXTRA).find(|id| {
-            id.letter().eq_ignore_ascii_case(s) || (id.is_extra() && id.name().eq_ignore_ascii_case(s))
+            id.letter().eq_ignore_ascii_case(s)
+                || (id.is_extra() && id.name().eq_ignore_ascii_case(s))
         })
     }
 
@@ -189,6 +190,8 @@ impl Step {
 }
 
 /// A change to a trace. The engine emits these; [`Trace::apply`] folds them in.
+// Most updates are attempts; boxing them would only add an allocation per update.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Update {
     /// Sets attempt `index` of `step` (a new index appends).
@@ -209,7 +212,10 @@ pub enum Update {
 pub struct Trace {
     pub provider: String,
     /// A–G always, then the extra steps that have attempts, in order.
-    #[serde(serialize_with = "serialize_steps", deserialize_with = "deserialize_steps")]
+    #[serde(
+        serialize_with = "serialize_steps",
+        deserialize_with = "deserialize_steps"
+    )]
     pub steps: Vec<Step>,
     pub ok: bool,
     pub finished: bool,
@@ -238,7 +244,9 @@ impl Trace {
 
     /// The extra steps that have been used in this run.
     pub fn extra_steps(&self) -> impl Iterator<Item = &Step> {
-        self.steps.iter().filter(|s| s.id.is_extra() && !s.attempts.is_empty())
+        self.steps
+            .iter()
+            .filter(|s| s.id.is_extra() && !s.attempts.is_empty())
     }
 
     /// Whether the flow reached G successfully (by its latest attempt, replays included).
@@ -291,7 +299,11 @@ fn all_steps(mut given: Vec<Step>) -> Vec<Step> {
 }
 
 fn serialize_steps<S: serde::Serializer>(steps: &[Step], ser: S) -> Result<S::Ok, S::Error> {
-    ser.collect_seq(steps.iter().filter(|s| !s.id.is_extra() || !s.attempts.is_empty()))
+    ser.collect_seq(
+        steps
+            .iter()
+            .filter(|s| !s.id.is_extra() || !s.attempts.is_empty()),
+    )
 }
 
 fn deserialize_steps<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<Step>, D::Error> {
@@ -342,7 +354,13 @@ mod tests {
     #[test]
     fn extra_steps_are_serialized_only_when_used() {
         let mut t = Trace::new("demo");
-        assert_eq!(serde_json::to_value(&t).unwrap()["steps"].as_array().unwrap().len(), 7);
+        assert_eq!(
+            serde_json::to_value(&t).unwrap()["steps"]
+                .as_array()
+                .unwrap()
+                .len(),
+            7
+        );
         t.apply(&Update::Attempt {
             step: StepId::Refresh,
             index: 0,

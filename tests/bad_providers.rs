@@ -25,10 +25,20 @@ fn token_endpoint_answers(answer: Answer) -> (String, oauthviz::trace::Trace) {
 
 #[test]
 fn html_token_response_is_named_and_kept() {
-    let (_, trace) = token_endpoint_answers(Answer::Fixed(200, "text/html", "<html><body>Sign in</body></html>".into()));
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(
+        200,
+        "text/html",
+        "<html><body>Sign in</body></html>".into(),
+    ));
     let reason = failure(&trace, StepId::E);
     assert!(reason.contains("HTML"), "{reason}");
-    let raw = trace.step(StepId::E).latest().unwrap().response.as_ref().unwrap();
+    let raw = trace
+        .step(StepId::E)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap();
     assert!(raw.body.contains("Sign in"), "the raw body is kept");
 }
 
@@ -36,7 +46,10 @@ fn html_token_response_is_named_and_kept() {
 fn server_error_without_body_is_named() {
     let (_, trace) = token_endpoint_answers(Answer::Fixed(503, "text/plain", String::new()));
     let reason = failure(&trace, StepId::E);
-    assert!(reason.contains("503") && reason.contains("empty"), "{reason}");
+    assert!(
+        reason.contains("503") && reason.contains("empty"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -52,7 +65,11 @@ fn error_object_with_4xx_is_the_providers_error() {
 
 #[test]
 fn oversized_body_is_refused() {
-    let (_, trace) = token_endpoint_answers(Answer::Fixed(200, "application/json", "x".repeat(2 * 1024 * 1024)));
+    let (_, trace) = token_endpoint_answers(Answer::Fixed(
+        200,
+        "application/json",
+        "x".repeat(2 * 1024 * 1024),
+    ));
     let reason = failure(&trace, StepId::D);
     assert!(reason.contains("larger than the 1 MiB limit"), "{reason}");
 }
@@ -68,10 +85,19 @@ fn slow_endpoint_times_out() {
 fn unreachable_endpoint_is_named() {
     let server = demo(DemoOptions::default());
     // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let trace = run_demo(&server, |c| c.token_endpoint = format!("http://127.0.0.1:{port}/token"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let trace = run_demo(&server, |c| {
+        c.token_endpoint = format!("http://127.0.0.1:{port}/token")
+    });
     let reason = failure(&trace, StepId::D);
-    assert!(reason.contains("could not connect") && reason.contains(&port.to_string()), "{reason}");
+    assert!(
+        reason.contains("could not connect") && reason.contains(&port.to_string()),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -79,26 +105,53 @@ fn malformed_redirect_uri_fails_a() {
     let server = demo(DemoOptions::default());
     let trace = run_demo(&server, |c| c.redirect_uri = "http//missing-colon".into());
     assert!(failure(&trace, StepId::A).contains("redirect_uri"));
-    let trace = run_demo(&server, |c| c.redirect_uri = "https://app.example/callback".into());
-    assert!(failure(&trace, StepId::A).contains("does not point at this machine") || failure(&trace, StepId::A).contains("http://"));
+    let trace = run_demo(&server, |c| {
+        c.redirect_uri = "https://app.example/callback".into()
+    });
+    assert!(
+        failure(&trace, StepId::A).contains("does not point at this machine")
+            || failure(&trace, StepId::A).contains("http://")
+    );
 }
 
 #[test]
 fn tls_failure_is_named() {
-    // A plain-HTTP server spoken to over https: the TLS handshake fails.
-    let canned = Canned::start(Answer::Fixed(200, "application/json", "{}".into()));
+    // A server that answers the TLS ClientHello with plain HTTP: the handshake fails at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            use std::io::Write;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
     let server = demo(DemoOptions::default());
-    let trace = run_demo(&server, |c| c.token_endpoint = canned.url.replace("http://", "https://"));
+    let trace = run_demo(&server, |c| {
+        c.token_endpoint = format!("https://127.0.0.1:{port}/token")
+    });
     let reason = failure(&trace, StepId::D);
-    assert!(reason.contains("could not connect") || reason.contains("failed"), "{reason}");
+    assert!(
+        reason.contains(&format!("https://127.0.0.1:{port}")) && !reason.contains("timeout"),
+        "{reason}"
+    );
 }
 
 #[test]
 fn malformed_discovery_document_is_named() {
-    let canned = Canned::start(Answer::Fixed(200, "application/json", "{\"issuer\": 42}".into()));
+    let canned = Canned::start(Answer::Fixed(
+        200,
+        "application/json",
+        "{\"issuer\": 42}".into(),
+    ));
     let issuer = canned.url.trim_end_matches("/endpoint").to_owned();
-    let client = oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20, false).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let err = rt.block_on(oauthviz::engine::discovery::discover(&client, &issuer)).unwrap_err();
+    let client =
+        oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20, false).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let err = rt
+        .block_on(oauthviz::engine::discovery::discover(&client, &issuer))
+        .unwrap_err();
     assert!(err.contains("not valid JSON"), "{err}");
 }

@@ -13,9 +13,20 @@ fn oauthviz(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn run_demo_scripted_json_exits_0_with_a_to_g_ok() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--json"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--json",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["ok"], true);
     let steps = doc["steps"].as_array().unwrap();
@@ -30,20 +41,41 @@ fn run_demo_scripted_json_exits_0_with_a_to_g_ok() {
 
 #[test]
 fn wrong_secret_exits_non_zero_naming_the_step() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--client-secret", "wrong"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--client-secret",
+        "wrong",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("step E") && stderr.contains("invalid_client"), "{stderr}");
+    assert!(
+        stderr.contains("step E") && stderr.contains("invalid_client"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("D  Token request"), "{stdout}");
 }
 
 #[test]
 fn show_secrets_prints_them() {
-    let out = oauthviz(&["run", "--provider", "demo", "--user-agent", "scripted", "--show-secrets"]);
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--show-secrets",
+    ]);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Authorization: Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="), "{stdout}");
+    assert!(
+        stdout.contains("Authorization: Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -53,4 +85,83 @@ fn bad_flags_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("S512"));
     let out = oauthviz(&["run", "--user-agent", "scripted"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--login"));
+}
+
+#[test]
+fn pause_after_c_then_an_edited_d_is_sent() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--pause-after",
+        "C",
+        "--then",
+        "D",
+        "--set",
+        "-code_verifier",
+        "--json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &doc["steps"][3]["attempts"];
+    assert_eq!(
+        d.as_array().unwrap().len(),
+        1,
+        "the prepared D was sent, not a second one: {d}"
+    );
+    assert!(
+        !d[0]["request"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("code_verifier")
+    );
+    let e = &doc["steps"][4]["attempts"][0];
+    assert_eq!(e["outcome"]["status"], "failed");
+    assert!(
+        e["outcome"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("invalid_grant")
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn experiment_verdicts_decide_the_exit_code() {
+    let ok = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--experiment",
+        "reuse-code",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("verdict Pass"));
+    let caught = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--misbehave",
+        "accept_reused_codes",
+        "--experiment",
+        "reuse-code",
+    ]);
+    assert_eq!(caught.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&caught.stderr).contains("reuse-code"));
+}
+
+#[test]
+fn set_without_then_is_refused() {
+    let out = oauthviz(&["run", "--provider", "demo", "--set", "code=x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--then"));
 }

@@ -19,12 +19,31 @@ fn basic_client_completes_a_to_g() {
     let trace = run_demo(&server, |_| {});
     assert_all_ok(&trace);
     let c = trace.step(StepId::C).latest().unwrap();
-    assert!(c.checks.iter().all(|c| c.verdict == Verdict::Pass), "{:?}", c.checks);
-    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
-    assert!(d.headers.get("authorization").unwrap().starts_with("Basic "));
+    assert!(
+        c.checks.iter().all(|c| c.verdict == Verdict::Pass),
+        "{:?}",
+        c.checks
+    );
+    let d = trace
+        .step(StepId::D)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
+    assert!(
+        d.headers
+            .get("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
     assert!(!d.body.contains("client_secret"));
     let e = trace.step(StepId::E).latest().unwrap();
-    assert!(e.summary.starts_with("access_token (Bearer"), "{}", e.summary);
+    assert!(
+        e.summary.starts_with("access_token (Bearer"),
+        "{}",
+        e.summary
+    );
     // B recorded every page the scripted browser went through: login, consent, redirect.
     assert!(trace.step(StepId::B).latest().unwrap().exchanges.len() >= 4);
 }
@@ -38,8 +57,17 @@ fn post_client_completes_a_to_g() {
         c.client_auth = ClientAuth::Post;
     });
     assert_all_ok(&trace);
-    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
-    assert_eq!(d.form().unwrap().get("client_secret"), Some(demo::POST_CLIENT_SECRET));
+    let d = trace
+        .step(StepId::D)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        d.form().unwrap().get("client_secret"),
+        Some(demo::POST_CLIENT_SECRET)
+    );
     assert_eq!(d.headers.get("authorization"), None);
 }
 
@@ -52,9 +80,21 @@ fn public_client_with_pkce_completes_a_to_g() {
         c.client_auth = ClientAuth::None;
     });
     assert_all_ok(&trace);
-    let a = trace.step(StepId::A).latest().unwrap().request.as_ref().unwrap();
+    let a = trace
+        .step(StepId::A)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
     assert_eq!(a.query().get("code_challenge_method"), Some("S256"));
-    let d = trace.step(StepId::D).latest().unwrap().request.as_ref().unwrap();
+    let d = trace
+        .step(StepId::D)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
     assert!(d.form().unwrap().get("code_verifier").is_some());
 }
 
@@ -69,7 +109,10 @@ fn state_mismatch_fails_c_and_stops_before_d() {
     });
     let trace = run_demo(&server, |_| {});
     assert!(failure(&trace, StepId::C).contains("state"));
-    assert!(trace.step(StepId::D).attempts.is_empty(), "D must not run after a failed state check");
+    assert!(
+        trace.step(StepId::D).attempts.is_empty(),
+        "D must not run after a failed state check"
+    );
     assert_eq!(trace.failed_step, Some(StepId::C));
 }
 
@@ -90,7 +133,8 @@ fn missing_state_fails_c() {
 fn access_denied_at_consent_fails_c_with_the_providers_error() {
     let server = demo(DemoOptions::default());
     let mut options = scripted();
-    if let oauthviz::engine::UserAgentKind::Scripted { deny_consent, .. } = &mut options.user_agent {
+    if let oauthviz::engine::UserAgentKind::Scripted { deny_consent, .. } = &mut options.user_agent
+    {
         *deny_consent = true;
     }
     let trace = run(oauthviz::cli::demo_config(&server), options);
@@ -109,13 +153,18 @@ fn wrong_password_fails_b_and_names_the_user() {
     };
     let trace = run(oauthviz::cli::demo_config(&server), options);
     let reason = failure(&trace, StepId::B);
-    assert!(reason.contains("login was refused") && reason.contains("alice"), "{reason}");
+    assert!(
+        reason.contains("login was refused") && reason.contains("alice"),
+        "{reason}"
+    );
 }
 
 #[test]
 fn unregistered_redirect_uri_is_refused_without_a_redirect() {
     let server = demo(DemoOptions::default());
-    let trace = run_demo(&server, |c| c.redirect_uri = "http://127.0.0.1:0/not-registered".into());
+    let trace = run_demo(&server, |c| {
+        c.redirect_uri = "http://127.0.0.1:0/not-registered".into()
+    });
     let reason = failure(&trace, StepId::B);
     assert!(reason.contains("redirect_uri"), "{reason}");
     assert!(trace.step(StepId::C).attempts.is_empty());
@@ -128,7 +177,13 @@ fn wrong_secret_fails_e_with_invalid_client() {
     assert_eq!(outcome(&trace, StepId::D), Outcome::Ok);
     let reason = failure(&trace, StepId::E);
     assert!(reason.contains("invalid_client"), "{reason}");
-    let resp = trace.step(StepId::E).latest().unwrap().response.as_ref().unwrap();
+    let resp = trace
+        .step(StepId::E)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap();
     assert_eq!(resp.status, 401);
     assert!(resp.headers.get("www-authenticate").is_some());
 }
@@ -160,7 +215,10 @@ fn resend(
     let mut req = trace.step(step).latest().unwrap().request.clone().unwrap();
     edit(&mut req);
     let client = HttpClient::new(Duration::from_secs(5), 1 << 20, false).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(client.send(&req)).unwrap()
 }
 
@@ -186,7 +244,9 @@ fn pkce_verifier_mismatch_is_invalid_grant() {
         ..Default::default()
     });
     // Stop the engine's own D from using the code: a token endpoint that is not there.
-    let trace = run_demo(&server, |c| c.token_endpoint = format!("{}/nowhere", server.issuer()));
+    let trace = run_demo(&server, |c| {
+        c.token_endpoint = format!("{}/nowhere", server.issuer())
+    });
     assert!(failure(&trace, StepId::E).contains("404"));
     let resp = resend(&trace, StepId::D, |req| {
         req.url = server.token_endpoint();
@@ -204,7 +264,14 @@ fn pkce_verifier_mismatch_is_invalid_grant() {
 fn bad_token_at_the_resource_is_401_invalid_token() {
     let server = demo(DemoOptions::default());
     let trace = run_demo(&server, |_| {});
-    let resp = resend(&trace, StepId::F, |req| req.headers.set("Authorization", "Bearer garbage"));
+    let resp = resend(&trace, StepId::F, |req| {
+        req.headers.set("Authorization", "Bearer garbage")
+    });
     assert_eq!(resp.status, 401);
-    assert!(resp.headers.get("www-authenticate").unwrap().contains("invalid_token"));
+    assert!(
+        resp.headers
+            .get("www-authenticate")
+            .unwrap()
+            .contains("invalid_token")
+    );
 }

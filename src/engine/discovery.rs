@@ -22,5 +22,8 @@ pub async fn discover(client: &HttpClient, issuer: &str) -> Result<Metadata, Str
         };
         tried.push(format!("{url}: {failure}"));
     }
-    Err(format!("no metadata found for issuer {issuer}: {}", tried.join("; ")))
+    Err(format!(
+        "no metadata found for issuer {issuer}: {}",
+        tried.join("; ")
+    ))
 }

@@ -8,10 +8,10 @@ use super::listener::RedirectListener;
 use super::recorder::{Open, Recorder};
 use super::scripted::{Credentials, ScriptedAgent};
 use super::{ReplayRequest, RunOptions, UserAgentKind};
-use crate::protocol::edit::{self, Edit};
 use crate::config::ProviderConfig;
 use crate::protocol::authorize::AuthorizationRequest;
 use crate::protocol::callback::{Callback, check_iss, check_state};
+use crate::protocol::edit::{self, Edit};
 use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
@@ -62,19 +62,34 @@ impl Session {
         };
         match step {
             StepId::A | StepId::B => self.fresh_authorization_request(),
-            StepId::C => Err("C is the provider's redirect: replay it by editing a received callback".into()),
+            StepId::C => {
+                Err("C is the provider's redirect: replay it by editing a received callback".into())
+            }
             StepId::D | StepId::E => {
-                let code = self.code.as_deref().ok_or("there is no authorization code yet: run A–C first")?;
+                let code = self
+                    .code
+                    .as_deref()
+                    .ok_or("there is no authorization code yet: run A–C first")?;
                 let grant = token::authorization_code_grant(
                     code,
                     &self.redirect_uri,
                     self.pkce.as_ref().map(|p| p.verifier.as_str()),
                 );
-                Ok(token::token_request(&self.provider.token_endpoint, &client, grant))
+                Ok(token::token_request(
+                    &self.provider.token_endpoint,
+                    &client,
+                    grant,
+                ))
             }
             StepId::F | StepId::G => {
-                let tokens = self.tokens.as_ref().ok_or("there is no access token yet: run D–E first")?;
-                Ok(bearer_request(&self.provider.resource_url, tokens.access_token.expose()))
+                let tokens = self
+                    .tokens
+                    .as_ref()
+                    .ok_or("there is no access token yet: run D–E first")?;
+                Ok(bearer_request(
+                    &self.provider.resource_url,
+                    tokens.access_token.expose(),
+                ))
             }
             StepId::Refresh => {
                 let refresh = self
@@ -92,12 +107,18 @@ impl Session {
                 let (endpoint, what) = if step == StepId::Revoke {
                     (&self.provider.revocation_endpoint, "revocation (RFC 7009)")
                 } else {
-                    (&self.provider.introspection_endpoint, "introspection (RFC 7662)")
+                    (
+                        &self.provider.introspection_endpoint,
+                        "introspection (RFC 7662)",
+                    )
                 };
                 let endpoint = endpoint
                     .as_deref()
                     .ok_or_else(|| format!("this provider has no {what} endpoint configured"))?;
-                let tokens = self.tokens.as_ref().ok_or("there is no token yet: run D–E first")?;
+                let tokens = self
+                    .tokens
+                    .as_ref()
+                    .ok_or("there is no token yet: run D–E first")?;
                 let mut form = crate::protocol::params::Params::new();
                 form.push("token", tokens.access_token.expose());
                 form.push("token_type_hint", "access_token");
@@ -108,7 +129,8 @@ impl Session {
 
     /// A new authorization request with fresh state, nonce and PKCE verifier.
     fn fresh_authorization_request(&mut self) -> Result<HttpRequest, String> {
-        let pkce = (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
+        let pkce =
+            (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
         let state = random::state();
         let request = AuthorizationRequest {
             authorization_endpoint: self.provider.authorization_endpoint.clone(),
@@ -183,7 +205,15 @@ pub async fn replay(
                 .iter()
                 .rev()
                 .find_map(|a| a.request.clone())
-                .ok_or_else(|| (step, format!("step {} has no recorded request to send again", step.letter())))?,
+                .ok_or_else(|| {
+                    (
+                        step,
+                        format!(
+                            "step {} has no recorded request to send again",
+                            step.letter()
+                        ),
+                    )
+                })?,
         ),
         ReplayRequest::Exact(r) => Some(r),
     };
@@ -222,8 +252,16 @@ pub async fn replay(
         }
         StepId::C => {
             let received = request
-                .or_else(|| rec.trace().step(StepId::C).latest().and_then(|a| a.request.clone()))
-                .ok_or((StepId::C, "no callback has been received in this run yet".to_owned()))?;
+                .or_else(|| {
+                    rec.trace()
+                        .step(StepId::C)
+                        .latest()
+                        .and_then(|a| a.request.clone())
+                })
+                .ok_or((
+                    StepId::C,
+                    "no callback has been received in this run yet".to_owned(),
+                ))?;
             if chain {
                 continue_from(rec, s, StepId::C, Some(received)).await
             } else {
@@ -267,7 +305,11 @@ pub async fn replay(
 }
 
 /// The edited request, or the one the step would send by default.
-fn resolve(s: &mut Session, step: StepId, request: Option<HttpRequest>) -> Result<HttpRequest, Stop> {
+fn resolve(
+    s: &mut Session,
+    step: StepId,
+    request: Option<HttpRequest>,
+) -> Result<HttpRequest, Stop> {
     match request {
         Some(r) => Ok(r),
         None => s.default_request(step).map_err(|e| (step, e)),
@@ -278,14 +320,23 @@ fn resolve(s: &mut Session, step: StepId, request: Option<HttpRequest>) -> Resul
 pub fn prepare_step(rec: &Recorder, s: &mut Session, step: StepId) -> Result<(), Stop> {
     let request = s.default_request(step).map_err(|e| (step, e))?;
     let mut open = rec.begin(step, Outcome::Pending);
-    open.attempt.summary = format!("prepared, not sent: {} {}", request.method, path_of(&request.url));
+    open.attempt.summary = format!(
+        "prepared, not sent: {} {}",
+        request.method,
+        path_of(&request.url)
+    );
     open.attempt.request = Some(request);
     rec.update(&open);
     Ok(())
 }
 
 /// From `from` to G, honouring `pause_after`.
-async fn continue_from(rec: &Recorder, s: &mut Session, from: StepId, received: Option<HttpRequest>) -> Result<(), Stop> {
+async fn continue_from(
+    rec: &Recorder,
+    s: &mut Session,
+    from: StepId,
+    received: Option<HttpRequest>,
+) -> Result<(), Stop> {
     let pause = s.options.pause_after;
     if from == StepId::C {
         let received = received.ok_or((StepId::C, "no callback to check".to_owned()))?;
@@ -340,7 +391,9 @@ async fn authorize(
                 return Err(fail(
                     rec,
                     a,
-                    format!("could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"),
+                    format!(
+                        "could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"
+                    ),
                 ));
             }
             a.attempt.summary.push_str(" · opened in the browser");
@@ -364,14 +417,20 @@ async fn authorize(
                 Err(e) => return Err(fail(rec, a, e)),
             };
             let mut pages = Vec::new();
-            let browsed = agent.browse(&request.url, &listener.redirect_uri, &mut pages).await;
+            let browsed = agent
+                .browse(&request.url, &listener.redirect_uri, &mut pages)
+                .await;
             a.attempt.response = pages.first().and_then(|p| p.response.clone());
-            b.attempt.summary = format!("scripted login as '{username}' ({} requests)", pages.len());
+            b.attempt.summary =
+                format!("scripted login as '{username}' ({} requests)", pages.len());
             let first_failed = pages.len() == 1 && pages[0].response.is_none();
             b.attempt.exchanges = pages;
             if let Err(e) = browsed {
                 if first_failed {
-                    rec.finish(b, Outcome::Skipped("the authorization request failed".into()));
+                    rec.finish(
+                        b,
+                        Outcome::Skipped("the authorization request failed".into()),
+                    );
                     return Err(fail(rec, a, e));
                 }
                 rec.finish(a, Outcome::Ok);
@@ -405,7 +464,11 @@ async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Res
     };
     c.attempt.checks.push(Check {
         name: "state matches the one sent (RFC 6749 §10.12)".into(),
-        verdict: if state_check.is_ok() { Verdict::Pass } else { Verdict::Fail },
+        verdict: if state_check.is_ok() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        },
         detail: match &state_check {
             Ok(()) => "the returned state equals the one this client sent".into(),
             Err(e) => e.clone(),
@@ -449,8 +512,19 @@ async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Res
 
 /// D and E: the back-channel exchange of the code for tokens.
 async fn exchange_code(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Result<(), Stop> {
-    let grant = request.form().and_then(|f| f.get("grant_type").map(str::to_owned)).unwrap_or_default();
-    let (resp, mut e) = exchange(rec, &s.back, StepId::D, StepId::E, request, &format!("grant_type={grant}")).await?;
+    let grant = request
+        .form()
+        .and_then(|f| f.get("grant_type").map(str::to_owned))
+        .unwrap_or_default();
+    let (resp, mut e) = exchange(
+        rec,
+        &s.back,
+        StepId::D,
+        StepId::E,
+        request,
+        &format!("grant_type={grant}"),
+    )
+    .await?;
     let tokens = judge_tokens(rec, &resp, &mut e)?;
     s.tokens = Some(tokens);
     let outcome = warning_or_ok(&e);
@@ -473,7 +547,11 @@ async fn refresh(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Resul
 }
 
 /// Parses a token response into `open`'s summary and checks; an error fails `open`.
-fn judge_tokens(rec: &Recorder, resp: &HttpResponse, open: &mut Open) -> Result<TokenResponse, Stop> {
+fn judge_tokens(
+    rec: &Recorder,
+    resp: &HttpResponse,
+    open: &mut Open,
+) -> Result<TokenResponse, Stop> {
     match token::parse_token_response(resp) {
         Ok(t) => {
             open.attempt.summary = t.summary();
@@ -497,7 +575,15 @@ fn fail_in_place(rec: &Recorder, open: &mut Open, reason: String) -> Stop {
 
 /// F and G: the protected resource, with the access token as a bearer credential.
 async fn resource(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Result<(), Stop> {
-    let (resp, mut g) = exchange(rec, &s.back, StepId::F, StepId::G, request, "with Authorization: Bearer").await?;
+    let (resp, mut g) = exchange(
+        rec,
+        &s.back,
+        StepId::F,
+        StepId::G,
+        request,
+        "with Authorization: Bearer",
+    )
+    .await?;
     g.attempt.summary = response_summary(&resp);
     if (200..300).contains(&resp.status) {
         rec.finish(g, Outcome::Ok);
@@ -511,12 +597,20 @@ async fn resource(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Resu
             None => format!(" (WWW-Authenticate: {w})"),
         })
         .unwrap_or_default();
-    let reason = format!("the resource server answered {}{challenge}", resp.status_line());
+    let reason = format!(
+        "the resource server answered {}{challenge}",
+        resp.status_line()
+    );
     Err(fail(rec, g, reason))
 }
 
 /// An extra step: request and response on one attempt, left open for the caller to judge.
-async fn single_exchange(rec: &Recorder, s: &Session, step: StepId, request: HttpRequest) -> Result<(HttpResponse, Open), Stop> {
+async fn single_exchange(
+    rec: &Recorder,
+    s: &Session,
+    step: StepId,
+    request: HttpRequest,
+) -> Result<(HttpResponse, Open), Stop> {
     let mut open = rec.begin(step, Outcome::InFlight);
     open.attempt.request = Some(request.clone());
     open.attempt.summary = format!("{} {}", request.method, path_of(&request.url));
@@ -600,7 +694,11 @@ fn warning_or_ok(open: &Open) -> Outcome {
         .filter(|c| c.verdict == Verdict::Warn)
         .map(|c| c.name.clone())
         .collect();
-    if warnings.is_empty() { Outcome::Ok } else { Outcome::Warning(warnings.join("; ")) }
+    if warnings.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Warning(warnings.join("; "))
+    }
 }
 
 /// The provider's own words first, then what the code means.
@@ -616,12 +714,18 @@ fn provider_error(error: &OAuthError) -> String {
 }
 
 fn path_of(url: &str) -> String {
-    url::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_else(|_| url.to_owned())
+    url::Url::parse(url)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| url.to_owned())
 }
 
 fn response_summary(resp: &HttpResponse) -> String {
     let ct = resp.content_type().unwrap_or("no Content-Type");
-    format!("{} · {ct} · {}", resp.status_line(), human_bytes(resp.body.len()))
+    format!(
+        "{} · {ct} · {}",
+        resp.status_line(),
+        human_bytes(resp.body.len())
+    )
 }
 
 fn authorization_summary(req: &HttpRequest) -> String {

@@ -103,7 +103,12 @@ impl HttpClient {
                 self.timeout.as_secs_f32()
             )
         } else if e.is_connect() {
-            format!("could not connect to {target}: {}", error_chain(e))
+            // The innermost cause ("Connection refused", a TLS alert) is the useful part.
+            let mut cause: &dyn std::error::Error = e;
+            while let Some(inner) = cause.source() {
+                cause = inner;
+            }
+            format!("could not connect to {target}: {cause}")
         } else {
             format!("request to {target} failed: {}", error_chain(e))
         }

@@ -181,16 +181,28 @@ impl Engine {
 
     /// Sends `command` (a replay or prepare of `run`) and blocks until the run settles again,
     /// folding the updates into `trace`.
-    pub fn command_blocking(&self, command: Command, trace: &mut Trace, on_update: impl FnMut(&Trace, &Update)) {
+    pub fn command_blocking(
+        &self,
+        command: Command,
+        trace: &mut Trace,
+        on_update: impl FnMut(&Trace, &Update),
+    ) {
         let run = match &command {
-            Command::Replay { run, .. } | Command::Prepare { run, .. } | Command::Start { run, .. } => *run,
+            Command::Replay { run, .. }
+            | Command::Prepare { run, .. }
+            | Command::Start { run, .. } => *run,
             Command::Cancel => return self.send(command),
         };
         self.send(command);
         self.wait_finished(run, trace, on_update);
     }
 
-    fn wait_finished(&self, run: RunId, trace: &mut Trace, mut on_update: impl FnMut(&Trace, &Update)) {
+    fn wait_finished(
+        &self,
+        run: RunId,
+        trace: &mut Trace,
+        mut on_update: impl FnMut(&Trace, &Update),
+    ) {
         while let Ok(event) = self.events.recv() {
             if event.run != run {
                 continue;
@@ -287,7 +299,9 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
             } => match runs.get_mut(&run) {
                 Some(r) => r.spawn(move |rec, s| {
                     Box::pin(async move {
-                        let stop = flow::replay(rec, s, step, request, &edits, continue_flow).await.err();
+                        let stop = flow::replay(rec, s, step, request, &edits, continue_flow)
+                            .await
+                            .err();
                         rec.settle(stop);
                     })
                 }),
@@ -296,7 +310,9 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
                     update: Update::Finished {
                         ok: false,
                         failed_step: Some(step),
-                        reason: Some(format!("run {run} is not known to the engine: start a run first")),
+                        reason: Some(format!(
+                            "run {run} is not known to the engine: start a run first"
+                        )),
                     },
                 }),
             },

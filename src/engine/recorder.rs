@@ -74,7 +74,10 @@ impl Recorder {
             }
             shared.trace.apply(&update);
         }
-        (self.emit)(Event { run: self.run, update });
+        (self.emit)(Event {
+            run: self.run,
+            update,
+        });
     }
 
     /// Starts an attempt of `step`. A prepared attempt that was never sent is taken over.
@@ -121,7 +124,13 @@ impl Recorder {
         let ok = self.lock().trace.succeeded();
         let (failed_step, reason) = match stop {
             Some((step, reason)) => (Some(step), Some(reason)),
-            None => (None, None),
+            None if ok => (None, None),
+            None => (
+                None,
+                Some(
+                    "G has not run yet: the next request is prepared, send it to go on".to_owned(),
+                ),
+            ),
         };
         self.send(Update::Finished {
             ok: ok && failed_step.is_none(),
@@ -153,7 +162,11 @@ impl Recorder {
         let current = self.for_task();
         for (step, index, mut attempt) in open_steps {
             attempt.outcome = Outcome::Skipped(reason.to_owned());
-            current.send(Update::Attempt { step, index, attempt });
+            current.send(Update::Attempt {
+                step,
+                index,
+                attempt,
+            });
         }
         current.send(Update::Finished {
             ok: false,

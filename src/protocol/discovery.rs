@@ -28,7 +28,9 @@ pub struct Metadata {
 pub fn metadata_urls(issuer: &str) -> Result<Vec<String>, String> {
     let url = parse_url(issuer).map_err(|e| format!("issuer: {e}"))?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("the issuer '{issuer}' must not have a query or fragment (RFC 8414 §2)"));
+        return Err(format!(
+            "the issuer '{issuer}' must not have a query or fragment (RFC 8414 §2)"
+        ));
     }
     let trimmed = issuer.trim().trim_end_matches('/');
     let path = url.path().trim_end_matches('/');
@@ -43,7 +45,10 @@ pub fn metadata_urls(issuer: &str) -> Result<Vec<String>, String> {
 /// RFC 8414 §3.3: the `issuer` value MUST be identical to the one the document was asked for).
 pub fn parse_metadata(issuer: &str, resp: &HttpResponse) -> Result<Metadata, String> {
     if resp.status != 200 {
-        return Err(format!("the metadata request answered {}", resp.status_line()));
+        return Err(format!(
+            "the metadata request answered {}",
+            resp.status_line()
+        ));
     }
     let meta: Metadata = serde_json::from_str(&resp.body).map_err(|e| {
         format!("the metadata document is not valid JSON of the expected shape: {e}")
@@ -60,7 +65,11 @@ pub fn parse_metadata(issuer: &str, resp: &HttpResponse) -> Result<Metadata, Str
         ("token_endpoint", &meta.token_endpoint),
     ] {
         match value {
-            None => return Err(format!("the metadata has no {name}: the Authorization Code flow needs it")),
+            None => {
+                return Err(format!(
+                    "the metadata has no {name}: the Authorization Code flow needs it"
+                ));
+            }
             Some(v) => {
                 parse_url(v).map_err(|e| format!("the metadata's {name}: {e}"))?;
             }
@@ -106,8 +115,16 @@ mod tests {
         let body = r#"{"issuer":"https://idp.example","authorization_endpoint":"https://idp.example/auth","token_endpoint":"https://idp.example/token","code_challenge_methods_supported":["S256"]}"#;
         let m = parse_metadata("https://idp.example/", &doc(body)).unwrap();
         assert_eq!(m.code_challenge_methods_supported, ["S256"]);
-        assert!(parse_metadata("https://idp.example", &doc("<html>")).unwrap_err().contains("not valid JSON"));
+        assert!(
+            parse_metadata("https://idp.example", &doc("<html>"))
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
         let missing = r#"{"issuer":"https://idp.example","authorization_endpoint":"https://idp.example/auth"}"#;
-        assert!(parse_metadata("https://idp.example", &doc(missing)).unwrap_err().contains("token_endpoint"));
+        assert!(
+            parse_metadata("https://idp.example", &doc(missing))
+                .unwrap_err()
+                .contains("token_endpoint")
+        );
     }
 }

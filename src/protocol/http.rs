@@ -121,7 +121,10 @@ impl HttpRequest {
             }
             Err(_) => (self.url.clone(), String::new()),
         };
-        let mut raw = format!("{} {} HTTP/1.1\r\nHost: {host}\r\n", self.method, target);
+        let mut raw = format!("{} {} HTTP/1.1\r\n", self.method, target);
+        if self.headers.get("host").is_none() {
+            raw.push_str(&format!("Host: {host}\r\n"));
+        }
         for h in self.headers.iter() {
             raw.push_str(&format!("{}: {}\r\n", h.name, h.value));
         }

@@ -29,7 +29,9 @@ impl Canned {
             let stop = stop.clone();
             move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else { continue };
+                    let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(50)) else {
+                        continue;
+                    };
                     let answer = answer.clone();
                     let stop = stop.clone();
                     std::thread::spawn(move || {
@@ -37,7 +39,9 @@ impl Canned {
                             Answer::Fixed(s, ct, b) => (s, ct, b),
                             Answer::Slow(d) => {
                                 let until = std::time::Instant::now() + d;
-                                while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                                while std::time::Instant::now() < until
+                                    && !stop.load(Ordering::Relaxed)
+                                {
                                     std::thread::sleep(Duration::from_millis(20));
                                 }
                                 (200, "application/json", "{}".to_owned())
@@ -45,7 +49,9 @@ impl Canned {
                         };
                         let resp = tiny_http::Response::from_string(body)
                             .with_status_code(status)
-                            .with_header(tiny_http::Header::from_bytes("Content-Type", ct).unwrap());
+                            .with_header(
+                                tiny_http::Header::from_bytes("Content-Type", ct).unwrap(),
+                            );
                         let _ = req.respond(resp);
                     });
                 }

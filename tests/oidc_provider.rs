@@ -1,0 +1,213 @@
+//! Whole flows against an independently written, OpenID Certified provider: panva's
+//! oidc-provider on Node.js (tests/fixtures/oidc-provider), on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use oauthviz::config::ProviderConfig;
+use oauthviz::engine::http::HttpClient;
+use oauthviz::engine::{RunOptions, UserAgentKind};
+use oauthviz::protocol::params::Params;
+use oauthviz::protocol::pkce::PkceMethod;
+use oauthviz::protocol::secret::Secret;
+use oauthviz::protocol::token::ClientAuth;
+use oauthviz::trace::{StepId, Trace};
+use support::demo_flow::{assert_all_ok, failure, run};
+use support::oidc_provider::*;
+
+fn provider() -> OidcProvider {
+    OidcProvider::start().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The provider's endpoints from its own discovery document, as a user would get them.
+fn config(
+    op: &OidcProvider,
+    client_id: &str,
+    secret: Option<&str>,
+    auth: ClientAuth,
+) -> ProviderConfig {
+    let client = HttpClient::new(Duration::from_secs(10), 1 << 20, false).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let meta = rt
+        .block_on(oauthviz::engine::discovery::discover(&client, &op.issuer))
+        .unwrap();
+    let mut cfg = ProviderConfig {
+        name: "oidc-provider".into(),
+        client_id: client_id.into(),
+        client_secret: secret.map(Secret::new),
+        client_auth: auth,
+        redirect_uri: "http://127.0.0.1:0/callback".into(),
+        scope: "openid profile email".into(),
+        pkce: PkceMethod::S256,
+        ..Default::default()
+    };
+    cfg.apply_metadata(&meta);
+    cfg
+}
+
+fn login() -> RunOptions {
+    RunOptions {
+        user_agent: UserAgentKind::Scripted {
+            username: "alice".into(),
+            password: "any".into(),
+            deny_consent: false,
+        },
+        http_timeout: Duration::from_secs(15),
+        callback_timeout: Duration::from_secs(15),
+        ..Default::default()
+    }
+}
+
+fn assert_issuer_checked(trace: &Trace, issuer: &str) {
+    let c = trace.step(StepId::C).latest().unwrap();
+    assert!(
+        c.checks
+            .iter()
+            .any(|k| k.detail == format!("iss = {issuer}")),
+        "{:?}",
+        c.checks
+    );
+}
+
+#[test]
+fn client_secret_basic_completes_a_to_g() {
+    let op = provider();
+    let trace = run(
+        config(
+            &op,
+            BASIC_CLIENT_ID,
+            Some(BASIC_CLIENT_SECRET),
+            ClientAuth::Basic,
+        ),
+        login(),
+    );
+    assert_all_ok(&trace);
+    assert_issuer_checked(&trace, &op.issuer);
+    // The login and consent were oidc-provider's own pages, on separate interactions.
+    let pages = &trace.step(StepId::B).latest().unwrap().exchanges;
+    assert!(
+        pages.iter().filter(|p| p.request.method == "POST").count() >= 2,
+        "login and consent were submitted"
+    );
+    let g = trace
+        .step(StepId::G)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap();
+    assert!(g.body.contains("\"sub\":\"alice\""), "userinfo: {}", g.body);
+}
+
+#[test]
+fn client_secret_post_completes_a_to_g() {
+    let op = provider();
+    let trace = run(
+        config(
+            &op,
+            POST_CLIENT_ID,
+            Some(POST_CLIENT_SECRET),
+            ClientAuth::Post,
+        ),
+        login(),
+    );
+    assert_all_ok(&trace);
+}
+
+#[test]
+fn public_client_with_pkce_completes_a_to_g() {
+    let op = provider();
+    let trace = run(
+        config(&op, PUBLIC_CLIENT_ID, None, ClientAuth::None),
+        login(),
+    );
+    assert_all_ok(&trace);
+    let d = trace
+        .step(StepId::D)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
+    assert!(d.form().unwrap().get("code_verifier").is_some());
+}
+
+#[test]
+fn wrong_secret_shows_the_providers_invalid_client() {
+    let op = provider();
+    let trace = run(
+        config(&op, BASIC_CLIENT_ID, Some("wrong"), ClientAuth::Basic),
+        login(),
+    );
+    let reason = failure(&trace, StepId::E);
+    assert!(
+        reason.contains("invalid_client") && reason.contains("client authentication failed"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn reused_code_shows_the_providers_invalid_grant() {
+    let op = provider();
+    let cfg = config(
+        &op,
+        BASIC_CLIENT_ID,
+        Some(BASIC_CLIENT_SECRET),
+        ClientAuth::Basic,
+    );
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(7, cfg.clone(), login(), |_, _| {});
+    assert_all_ok(&trace);
+    let experiment = oauthviz::experiments::Experiment::ReuseCode;
+    for command in experiment.plan(7, &cfg, &trace).unwrap() {
+        engine.command_blocking(command, &mut trace, |_, _| {});
+    }
+    assert!(failure(&trace, StepId::E).contains("invalid_grant"));
+    let finding = experiment.judge(&cfg, &trace);
+    assert_eq!(
+        finding.verdict,
+        oauthviz::trace::Verdict::Pass,
+        "{}",
+        finding.summary
+    );
+}
+
+#[test]
+fn refresh_with_offline_access() {
+    let op = provider();
+    let mut cfg = config(&op, PUBLIC_CLIENT_ID, None, ClientAuth::None);
+    cfg.scope = SCOPES.into();
+    cfg.extra_auth_params = Params::from([("prompt", "consent")]);
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(3, cfg.clone(), login(), |_, _| {});
+    assert_all_ok(&trace);
+    engine.command_blocking(
+        oauthviz::engine::Command::Replay {
+            run: 3,
+            step: StepId::Refresh,
+            request: oauthviz::engine::ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: true,
+        },
+        &mut trace,
+        |_, _| {},
+    );
+    let refresh = trace.step(StepId::Refresh).latest().unwrap();
+    assert!(refresh.outcome.is_ok(), "{:?}", refresh.outcome);
+    assert!(
+        refresh.summary.contains("refresh_token"),
+        "{}",
+        refresh.summary
+    );
+    assert_eq!(
+        trace.step(StepId::G).attempts.len(),
+        2,
+        "F/G ran again with the new token"
+    );
+    assert!(trace.step(StepId::G).outcome().is_ok());
+}
