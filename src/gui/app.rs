@@ -5,6 +5,7 @@
 use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
+use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
 use crate::engine::{Command, Engine, RunId, RunOptions, UserAgentKind};
 use crate::gui::diagram;
@@ -53,7 +54,7 @@ impl Run {
 pub struct OauthvizApp {
     engine: Result<Engine, String>,
     demo: Result<DemoServer, String>,
-    pub form: ProviderForm,
+    form: ProviderForm,
     theme: Theme,
     runs: Vec<Run>,
     /// Index into `runs` of the run on screen.
@@ -97,10 +98,6 @@ impl OauthvizApp {
         }
     }
 
-    pub fn runs(&self) -> &[Run] {
-        &self.runs
-    }
-
     /// The run on screen.
     pub fn current_run(&self) -> Option<&Run> {
         self.current.and_then(|i| self.runs.get(i))
@@ -125,10 +122,8 @@ impl OauthvizApp {
         }
     }
 
-    fn start_run(&mut self) {
-        let (Ok(engine), Ok(config)) = (&self.engine, self.form.config(self.demo())) else {
-            return;
-        };
+    fn start_run(&mut self, config: ProviderConfig) {
+        let Ok(engine) = &self.engine else { return };
         let scripted = self.form.scripted();
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
@@ -182,8 +177,10 @@ impl OauthvizApp {
                         ),
                     )
                     .on_disabled_hover_text("Fix the provider settings marked in red first");
-                if run.clicked() {
-                    self.start_run();
+                if run.clicked()
+                    && let Ok(config) = &validation
+                {
+                    self.start_run(config.clone());
                 }
                 if ui
                     .add_enabled(running, egui::Button::new("Cancel"))

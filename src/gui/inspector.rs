@@ -70,8 +70,7 @@ impl Inspector {
             self.reveal = false;
         }
         let s = trace.step(step);
-        let index = s.attempts.len().saturating_sub(1);
-        let (request, response) = exchange(trace, step, index);
+        let (request, _) = exchange(trace, step, s.attempts.len().saturating_sub(1));
         let status = Status::of(&s.outcome());
 
         ui.horizontal_wrapped(|ui| {
@@ -104,9 +103,7 @@ impl Inspector {
             .id_salt("inspector")
             .auto_shrink([false, false])
             .show(ui, |ui| match s.latest() {
-                Some(attempt) => self.attempt_ui(
-                    ui, run, trace, step, index, attempt, request, response, palette,
-                ),
+                Some(attempt) => self.attempt_ui(ui, run, trace, step, attempt, palette),
                 None => {
                     ui.label(
                         "This step has not happened yet. Run the flow and its arrow fills in.",
@@ -115,25 +112,21 @@ impl Inspector {
             });
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The latest attempt of `step`, in full.
     fn attempt_ui(
         &mut self,
         ui: &mut Ui,
         run: RunId,
         trace: &Trace,
         step: StepId,
-        index: usize,
         attempt: &Attempt,
-        request: Option<&HttpRequest>,
-        response: Option<&HttpResponse>,
         palette: &Palette,
     ) {
-        if trace.step(step).attempts.len() > 1 {
-            ui.weak(format!(
-                "attempt {} of {}",
-                index + 1,
-                trace.step(step).attempts.len()
-            ));
+        let attempts = trace.step(step).attempts.len();
+        let index = attempts - 1;
+        let (request, response) = exchange(trace, step, index);
+        if attempts > 1 {
+            ui.weak(format!("the latest of {attempts} attempts"));
         }
         if let Some(reason) = attempt.outcome.reason() {
             let colour = palette.status(Status::of(&attempt.outcome));
