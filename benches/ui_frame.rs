@@ -1,12 +1,13 @@
 //! CPU time per UI frame of the real app, headless (egui_kittest, no GPU): UI code, layout and
-//! tessellation of each frame, measured with `Instant`.
+//! tessellation of each frame, measured with `Instant`. One session, as a user would go:
 //!
-//! 1. A finished demo flow (auto-approve) with E selected in the inspector.
-//! 2. A flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
+//! 1. A demo flow (auto-approve), then E selected in the inspector: measured from the click,
+//!    so the first frames include opening the inspector for the first time.
+//! 2. Then a flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
 //!    scrolled: A–E against a second demo provider (auto-approve, typed in as "endpoints by
 //!    hand"), F/G against a local server here. The system browser is `curl`, through `$BROWSER`.
 //!
-//! Run: `cargo bench --bench ui_frame` (prints median / p99 / max per scenario).
+//! Run: `cargo bench --bench ui_frame` (prints median / p99 / max and the slowest frames).
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
@@ -31,14 +32,12 @@ fn main() {
             .unwrap();
         std::process::exit(status.code().unwrap_or(1));
     }
-    finished_flow();
-    big_body();
-}
-
-fn harness() -> Harness<'static, OauthvizApp> {
-    Harness::builder()
+    let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(|cc| OauthvizApp::new(None, &cc.egui_ctx))
+        .build_eframe(|cc| OauthvizApp::new(None, &cc.egui_ctx));
+    h.run_ok();
+    finished_flow(&mut h);
+    big_body(&mut h);
 }
 
 fn until_finished(h: &mut Harness<'_, OauthvizApp>) {
@@ -53,30 +52,24 @@ fn until_finished(h: &mut Harness<'_, OauthvizApp>) {
     panic!("the run did not finish");
 }
 
-fn finished_flow() {
-    let mut h = harness();
-    h.run_ok();
+fn finished_flow(h: &mut Harness<'_, OauthvizApp>) {
     h.get_by_label("Auto-approve (no browser)").click();
     h.run_ok();
     h.get_by_label("Run flow").click();
-    until_finished(&mut h);
+    until_finished(h);
     h.get_by_label("E Token response: ok").click();
-    h.run_ok();
-    report("finished flow, E selected", &measure(&mut h, |_, _| {}));
+    report("finished flow, E selected", &measure(h, |_, _| {}));
 }
 
-fn big_body() {
+fn big_body(h: &mut Harness<'_, OauthvizApp>) {
     let provider = DemoServer::start(DemoOptions {
         port: 0,
         auto_approve: true,
         ..Default::default()
     })
     .unwrap();
-    let body = big_json(2 * 1024 * 1024);
-    let resource = resource_server(body);
+    let resource = resource_server(big_json(2 * 1024 * 1024));
 
-    let mut h = harness();
-    h.run_ok();
     h.get_by_label("Endpoints by hand").click();
     h.run_ok();
     for (role, field, value) in [
@@ -104,16 +97,9 @@ fn big_body() {
         h.run_ok();
     }
     h.get_by_label("Run flow").click();
-    until_finished(&mut h);
-    let g = h
-        .state()
-        .current_run()
-        .unwrap()
-        .trace
-        .step(oauthviz::trace::StepId::G)
-        .latest()
-        .unwrap()
-        .clone();
+    until_finished(h);
+    let run = h.state().current_run().unwrap();
+    let g = run.trace.step(oauthviz::trace::StepId::G).latest().unwrap();
     assert_eq!(
         g.response.as_ref().map(|r| r.body.len()),
         Some(2 * 1024 * 1024),
@@ -121,10 +107,10 @@ fn big_body() {
         g.outcome
     );
 
-    // Every frame from the click on: the body is formatted off-thread, then its head is
-    // highlighted in the frame that receives it; both are inside the measurement.
+    // From the click on: the body is formatted off-thread, then its head is highlighted in the
+    // frame that receives it; both are inside the measurement.
     h.get_by_label("G Protected resource response: ok").click();
-    let frames = measure(&mut h, |h, i| {
+    let frames = measure(h, |h, i| {
         if i % 20 == 10 {
             let body_area = h.get_by_label("Copy body").rect().center() + egui::vec2(0.0, 120.0);
             h.event(egui::Event::PointerMoved(body_area));

@@ -19,7 +19,7 @@ use crate::redact;
 /// Bodies larger than this are formatted off the UI thread.
 const FORMAT_INLINE_LIMIT: usize = 64 * 1024;
 /// Only this much of a body is syntax-highlighted; the rest is shown plain.
-const HIGHLIGHT_LIMIT: usize = 16 * 1024;
+const HIGHLIGHT_LIMIT: usize = 8 * 1024;
 /// Longer lines are cut into display rows, so one huge line is not one huge galley.
 const MAX_ROW_BYTES: usize = 2000;
 
@@ -111,31 +111,41 @@ fn highlight_head(ui: &Ui, body: &BodyText) -> Vec<LayoutJob> {
     };
     let theme = CodeTheme::from_style(ui.style());
     let job = highlight(ui.ctx(), ui.style(), &theme, &body.text[..head_end], "json");
-    body.rows[..head_rows]
-        .iter()
-        .map(|row| slice_job(&job, row.clone()))
-        .collect()
+    split_job(&job, &body.rows[..head_rows])
 }
 
-/// The part of `job` covering `range` of its text, as a job of its own.
-fn slice_job(job: &LayoutJob, range: Range<usize>) -> LayoutJob {
-    let mut out = LayoutJob {
-        text: job.text[range.clone()].to_owned(),
-        wrap: egui::text::TextWrapping::no_max_width(),
-        ..Default::default()
-    };
-    for section in &job.sections {
-        let start = section.byte_range.start.0.max(range.start);
-        let end = section.byte_range.end.0.min(range.end);
-        if start < end {
-            out.sections.push(LayoutSection {
-                leading_space: 0.0,
-                byte_range: ByteIndex(start - range.start)..ByteIndex(end - range.start),
-                format: section.format.clone(),
-            });
-        }
-    }
-    out
+/// One job per row, each with the sections of `job` that cover it. Rows and sections are both
+/// in text order, so one pass over the sections serves all rows.
+fn split_job(job: &LayoutJob, rows: &[Range<usize>]) -> Vec<LayoutJob> {
+    let sections = &job.sections;
+    let mut first = 0;
+    rows.iter()
+        .map(|row| {
+            while first < sections.len() && sections[first].byte_range.end.0 <= row.start {
+                first += 1;
+            }
+            let mut out = LayoutJob {
+                text: job.text[row.clone()].to_owned(),
+                wrap: egui::text::TextWrapping::no_max_width(),
+                ..Default::default()
+            };
+            for section in sections[first..]
+                .iter()
+                .take_while(|s| s.byte_range.start.0 < row.end)
+            {
+                let start = section.byte_range.start.0.max(row.start);
+                let end = section.byte_range.end.0.min(row.end);
+                if start < end {
+                    out.sections.push(LayoutSection {
+                        leading_space: 0.0,
+                        byte_range: ByteIndex(start - row.start)..ByteIndex(end - row.start),
+                        format: section.format.clone(),
+                    });
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 enum State {
@@ -320,21 +330,31 @@ mod tests {
     }
 
     #[test]
-    fn sliced_jobs_keep_their_sections_relative_to_the_row() {
+    fn split_jobs_keep_their_sections_relative_to_each_row() {
         let mut job = LayoutJob::default();
         job.append("ab", 0.0, egui::TextFormat::default());
-        job.append(
-            "cd\nef",
-            0.0,
-            egui::TextFormat {
-                italics: true,
-                ..Default::default()
-            },
+        let italics = egui::TextFormat {
+            italics: true,
+            ..Default::default()
+        };
+        job.append("cd\nef", 0.0, italics);
+        let rows = split_job(&job, &[0..4, 5..7]);
+        assert_eq!(rows[0].text, "abcd");
+        let ranges: Vec<_> = rows[0]
+            .sections
+            .iter()
+            .map(|s| (s.byte_range.clone(), s.format.italics))
+            .collect();
+        assert_eq!(
+            ranges,
+            [
+                (ByteIndex(0)..ByteIndex(2), false),
+                (ByteIndex(2)..ByteIndex(4), true)
+            ]
         );
-        let row = slice_job(&job, 3..5);
-        assert_eq!(row.text, "d\n");
-        assert_eq!(row.sections.len(), 1);
-        assert_eq!(row.sections[0].byte_range, ByteIndex(0)..ByteIndex(2));
-        assert!(row.sections[0].format.italics);
+        assert_eq!(rows[1].text, "ef");
+        assert_eq!(rows[1].sections.len(), 1);
+        assert_eq!(rows[1].sections[0].byte_range, ByteIndex(0)..ByteIndex(2));
+        assert!(rows[1].sections[0].format.italics);
     }
 }

@@ -179,6 +179,7 @@ pub struct DiagramMetrics {
 pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 550.0);
 /// Below this the text would stop being legible; above it a projector shows it large enough.
 pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
+pub const DIAGRAM_SCALE_STEP: f32 = 0.1;
 
 impl DiagramMetrics {
     pub fn scaled(scale: f32) -> Self {
@@ -210,10 +211,13 @@ impl DiagramMetrics {
         }
     }
 
-    /// The scale that fits the base design into `size`, within the legible range.
+    /// The scale that fits the base design into `size`, within the legible range. It moves in
+    /// steps of [`DIAGRAM_SCALE_STEP`]: every distinct scale is a new set of font sizes whose
+    /// glyphs egui rasterizes and keeps, so dragging a panel edge must not make hundreds.
     pub fn for_size(size: egui::Vec2) -> Self {
         let fit = (size.x / DIAGRAM_BASE_SIZE.x).min(size.y / DIAGRAM_BASE_SIZE.y);
-        Self::scaled(fit.clamp(DIAGRAM_SCALE_RANGE.0, DIAGRAM_SCALE_RANGE.1))
+        let stepped = (fit / DIAGRAM_SCALE_STEP).floor() * DIAGRAM_SCALE_STEP;
+        Self::scaled(stepped.clamp(DIAGRAM_SCALE_RANGE.0, DIAGRAM_SCALE_RANGE.1))
     }
 
     pub fn line(&self, size: f32) -> f32 {
