@@ -120,6 +120,30 @@ fn wrong_client_secret_fails_at_e_with_invalid_client() {
 }
 
 #[test]
+fn public_client_runs_with_pkce_and_no_secret() {
+    let mut harness = app(None);
+    harness
+        .get_by_label("Public client with PKCE (no secret)")
+        .click();
+    harness.run_ok();
+    choose_auto_approve(&mut harness);
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::PasswordInput, "Client secret")
+            .value()
+            .as_deref(),
+        Some("")
+    );
+    harness.get_by_label("Run flow").click();
+    until_finished(&mut harness);
+    harness.get_by_label("G Protected resource response: ok");
+    harness.get_by_label("D Token request: ok").click();
+    harness.run_ok();
+    harness.get_by_label("code_verifier");
+    assert!(harness.query_by_label("client_secret").is_none());
+}
+
+#[test]
 fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     let mut harness = app(None);
     harness.get_by_label("Endpoints by hand").click();

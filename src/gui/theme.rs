@@ -179,7 +179,7 @@ pub struct DiagramMetrics {
 pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 550.0);
 /// Below this the text would stop being legible; above it a projector shows it large enough.
 pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
-pub const DIAGRAM_SCALE_STEP: f32 = 0.1;
+pub const DIAGRAM_SCALE_STEP: f32 = 0.05;
 
 impl DiagramMetrics {
     pub fn scaled(scale: f32) -> Self {
