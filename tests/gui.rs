@@ -85,6 +85,8 @@ fn demo_flow_runs_a_to_g_and_the_inspector_reveals_the_token_on_request() {
         2,
         "access_token and id_token"
     );
+    // The body, pretty-printed one row per line, masked too.
+    harness.get_by_label(&format!("  \"access_token\": \"{}\",", mask(&token)));
     harness.get_by_label("Reveal secrets").click();
     harness.run_ok();
     assert!(
