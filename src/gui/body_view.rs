@@ -25,10 +25,10 @@ const MAX_ROW_BYTES: usize = 2000;
 
 /// A body ready to display: the text as shown (pretty, masked) cut into rows.
 #[derive(Debug, PartialEq)]
-pub struct BodyText {
-    pub text: String,
-    pub rows: Vec<Range<usize>>,
-    pub json: bool,
+struct BodyText {
+    text: String,
+    rows: Vec<Range<usize>>,
+    json: bool,
 }
 
 /// A request or response whose body is shown.
@@ -57,7 +57,7 @@ impl Message<'_> {
 }
 
 /// Pretty-prints JSON, or keeps text as it is.
-pub fn prepare(body: String) -> BodyText {
+fn prepare(body: String) -> BodyText {
     let trimmed = body.trim_start();
     let pretty = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         serde_json::from_str::<serde_json::Value>(&body)
@@ -158,10 +158,10 @@ enum State {
 
 /// Which body a cache entry holds. The length guards against an attempt replaced in place.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct BodyKey {
-    pub id: String,
-    pub len: usize,
-    pub reveal: bool,
+struct BodyKey {
+    id: String,
+    len: usize,
+    reveal: bool,
 }
 
 /// Prepared bodies, kept while they are on screen. Entries not shown in a frame are dropped at

@@ -25,7 +25,7 @@ pub fn to_curl(req: &HttpRequest) -> String {
 
 /// POSIX shell single quoting: inside '…' nothing is special except the quote itself, which is
 /// closed, escaped and reopened.
-pub fn quote(arg: &str) -> String {
+fn quote(arg: &str) -> String {
     format!("'{}'", arg.replace('\'', r"'\''"))
 }
 

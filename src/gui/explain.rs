@@ -277,7 +277,7 @@ pub fn failure(
 
 /// The RFC 6749/6750 error a step carried: on the callback (C), in the token response (E), or
 /// in the resource server's WWW-Authenticate header or JSON body (G).
-pub fn oauth_error(
+fn oauth_error(
     step: StepId,
     request: Option<&HttpRequest>,
     response: Option<&HttpResponse>,

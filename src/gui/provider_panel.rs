@@ -17,23 +17,23 @@ use crate::protocol::token::ClientAuth;
 const DEMO_SCOPE: &str = "openid profile api.read";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Source {
+enum Source {
     Demo,
     Issuer,
     Manual,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DemoClient {
+enum DemoClient {
     Basic,
     Post,
     Public,
 }
 
 impl DemoClient {
-    pub const ALL: [DemoClient; 3] = [DemoClient::Basic, DemoClient::Post, DemoClient::Public];
+    const ALL: [DemoClient; 3] = [DemoClient::Basic, DemoClient::Post, DemoClient::Public];
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             DemoClient::Basic => "Confidential, secret in Authorization header (basic)",
             DemoClient::Post => "Confidential, secret in the form (post)",
@@ -68,7 +68,7 @@ impl DemoClient {
 
 /// Who approves the demo provider's consent page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Approval {
+enum Approval {
     /// The real experience: your browser opens and you log in.
     Browser,
     /// No browser: the demo provider approves at once and a scripted agent follows the redirects.
@@ -78,17 +78,17 @@ pub enum Approval {
 /// What identifies the client and what it asks for, as typed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ClientFields {
-    pub client_id: String,
+struct ClientFields {
+    client_id: String,
     /// Never persisted: eframe writes this struct to disk.
     #[serde(skip)]
-    pub client_secret: String,
-    pub client_auth: ClientAuth,
+    client_secret: String,
+    client_auth: ClientAuth,
     /// 0 lets the loopback listener pick a free port.
-    pub redirect_port: u16,
-    pub redirect_path: String,
-    pub scope: String,
-    pub pkce: PkceMethod,
+    redirect_port: u16,
+    redirect_path: String,
+    scope: String,
+    pkce: PkceMethod,
 }
 
 impl Default for ClientFields {
@@ -117,18 +117,18 @@ impl ClientFields {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProviderForm {
-    pub source: Source,
-    pub demo_client: DemoClient,
-    pub approval: Approval,
+    source: Source,
+    demo_client: DemoClient,
+    approval: Approval,
     /// The demo client's fields, editable (a wrong secret is a lesson too).
-    pub demo: ClientFields,
-    pub issuer: String,
-    pub authorization_endpoint: String,
-    pub token_endpoint: String,
-    pub resource_url: String,
+    demo: ClientFields,
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    resource_url: String,
     /// Kept apart from `demo`, so trying the demo never overwrites what was typed for a real
     /// provider.
-    pub custom: ClientFields,
+    custom: ClientFields,
     #[serde(skip)]
     show_secret: bool,
 }
