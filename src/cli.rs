@@ -251,7 +251,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     }
     let timeout = Duration::from_secs(args.timeout);
     if let Some(issuer) = &args.issuer {
-        let client = HttpClient::new(timeout, 1024 * 1024, false)?;
+        let client = HttpClient::new(timeout, 1024 * 1024)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -144,8 +144,7 @@ fn malformed_discovery_document_is_named() {
         "{\"issuer\": 42}".into(),
     ));
     let issuer = canned.url.trim_end_matches("/endpoint").to_owned();
-    let client =
-        oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20, false).unwrap();
+    let client = oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

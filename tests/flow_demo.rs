@@ -214,7 +214,7 @@ fn resend(
 ) -> oauthviz::protocol::http::HttpResponse {
     let mut req = trace.step(step).latest().unwrap().request.clone().unwrap();
     edit(&mut req);
-    let client = HttpClient::new(Duration::from_secs(5), 1 << 20, false).unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

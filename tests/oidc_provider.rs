@@ -28,7 +28,7 @@ fn config(
     secret: Option<&str>,
     auth: ClientAuth,
 ) -> ProviderConfig {
-    let client = HttpClient::new(Duration::from_secs(10), 1 << 20, false).unwrap();
+    let client = HttpClient::new(Duration::from_secs(10), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -34,14 +34,16 @@ pub struct Session {
     pkce: Option<Pkce>,
     /// The redirect URI with the port the listener really bound.
     redirect_uri: String,
+    /// Kept for the whole run (see `RedirectListener`); closed when a newer run starts.
+    listener: Option<RedirectListener>,
     code: Option<String>,
     tokens: Option<TokenResponse>,
 }
 
 impl Session {
-    pub fn new(provider: ProviderConfig, options: RunOptions) -> Result<Session, String> {
-        let back = HttpClient::new(options.http_timeout, options.body_limit, false)?;
-        Ok(Session {
+    pub fn new(provider: ProviderConfig, options: RunOptions, client: &HttpClient) -> Session {
+        let back = client.with_limits(options.http_timeout, options.body_limit);
+        Session {
             redirect_uri: provider.redirect_uri.clone(),
             provider,
             options,
@@ -50,7 +52,13 @@ impl Session {
             pkce: None,
             code: None,
             tokens: None,
-        })
+            listener: None,
+        }
+    }
+
+    /// Frees the run's redirect port (a newer run may need it).
+    pub fn close_listener(&mut self) {
+        self.listener = None;
     }
 
     /// The request `step` would send next, built from what the run has so far.
@@ -162,12 +170,13 @@ pub async fn run_flow(session: &mut Session, rec: &Recorder) {
 
 async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
     let a = rec.begin(StepId::A, Outcome::InFlight);
-    let (listener, request) = match prepare(s) {
+    let (mut listener, request) = match prepare(s) {
         Ok(p) => p,
         Err(e) => return Err(fail(rec, a, e)),
     };
-    let received = authorize(rec, s, a, request, listener).await?;
-    continue_from(rec, s, StepId::C, Some(received)).await
+    let received = authorize(rec, s, a, request, &mut listener).await;
+    s.listener = Some(listener);
+    continue_from(rec, s, StepId::C, Some(received?)).await
 }
 
 fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
@@ -233,17 +242,27 @@ pub async fn replay(
                 Err(e) => return Err(fail(rec, a, e)),
             };
             // Listen where this request says the provider should redirect, when that is here.
-            let sent_redirect = request.query().get("redirect_uri").map(str::to_owned);
-            let listener = sent_redirect
-                .as_deref()
-                .and_then(|uri| RedirectListener::bind(uri).ok())
-                .map_or_else(|| RedirectListener::bind(&s.redirect_uri), Ok);
-            let listener = match listener {
-                Ok(l) => l,
-                Err(e) => return Err(fail(rec, a, e)),
+            let target = request
+                .query()
+                .get("redirect_uri")
+                .map_or_else(|| s.redirect_uri.clone(), str::to_owned);
+            let mut listener = match s.listener.take() {
+                Some(l) if l.serves(&target) => l,
+                old => match (RedirectListener::bind(&target), old) {
+                    (Ok(l), _) => l,
+                    // Not a loopback URI: the provider should refuse it; listen where we can.
+                    (Err(_), Some(l)) => l,
+                    (Err(e), None) => match RedirectListener::bind(&s.redirect_uri) {
+                        Ok(l) => l,
+                        Err(_) => return Err(fail(rec, a, e)),
+                    },
+                },
             };
+            listener.discard_pending();
             s.state = request.query().get("state").map(str::to_owned);
-            let received = authorize(rec, s, a, request, listener).await?;
+            let received = authorize(rec, s, a, request, &mut listener).await;
+            s.listener = Some(listener);
+            let received = received?;
             if chain {
                 continue_from(rec, s, StepId::C, Some(received)).await
             } else {
@@ -370,7 +389,7 @@ async fn authorize(
     s: &mut Session,
     mut a: Open,
     request: HttpRequest,
-    mut listener: RedirectListener,
+    listener: &mut RedirectListener,
 ) -> Result<HttpRequest, Stop> {
     a.attempt.summary = authorization_summary(&request);
     a.attempt.request = Some(request.clone());
@@ -405,17 +424,14 @@ async fn authorize(
             password,
             deny_consent,
         } => {
-            let agent = match HttpClient::new(s.options.http_timeout, s.options.body_limit, true) {
-                Ok(client) => ScriptedAgent::new(
-                    client,
-                    Credentials {
-                        username: username.clone(),
-                        password: password.clone(),
-                        deny_consent: *deny_consent,
-                    },
-                ),
-                Err(e) => return Err(fail(rec, a, e)),
-            };
+            let agent = ScriptedAgent::new(
+                s.back.clone(),
+                Credentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                    deny_consent: *deny_consent,
+                },
+            );
             let mut pages = Vec::new();
             let browsed = agent
                 .browse(&request.url, &listener.redirect_uri, &mut pages)
