@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use oauthviz::cli::demo_config;
 use oauthviz::demo::{DEMO_PASSWORD, DEMO_USERNAME, DemoOptions, DemoServer};
 use oauthviz::engine::{Engine, RunOptions, UserAgentKind};
 
@@ -29,7 +28,12 @@ fn main() -> Result<(), String> {
     let mut per_step: Vec<Vec<f64>> = vec![Vec::new(); 7];
     for i in 0..WARMUP + RUNS {
         let started = Instant::now();
-        let trace = engine.run_blocking(i as u64, demo_config(&server), options.clone(), |_, _| {});
+        let trace = engine.run_blocking(
+            i as u64,
+            oauthviz::config::ProviderConfig::demo(&server),
+            options.clone(),
+            |_, _| {},
+        );
         let took = started.elapsed();
         if !trace.ok {
             return Err(format!("run {i} failed: {:?}", trace.error));

@@ -232,7 +232,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                 ..Default::default()
             })
             .map_err(|e| format!("could not start the demo provider: {e}"))?;
-            let cfg = demo_config(&server);
+            let cfg = ProviderConfig::demo(&server);
             demo_server = Some(server);
             cfg
         }
@@ -418,26 +418,6 @@ fn replays(args: &RunArgs) -> Result<impl Fn(u64) -> Vec<Command> + use<>, Strin
             })
             .collect()
     })
-}
-
-/// The demo provider's basic client, with the demo user's scopes.
-pub fn demo_config(server: &DemoServer) -> ProviderConfig {
-    ProviderConfig {
-        name: "demo".into(),
-        issuer: Some(server.issuer()),
-        authorization_endpoint: server.authorization_endpoint(),
-        token_endpoint: server.token_endpoint(),
-        resource_url: server.resource_url(),
-        client_id: demo::BASIC_CLIENT_ID.into(),
-        client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
-        client_auth: ClientAuth::Basic,
-        redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
-        scope: "openid profile email offline_access api.read".into(),
-        pkce: PkceMethod::S256,
-        extra_auth_params: Default::default(),
-        revocation_endpoint: Some(server.revocation_endpoint()),
-        introspection_endpoint: Some(server.introspection_endpoint()),
-    }
 }
 
 fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::demo::{self, DemoServer};
 use crate::protocol::discovery::Metadata;
 use crate::protocol::params::Params;
 use crate::protocol::pkce::PkceMethod;
@@ -39,6 +40,33 @@ pub struct ProviderConfig {
 }
 
 impl ProviderConfig {
+    /// The embedded demo provider's endpoints, with no client chosen yet.
+    pub fn demo_endpoints(server: &DemoServer) -> Self {
+        Self {
+            name: "demo".into(),
+            issuer: Some(server.issuer()),
+            authorization_endpoint: server.authorization_endpoint(),
+            token_endpoint: server.token_endpoint(),
+            resource_url: server.resource_url(),
+            revocation_endpoint: Some(server.revocation_endpoint()),
+            introspection_endpoint: Some(server.introspection_endpoint()),
+            redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
+            scope: "openid profile email offline_access api.read".into(),
+            pkce: PkceMethod::S256,
+            ..Default::default()
+        }
+    }
+
+    /// The demo provider with its `client_secret_basic` client: what `--provider demo` runs.
+    pub fn demo(server: &DemoServer) -> Self {
+        Self {
+            client_id: demo::BASIC_CLIENT_ID.into(),
+            client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
+            client_auth: ClientAuth::Basic,
+            ..Self::demo_endpoints(server)
+        }
+    }
+
     /// Fills the endpoints from discovered metadata (what the user set by hand is overridden
     /// afterwards by flags or fields, never here).
     pub fn apply_metadata(&mut self, meta: &Metadata) {
@@ -74,7 +102,12 @@ impl ProviderConfig {
             ("resource_url", &self.resource_url),
             ("redirect_uri", &self.redirect_uri),
         ] {
-            if let Err(e) = crate::protocol::http::parse_url(value) {
+            if value.trim().is_empty() {
+                errors.push((
+                    field.to_owned(),
+                    format!("enter the {} URL", field.replace('_', " ")),
+                ));
+            } else if let Err(e) = crate::protocol::http::parse_url(value) {
                 errors.push((field.to_owned(), e));
             }
         }

@@ -17,7 +17,7 @@ fn token_endpoint_answers(answer: Answer) -> (String, oauthviz::trace::Trace) {
     let mut options = scripted();
     options.http_timeout = Duration::from_millis(1500);
     options.body_limit = 1024 * 1024;
-    let mut cfg = oauthviz::cli::demo_config(&server);
+    let mut cfg = oauthviz::config::ProviderConfig::demo(&server);
     cfg.token_endpoint = canned.url.clone();
     let trace = run(cfg, options);
     (canned.url.clone(), trace)

@@ -137,7 +137,7 @@ fn access_denied_at_consent_fails_c_with_the_providers_error() {
     {
         *deny_consent = true;
     }
-    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::C);
     assert!(reason.contains("access_denied"), "{reason}");
 }
@@ -151,7 +151,7 @@ fn wrong_password_fails_b_and_names_the_user() {
         password: "not-it".into(),
         deny_consent: false,
     };
-    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::B);
     assert!(
         reason.contains("login was refused") && reason.contains("alice"),

@@ -660,9 +660,8 @@ async fn exchange(
     rec.update(&d);
     match client.send(&request).await {
         Ok(resp) => {
-            let mut e = rec.begin(resp_step, Outcome::InFlight);
+            let mut e = rec.begin_at(resp_step, Outcome::InFlight, d.started());
             e.attempt.response = Some(resp.clone());
-            e.attempt.duration_ms = Some(d.elapsed_ms());
             rec.finish(d, Outcome::Ok);
             Ok((resp, e))
         }
