@@ -31,6 +31,9 @@ pub struct ProviderConfig {
     pub pkce: PkceMethod,
     /// Further authorization parameters (prompt, audience, …), sent after the standard ones.
     pub extra_auth_params: Params,
+    /// The provider's keys, to verify id_token signatures.
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
     /// RFC 7009, for the Revoke step.
     #[serde(default)]
     pub revocation_endpoint: Option<String>,
@@ -50,6 +53,7 @@ impl ProviderConfig {
             resource_url: server.resource_url(),
             revocation_endpoint: Some(server.revocation_endpoint()),
             introspection_endpoint: Some(server.introspection_endpoint()),
+            jwks_uri: Some(server.jwks_uri()),
             redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
             scope: "openid profile email offline_access api.read".into(),
             pkce: PkceMethod::S256,
@@ -76,6 +80,9 @@ impl ProviderConfig {
         }
         if let Some(e) = &meta.token_endpoint {
             self.token_endpoint = e.clone();
+        }
+        if meta.jwks_uri.is_some() {
+            self.jwks_uri = meta.jwks_uri.clone();
         }
         if meta.revocation_endpoint.is_some() {
             self.revocation_endpoint = meta.revocation_endpoint.clone();

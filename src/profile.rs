@@ -99,6 +99,7 @@ impl Profile {
             extra_auth_params: extra,
             revocation_endpoint: self.revocation_endpoint,
             introspection_endpoint: self.introspection_endpoint,
+            jwks_uri: None,
         })
     }
 }

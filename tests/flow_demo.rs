@@ -44,6 +44,16 @@ fn basic_client_completes_a_to_g() {
         "{}",
         e.summary
     );
+    let id_token_checks = e
+        .checks
+        .iter()
+        .filter(|c| c.name.starts_with("id_token:"))
+        .count();
+    assert!(
+        id_token_checks >= 6 && e.checks.iter().all(|c| c.verdict == Verdict::Pass),
+        "{:?}",
+        e.checks
+    );
     // B recorded every page the scripted browser went through: login, consent, redirect.
     assert!(trace.step(StepId::B).latest().unwrap().exchanges.len() >= 4);
 }

@@ -15,10 +15,10 @@ use crate::protocol::edit::{self, Edit};
 use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
-use crate::protocol::random;
 use crate::protocol::resource::{bearer_challenge_error, bearer_request};
 use crate::protocol::secret::mask;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
+use crate::protocol::{id_token, random};
 use crate::trace::{Check, Outcome, StepId, Verdict};
 
 /// Why a run stopped: the step and the reason shown on it.
@@ -31,6 +31,8 @@ pub struct Session {
     back: HttpClient,
     /// The state sent in the latest authorization request.
     state: Option<String>,
+    /// The OpenID Connect nonce sent in the latest authorization request.
+    nonce: Option<String>,
     pkce: Option<Pkce>,
     /// The redirect URI with the port the listener really bound.
     redirect_uri: String,
@@ -49,6 +51,7 @@ impl Session {
             options,
             back,
             state: None,
+            nonce: None,
             pkce: None,
             code: None,
             tokens: None,
@@ -140,6 +143,12 @@ impl Session {
         let pkce =
             (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
         let state = random::state();
+        let nonce = self
+            .provider
+            .scope
+            .split_whitespace()
+            .any(|s| s == "openid")
+            .then(random::nonce);
         let request = AuthorizationRequest {
             authorization_endpoint: self.provider.authorization_endpoint.clone(),
             client_id: self.provider.client_id.clone(),
@@ -147,17 +156,13 @@ impl Session {
             scope: self.provider.scope.clone(),
             state: state.clone(),
             pkce: pkce.clone(),
-            nonce: self
-                .provider
-                .scope
-                .split_whitespace()
-                .any(|s| s == "openid")
-                .then(random::nonce),
+            nonce: nonce.clone(),
             extra: self.provider.extra_auth_params.clone(),
         }
         .to_request()?;
         self.pkce = pkce;
         self.state = Some(state);
+        self.nonce = nonce;
         Ok(request)
     }
 }
@@ -260,6 +265,7 @@ pub async fn replay(
             };
             listener.discard_pending();
             s.state = request.query().get("state").map(str::to_owned);
+            s.nonce = request.query().get("nonce").map(str::to_owned);
             let received = authorize(rec, s, a, request, &mut listener).await;
             s.listener = Some(listener);
             let received = received?;
@@ -542,10 +548,65 @@ async fn exchange_code(rec: &Recorder, s: &mut Session, request: HttpRequest) ->
     )
     .await?;
     let tokens = judge_tokens(rec, &resp, &mut e)?;
+    if let Some(failed) = check_id_token(s, &tokens, &mut e).await {
+        return Err(fail(rec, e, failed));
+    }
     s.tokens = Some(tokens);
     let outcome = warning_or_ok(&e);
     rec.finish(e, outcome);
     Ok(())
+}
+
+/// Validates the id_token of a token response (OpenID Connect Core §3.1.3.7) into `open`'s
+/// checks; returns the reason to stop when a check fails, since a client must not trust it then.
+async fn check_id_token(s: &Session, tokens: &TokenResponse, open: &mut Open) -> Option<String> {
+    let asked_openid = s.provider.scope.split_whitespace().any(|x| x == "openid");
+    let Some(id_token) = &tokens.id_token else {
+        if asked_openid {
+            open.attempt.checks.push(Check {
+                name: "id_token is present (scope openid)".into(),
+                verdict: Verdict::Warn,
+                detail: "scope had openid but the token response has no id_token: this provider did not do OpenID Connect here".into(),
+            });
+        }
+        return None;
+    };
+    let jwks = match &s.provider.jwks_uri {
+        Some(uri) => {
+            let mut req = HttpRequest::get(uri);
+            req.headers.push("Accept", "application/json");
+            match s.back.send(&req).await {
+                Ok(resp) if resp.status == 200 => Ok(resp.body),
+                Ok(resp) => Err(format!("the JWKS at {uri} answered {}", resp.status_line())),
+                Err(e) => Err(format!("the JWKS at {uri} could not be fetched: {e}")),
+            }
+        }
+        None => Err(
+            "no jwks_uri is known for this provider (give its issuer, so discovery finds it)"
+                .into(),
+        ),
+    };
+    let issuer = s.provider.issuer.clone().unwrap_or_default();
+    let expected = id_token::Expected {
+        issuer: &issuer,
+        client_id: &s.provider.client_id,
+        nonce: s.nonce.as_deref(),
+        access_token: Some(tokens.access_token.expose()),
+        client_secret: s.provider.client_secret.as_ref().map(|x| x.expose()),
+        now: super::recorder::now_ms() as i64 / 1000,
+        leeway: 60,
+    };
+    let checks = id_token::validate(id_token, jwks.as_deref().map_err(Clone::clone), &expected);
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| format!("{} ({})", c.name, c.detail))
+        .collect();
+    open.attempt.checks.extend(checks.into_iter().map(|mut c| {
+        c.name = format!("id_token: {}", c.name);
+        c
+    }));
+    (!failed.is_empty()).then(|| format!("the id_token failed validation: {}", failed.join("; ")))
 }
 
 /// Refresh (RFC 6749 §6): one step holds the whole exchange.
