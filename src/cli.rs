@@ -50,6 +50,8 @@ enum AuthArg {
     Basic,
     Post,
     None,
+    /// RFC 7523: a JWT signed with --private-key.
+    PrivateKeyJwt,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -87,6 +89,15 @@ struct RunArgs {
     client_secret: Option<String>,
     #[arg(long, value_enum)]
     client_auth: Option<AuthArg>,
+    /// PEM private key for --client-auth private-key-jwt.
+    #[arg(long, value_name = "PEM")]
+    private_key: Option<String>,
+    /// Its algorithm: RS256 (the default), PS256, ES256, EdDSA, …
+    #[arg(long, value_name = "ALG")]
+    private_key_alg: Option<String>,
+    /// Its key id (the `kid` the provider knows it by).
+    #[arg(long, value_name = "KID")]
+    private_key_kid: Option<String>,
     /// Must be a loopback http URL; port 0 picks a free port.
     #[arg(long)]
     redirect_uri: Option<String>,
@@ -446,7 +457,17 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String
             AuthArg::Basic => ClientAuth::Basic,
             AuthArg::Post => ClientAuth::Post,
             AuthArg::None => ClientAuth::None,
+            AuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
         };
+    }
+    for (field, flag) in [
+        (&mut p.private_key_path, &a.private_key),
+        (&mut p.private_key_alg, &a.private_key_alg),
+        (&mut p.private_key_kid, &a.private_key_kid),
+    ] {
+        if flag.is_some() {
+            field.clone_from(flag);
+        }
     }
     if let Some(pkce) = a.pkce {
         p.pkce = pkce;

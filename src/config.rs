@@ -31,6 +31,14 @@ pub struct ProviderConfig {
     pub pkce: PkceMethod,
     /// Further authorization parameters (prompt, audience, …), sent after the standard ones.
     pub extra_auth_params: Params,
+    /// For `private_key_jwt`: the PEM file of the client's private key, its algorithm (ES256,
+    /// RS256, PS256, EdDSA, …) and key id.
+    #[serde(default)]
+    pub private_key_path: Option<String>,
+    #[serde(default)]
+    pub private_key_alg: Option<String>,
+    #[serde(default)]
+    pub private_key_kid: Option<String>,
     /// The provider's keys, to verify id_token signatures.
     #[serde(default)]
     pub jwks_uri: Option<String>,
@@ -124,8 +132,22 @@ impl ProviderConfig {
                 "the client id is empty: copy it from the provider's app registration".into(),
             ));
         }
-        if self.client_auth != ClientAuth::None
-            && self.client_secret.as_ref().is_none_or(Secret::is_empty)
+        if self.client_auth == ClientAuth::PrivateKeyJwt
+            && self
+                .private_key_path
+                .as_deref()
+                .is_none_or(|p| p.trim().is_empty())
+        {
+            errors.push((
+                "private_key_path".into(),
+                "private_key_jwt needs the client's private key: give the path of its PEM file"
+                    .into(),
+            ));
+        }
+        if !matches!(
+            self.client_auth,
+            ClientAuth::None | ClientAuth::PrivateKeyJwt
+        ) && self.client_secret.as_ref().is_none_or(Secret::is_empty)
         {
             errors.push((
                 "client_secret".into(),

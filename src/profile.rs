@@ -100,6 +100,9 @@ impl Profile {
             revocation_endpoint: self.revocation_endpoint,
             introspection_endpoint: self.introspection_endpoint,
             jwks_uri: None,
+            private_key_path: None,
+            private_key_alg: None,
+            private_key_kid: None,
         })
     }
 }

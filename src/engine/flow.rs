@@ -16,9 +16,11 @@ use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
 use crate::protocol::resource::{bearer_challenge_error, bearer_request};
+use crate::protocol::secret::Secret;
 use crate::protocol::secret::mask;
+use crate::protocol::token::ClientAuth;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
-use crate::protocol::{id_token, random};
+use crate::protocol::{client_assertion, id_token, random};
 use crate::trace::{Check, Outcome, StepId, Verdict};
 
 /// Why a run stopped: the step and the reason shown on it.
@@ -66,11 +68,7 @@ impl Session {
 
     /// The request `step` would send next, built from what the run has so far.
     pub fn default_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
-        let client = Client {
-            id: self.provider.client_id.clone(),
-            secret: self.provider.client_secret.clone(),
-            auth: self.provider.client_auth,
-        };
+        let client = self.client_credentials()?;
         match step {
             StepId::A | StepId::B => self.fresh_authorization_request(),
             StepId::C => {
@@ -136,6 +134,37 @@ impl Session {
                 Ok(token::token_request(endpoint, &client, form))
             }
         }
+    }
+
+    /// The client's credentials for a back-channel request; for `private_key_jwt`, a freshly
+    /// signed assertion (each is single-use at strict providers: the `jti` is remembered).
+    fn client_credentials(&self) -> Result<Client, String> {
+        let p = &self.provider;
+        let assertion = if p.client_auth == ClientAuth::PrivateKeyJwt {
+            let path = p.private_key_path.as_deref().unwrap_or_default();
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                format!("cannot read the private key '{path}' for private_key_jwt: {e}")
+            })?;
+            let alg = p.private_key_alg.as_deref().unwrap_or("RS256");
+            let now = (super::recorder::now_ms() / 1000) as i64;
+            let signed = client_assertion::client_assertion(
+                &p.client_id,
+                &p.token_endpoint,
+                &pem,
+                alg,
+                p.private_key_kid.as_deref(),
+                now,
+            )?;
+            Some(Secret::new(signed))
+        } else {
+            None
+        };
+        Ok(Client {
+            id: p.client_id.clone(),
+            secret: p.client_secret.clone(),
+            auth: p.client_auth,
+            assertion,
+        })
     }
 
     /// A new authorization request with fresh state, nonce and PKCE verifier.

@@ -4,6 +4,7 @@
 pub mod authorize;
 pub mod callback;
 pub mod check;
+pub mod client_assertion;
 pub mod discovery;
 pub mod edit;
 pub mod error;
