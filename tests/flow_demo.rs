@@ -285,3 +285,94 @@ fn bad_token_at_the_resource_is_401_invalid_token() {
             .contains("invalid_token")
     );
 }
+
+fn replay(engine: &oauthviz::engine::Engine, trace: &mut oauthviz::trace::Trace, step: StepId) {
+    engine.command_blocking(
+        oauthviz::engine::Command::Replay {
+            run: 1,
+            step,
+            request: oauthviz::engine::ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: false,
+        },
+        trace,
+        |_, _| {},
+    );
+}
+
+#[test]
+fn introspect_revoke_and_refresh_are_steps_after_e() {
+    let server = demo(DemoOptions::default());
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(
+        1,
+        oauthviz::config::ProviderConfig::demo(&server),
+        scripted(),
+        |_, _| {},
+    );
+    assert_all_ok(&trace);
+
+    replay(&engine, &mut trace, StepId::Introspect);
+    let active = trace.step(StepId::Introspect).latest().unwrap();
+    assert!(active.outcome.is_ok(), "{:?}", active.outcome);
+    assert_eq!(
+        introspected(&trace)["active"],
+        true,
+        "{:?}",
+        active.response
+    );
+
+    replay(&engine, &mut trace, StepId::Revoke);
+    assert!(trace.step(StepId::Revoke).outcome().is_ok());
+
+    replay(&engine, &mut trace, StepId::Introspect);
+    assert_eq!(introspected(&trace)["active"], false);
+    replay(&engine, &mut trace, StepId::F);
+    assert!(
+        failure(&trace, StepId::G).contains("401"),
+        "a revoked token is refused"
+    );
+
+    // A refresh gives a working token again (revoking the access token left the grant alive).
+    replay(&engine, &mut trace, StepId::Refresh);
+    assert!(
+        trace.step(StepId::Refresh).outcome().is_ok(),
+        "{:?}",
+        trace.step(StepId::Refresh).outcome()
+    );
+    replay(&engine, &mut trace, StepId::F);
+    assert!(trace.step(StepId::G).outcome().is_ok());
+    let json = serde_json::to_value(&trace).unwrap();
+    let ids: Vec<_> = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "A",
+            "B",
+            "C",
+            "D",
+            "E",
+            "F",
+            "G",
+            "Refresh",
+            "Revoke",
+            "Introspect"
+        ]
+    );
+}
+
+fn introspected(trace: &oauthviz::trace::Trace) -> serde_json::Value {
+    let resp = trace
+        .step(StepId::Introspect)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap();
+    serde_json::from_str(&resp.body).unwrap()
+}
