@@ -165,3 +165,47 @@ fn set_without_then_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--then"));
 }
+
+#[test]
+fn system_user_agent_opens_browser_from_the_environment() {
+    // $BROWSER stands in for the person at the browser: it follows the demo provider's
+    // auto-approve redirect straight back to the listener.
+    let dir = std::env::temp_dir().join(format!("oauthviz-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("browser.sh");
+    std::fs::write(&script, "#!/bin/sh\nexec curl -fsSL -o /dev/null \"$1\"\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--issuer",
+            &server.issuer(),
+            "--client-id",
+            oauthviz::demo::BASIC_CLIENT_ID,
+            "--client-secret",
+            oauthviz::demo::BASIC_CLIENT_SECRET,
+            "--resource-url",
+            &server.resource_url(),
+            "--scope",
+            "openid api.read",
+            "--callback-timeout",
+            "20",
+        ])
+        .env("BROWSER", &script)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("opened in the browser"), "{stdout}");
+}

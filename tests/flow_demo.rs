@@ -376,3 +376,56 @@ fn introspected(trace: &oauthviz::trace::Trace) -> serde_json::Value {
         .unwrap();
     serde_json::from_str(&resp.body).unwrap()
 }
+
+#[test]
+fn print_user_agent_waits_for_whoever_opens_the_url() {
+    let server = demo(DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    });
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut options = scripted();
+    options.user_agent = oauthviz::engine::UserAgentKind::Print;
+    engine.send(oauthviz::engine::Command::Start {
+        run: 9,
+        provider: Box::new(oauthviz::config::ProviderConfig::demo(&server)),
+        options,
+    });
+    let mut trace = oauthviz::trace::Trace::new("demo");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), 1 << 20).unwrap();
+    while let Some(event) = engine.recv_timeout(Duration::from_secs(10)) {
+        trace.apply(&event.update);
+        if let oauthviz::trace::Update::Attempt {
+            step: StepId::B,
+            attempt,
+            ..
+        } = &event.update
+            && attempt.outcome == Outcome::WaitingForUser
+        {
+            // Someone opens the printed URL: authorize redirects to the listener.
+            let url = trace
+                .step(StepId::A)
+                .latest()
+                .unwrap()
+                .request
+                .as_ref()
+                .unwrap()
+                .url
+                .clone();
+            let first = rt
+                .block_on(client.send(&oauthviz::protocol::http::HttpRequest::get(url)))
+                .unwrap();
+            let callback = first.headers.get("location").unwrap().to_owned();
+            rt.block_on(client.send(&oauthviz::protocol::http::HttpRequest::get(callback)))
+                .unwrap();
+        }
+        if trace.finished {
+            break;
+        }
+    }
+    assert_all_ok(&trace);
+}
