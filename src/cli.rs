@@ -66,7 +66,8 @@ enum UserAgentArg {
 
 #[derive(clap::Args, Debug)]
 struct RunArgs {
-    /// `demo` (the embedded provider, started for this run) or a profile file (TOML).
+    /// `demo` (the embedded provider, started for this run), a saved profile's name, or a
+    /// profile file (TOML).
     #[arg(long)]
     provider: Option<String>,
     /// With `--provider demo`: make the demo provider break a rule (repeatable), e.g.
@@ -247,7 +248,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             demo_server = Some(server);
             cfg
         }
-        Some(path) => crate::profile::load(std::path::Path::new(path))?.into_config()?,
+        Some(name_or_path) => crate::profile::resolve(name_or_path)?.into_config()?,
         None => ProviderConfig {
             name: "command line".into(),
             redirect_uri: "http://127.0.0.1:0/callback".into(),
@@ -271,6 +272,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         provider.apply_metadata(&meta);
     }
     override_with_flags(&mut provider, &args)?;
+    ask_for_missing_secret(&mut provider)?;
 
     let user_agent = match args.user_agent {
         UserAgentArg::System => UserAgentKind::System,
@@ -429,6 +431,26 @@ fn replays(args: &RunArgs) -> Result<impl Fn(u64) -> Vec<Command> + use<>, Strin
             })
             .collect()
     })
+}
+
+/// A profile that does not store its secret gets it at run time: typed at a hidden prompt when
+/// there is a terminal (with none, the validation names the missing secret and the ways to give it).
+fn ask_for_missing_secret(p: &mut ProviderConfig) -> Result<(), String> {
+    use std::io::IsTerminal as _;
+    let needs = matches!(p.client_auth, ClientAuth::Basic | ClientAuth::Post);
+    if !needs
+        || p.client_secret.as_ref().is_some_and(|s| !s.is_empty())
+        || !std::io::stdin().is_terminal()
+    {
+        return Ok(());
+    }
+    let typed = rpassword::prompt_password(format!(
+        "client secret for {} (not shown, not stored): ",
+        p.client_id
+    ))
+    .map_err(|e| format!("could not read the client secret: {e}"))?;
+    p.client_secret = Some(Secret::new(typed.trim_end_matches(['\r', '\n']).to_owned()));
+    Ok(())
 }
 
 fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {

@@ -39,6 +39,12 @@ pub struct ProviderConfig {
     pub private_key_alg: Option<String>,
     #[serde(default)]
     pub private_key_kid: Option<String>,
+    /// Headers a provider's quirks need on token requests (GitHub: `Accept: application/json`).
+    #[serde(default)]
+    pub token_request_headers: Vec<(String, String)>,
+    /// The quirks of this provider (ids from `profile::presets`), for the explanations.
+    #[serde(default)]
+    pub quirks: Vec<String>,
     /// The provider's keys, to verify id_token signatures.
     #[serde(default)]
     pub jwks_uri: Option<String>,

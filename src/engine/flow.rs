@@ -68,6 +68,19 @@ impl Session {
 
     /// The request `step` would send next, built from what the run has so far.
     pub fn default_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
+        let mut request = self.build_request(step)?;
+        if matches!(
+            step,
+            StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect
+        ) {
+            for (name, value) in &self.provider.token_request_headers {
+                request.headers.set(name, value.clone());
+            }
+        }
+        Ok(request)
+    }
+
+    fn build_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
         let client = self.client_credentials()?;
         match step {
             StepId::A | StepId::B => self.fresh_authorization_request(),

@@ -33,8 +33,9 @@ impl ClientAuth {
             "basic" | "client_secret_basic" => Ok(Self::Basic),
             "post" | "client_secret_post" => Ok(Self::Post),
             "none" => Ok(Self::None),
+            "private_key_jwt" | "jwt" => Ok(Self::PrivateKeyJwt),
             _ => Err(format!(
-                "unknown client authentication '{s}': use basic, post or none"
+                "unknown client authentication '{s}': use basic, post, none or private_key_jwt"
             )),
         }
     }
