@@ -9,7 +9,6 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
-use crate::engine::http::HttpClient;
 use crate::engine::{Command, Engine, ReplayRequest, RunOptions, UserAgentKind};
 use crate::experiments::Experiment;
 use crate::protocol::edit::Edit;
@@ -262,15 +261,6 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         );
     }
     let timeout = Duration::from_secs(args.timeout);
-    if let Some(issuer) = &args.issuer {
-        let client = HttpClient::new(timeout, 1024 * 1024)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("could not start an async runtime: {e}"))?;
-        let meta = runtime.block_on(crate::engine::discovery::discover(&client, issuer))?;
-        provider.apply_metadata(&meta);
-    }
     override_with_flags(&mut provider, &args)?;
     ask_for_missing_secret(&mut provider)?;
 
@@ -454,6 +444,15 @@ fn ask_for_missing_secret(p: &mut ProviderConfig) -> Result<(), String> {
 }
 
 fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+    if let Some(issuer) = &a.issuer {
+        // Another issuer means its endpoints: the engine discovers them (flags below still win).
+        p.issuer = Some(issuer.clone());
+        p.authorization_endpoint.clear();
+        p.token_endpoint.clear();
+        p.jwks_uri = None;
+        p.revocation_endpoint = None;
+        p.introspection_endpoint = None;
+    }
     for param in &a.auth_param {
         let (name, value) = param
             .split_once('=')
@@ -493,9 +492,6 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String
     }
     if let Some(pkce) = a.pkce {
         p.pkce = pkce;
-    }
-    if let Some(issuer) = &a.issuer {
-        p.issuer = Some(issuer.clone());
     }
     Ok(())
 }

@@ -85,33 +85,45 @@ impl ProviderConfig {
         }
     }
 
-    /// Fills the endpoints from discovered metadata (what the user set by hand is overridden
-    /// afterwards by flags or fields, never here).
+    /// Fills the endpoints the configuration leaves empty from discovered metadata: what the
+    /// user wrote stays.
     pub fn apply_metadata(&mut self, meta: &Metadata) {
-        self.issuer = Some(meta.issuer.clone());
-        if let Some(e) = &meta.authorization_endpoint {
-            self.authorization_endpoint = e.clone();
+        fn fill(slot: &mut String, value: &Option<String>) {
+            if slot.trim().is_empty()
+                && let Some(v) = value
+            {
+                v.clone_into(slot);
+            }
         }
-        if let Some(e) = &meta.token_endpoint {
-            self.token_endpoint = e.clone();
+        fn fill_opt(slot: &mut Option<String>, value: &Option<String>) {
+            if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                slot.clone_from(value);
+            }
         }
-        if meta.jwks_uri.is_some() {
-            self.jwks_uri = meta.jwks_uri.clone();
-        }
-        if meta.revocation_endpoint.is_some() {
-            self.revocation_endpoint = meta.revocation_endpoint.clone();
-        }
-        if meta.introspection_endpoint.is_some() {
-            self.introspection_endpoint = meta.introspection_endpoint.clone();
-        }
-        if self.resource_url.is_empty()
-            && let Some(u) = &meta.userinfo_endpoint
-        {
-            self.resource_url = u.clone();
-        }
+        fill_opt(&mut self.issuer, &Some(meta.issuer.clone()));
+        fill(
+            &mut self.authorization_endpoint,
+            &meta.authorization_endpoint,
+        );
+        fill(&mut self.token_endpoint, &meta.token_endpoint);
+        // OpenID providers: userinfo is the protected resource every client can call.
+        fill(&mut self.resource_url, &meta.userinfo_endpoint);
+        fill_opt(&mut self.jwks_uri, &meta.jwks_uri);
+        fill_opt(&mut self.revocation_endpoint, &meta.revocation_endpoint);
+        fill_opt(
+            &mut self.introspection_endpoint,
+            &meta.introspection_endpoint,
+        );
         if self.name.is_empty() || self.name == "command line" {
             self.name = meta.issuer.clone();
         }
+    }
+
+    /// Whether the endpoints must come from the issuer's discovery document before a run.
+    pub fn needs_discovery(&self) -> bool {
+        self.issuer.as_deref().is_some_and(|i| !i.trim().is_empty())
+            && (self.authorization_endpoint.trim().is_empty()
+                || self.token_endpoint.trim().is_empty())
     }
 
     /// Checks what must hold before a run can start; each message names the field and the fix.

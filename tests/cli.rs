@@ -209,3 +209,62 @@ fn system_user_agent_opens_browser_from_the_environment() {
     );
     assert!(stdout.contains("opened in the browser"), "{stdout}");
 }
+
+#[test]
+fn a_saved_profile_runs_by_name_with_its_secret_from_the_environment() {
+    let home = std::env::temp_dir().join(format!("oauthviz-config-{}", std::process::id()));
+    let server = oauthviz::demo::DemoServer::start(Default::default()).unwrap();
+    let store = oauthviz::profile::ProfileStore::new(home.join("oauthviz/profiles"));
+    let profile = oauthviz::profile::Profile {
+        name: "my-demo".into(),
+        issuer: Some(server.issuer()),
+        client_id: oauthviz::demo::BASIC_CLIENT_ID.into(),
+        client_secret_env: Some("MY_DEMO_SECRET".into()),
+        client_auth: Some("basic".into()),
+        scope: Some("openid api.read".into()),
+        resource_url: Some(server.resource_url()),
+        ..Default::default()
+    };
+    store
+        .save(&profile, oauthviz::profile::SecretChoice::DoNotStore)
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--provider",
+            "my-demo",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+            "--json",
+        ])
+        .env("XDG_CONFIG_HOME", &home)
+        .env("MY_DEMO_SECRET", oauthviz::demo::BASIC_CLIENT_SECRET)
+        .output()
+        .unwrap();
+    let missing = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--provider",
+            "my-demo",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+        ])
+        .env("XDG_CONFIG_HOME", &home)
+        .env_remove("MY_DEMO_SECRET")
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("MY_DEMO_SECRET"), "{stderr}");
+}

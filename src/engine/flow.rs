@@ -3,6 +3,7 @@
 //! stop the run. The first run chains them A→G; a replay calls one of them with an edited request
 //! and, when asked, continues from there.
 
+use super::discovery;
 use super::http::{HttpClient, human_bytes};
 use super::listener::RedirectListener;
 use super::recorder::{Open, Recorder};
@@ -216,7 +217,16 @@ pub async fn run_flow(session: &mut Session, rec: &Recorder) {
 }
 
 async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
-    let a = rec.begin(StepId::A, Outcome::InFlight);
+    let mut a = rec.begin(StepId::A, Outcome::InFlight);
+    if s.provider.needs_discovery() {
+        let issuer = s.provider.issuer.clone().unwrap_or_default();
+        a.attempt.summary = format!("discovering the endpoints of {issuer}");
+        rec.update(&a);
+        match discovery::discover(&s.back, &issuer).await {
+            Ok(meta) => s.provider.apply_metadata(&meta),
+            Err(e) => return Err(fail(rec, a, format!("discovery: {e}"))),
+        }
+    }
     let (mut listener, request) = match prepare(s) {
         Ok(p) => p,
         Err(e) => return Err(fail(rec, a, e)),
