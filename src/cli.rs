@@ -140,6 +140,9 @@ struct RunArgs {
     /// @method=M, @url=U, @body=B, @bearer-to-query.
     #[arg(long = "set", value_name = "EDIT", allow_hyphen_values = true)]
     set: Vec<String>,
+    /// At the end, print what differs between the last two attempts of STEP (repeatable).
+    #[arg(long, value_parser = parse_step, value_name = "STEP")]
+    compare: Vec<StepId>,
     /// After the flow, run an experiment and judge the provider's answer (repeatable).
     #[arg(long, value_parser = Experiment::parse)]
     experiment: Vec<Experiment>,
@@ -324,6 +327,42 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             finding.verdict, finding.summary
         ));
         findings.push((*experiment, finding));
+    }
+    for step in &args.compare {
+        let n = crate::compare::exchange_count(&trace, *step);
+        let text = match n
+            .checked_sub(2)
+            .and_then(|i| crate::compare::step_attempts(&trace, *step, i, i + 1))
+        {
+            None => format!(
+                "step {} has {n} attempt(s): nothing to compare",
+                step.letter()
+            ),
+            Some(c) if c.is_empty() => format!(
+                "attempts {} and {} of step {} are the same",
+                n - 1,
+                n,
+                step.letter()
+            ),
+            Some(c) => {
+                let mut lines = vec![format!(
+                    "attempts {} and {} of step {} differ in:",
+                    n - 1,
+                    n,
+                    step.letter()
+                )];
+                for d in c.request.iter().chain(&c.response) {
+                    let d = if args.show_secrets {
+                        d.to_string()
+                    } else {
+                        redact::difference(d)
+                    };
+                    lines.push(format!("   {d}"));
+                }
+                lines.join("\n")
+            }
+        };
+        printer.note(&text);
     }
     drop(engine);
     drop(demo_server);

@@ -268,3 +268,31 @@ fn a_saved_profile_runs_by_name_with_its_secret_from_the_environment() {
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(stderr.contains("MY_DEMO_SECRET"), "{stderr}");
 }
+
+#[test]
+fn compare_prints_what_a_replay_changed() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--then",
+        "D",
+        "--set",
+        "-code_verifier",
+        "--compare",
+        "D",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("attempts 1 and 2 of step D differ in:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("- param code_verifier: "), "{stdout}");
+    assert!(
+        stdout.contains("~ status: 200 OK → 400 Bad Request"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ json error: invalid_grant"), "{stdout}");
+}
