@@ -7,7 +7,6 @@
 
 use std::time::{Duration, Instant};
 
-use oauthviz::cli::demo_config;
 use oauthviz::demo::{DEMO_PASSWORD, DEMO_USERNAME, DemoOptions, DemoServer};
 use oauthviz::engine::{Engine, RunOptions, UserAgentKind};
 
@@ -26,15 +25,24 @@ fn main() -> Result<(), String> {
         ..Default::default()
     };
     let mut times = Vec::with_capacity(RUNS);
+    let mut per_step: Vec<Vec<f64>> = vec![Vec::new(); 7];
     for i in 0..WARMUP + RUNS {
         let started = Instant::now();
-        let trace = engine.run_blocking(i as u64, demo_config(&server), options.clone(), |_, _| {});
+        let trace = engine.run_blocking(
+            i as u64,
+            oauthviz::config::ProviderConfig::demo(&server),
+            options.clone(),
+            |_, _| {},
+        );
         let took = started.elapsed();
         if !trace.ok {
             return Err(format!("run {i} failed: {:?}", trace.error));
         }
         if i >= WARMUP {
             times.push(took);
+            for (k, step) in trace.steps.iter().take(7).enumerate() {
+                per_step[k].extend(step.latest().and_then(|a| a.duration_ms));
+            }
         }
     }
     times.sort();
@@ -47,5 +55,24 @@ fn main() -> Result<(), String> {
         ms(pct(0.9)),
         ms(pct(1.0))
     );
+    let medians: Vec<String> = trace_letters()
+        .iter()
+        .zip(per_step.iter_mut())
+        .map(|(letter, ms)| {
+            ms.sort_by(f64::total_cmp);
+            format!(
+                "{letter} {:.2}",
+                ms.get(ms.len() / 2).copied().unwrap_or_default()
+            )
+        })
+        .collect();
+    println!("median per step, ms: {}", medians.join(" · "));
     Ok(())
+}
+
+fn trace_letters() -> Vec<&'static str> {
+    oauthviz::trace::StepId::ALL
+        .iter()
+        .map(|s| s.letter())
+        .collect()
 }

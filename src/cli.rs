@@ -9,7 +9,6 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
-use crate::engine::http::HttpClient;
 use crate::engine::{Command, Engine, ReplayRequest, RunOptions, UserAgentKind};
 use crate::experiments::Experiment;
 use crate::protocol::edit::Edit;
@@ -50,6 +49,8 @@ enum AuthArg {
     Basic,
     Post,
     None,
+    /// RFC 7523: a JWT signed with --private-key.
+    PrivateKeyJwt,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -64,7 +65,8 @@ enum UserAgentArg {
 
 #[derive(clap::Args, Debug)]
 struct RunArgs {
-    /// `demo` (the embedded provider, started for this run) or a profile file (TOML).
+    /// `demo` (the embedded provider, started for this run), a saved profile's name, or a
+    /// profile file (TOML).
     #[arg(long)]
     provider: Option<String>,
     /// With `--provider demo`: make the demo provider break a rule (repeatable), e.g.
@@ -87,6 +89,15 @@ struct RunArgs {
     client_secret: Option<String>,
     #[arg(long, value_enum)]
     client_auth: Option<AuthArg>,
+    /// PEM private key for --client-auth private-key-jwt.
+    #[arg(long, value_name = "PEM")]
+    private_key: Option<String>,
+    /// Its algorithm: RS256 (the default), PS256, ES256, EdDSA, …
+    #[arg(long, value_name = "ALG")]
+    private_key_alg: Option<String>,
+    /// Its key id (the `kid` the provider knows it by).
+    #[arg(long, value_name = "KID")]
+    private_key_kid: Option<String>,
     /// Must be a loopback http URL; port 0 picks a free port.
     #[arg(long)]
     redirect_uri: Option<String>,
@@ -129,6 +140,9 @@ struct RunArgs {
     /// @method=M, @url=U, @body=B, @bearer-to-query.
     #[arg(long = "set", value_name = "EDIT", allow_hyphen_values = true)]
     set: Vec<String>,
+    /// At the end, print what differs between the last two attempts of STEP (repeatable).
+    #[arg(long, value_parser = parse_step, value_name = "STEP")]
+    compare: Vec<StepId>,
     /// After the flow, run an experiment and judge the provider's answer (repeatable).
     #[arg(long, value_parser = Experiment::parse)]
     experiment: Vec<Experiment>,
@@ -232,11 +246,11 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                 ..Default::default()
             })
             .map_err(|e| format!("could not start the demo provider: {e}"))?;
-            let cfg = demo_config(&server);
+            let cfg = ProviderConfig::demo(&server);
             demo_server = Some(server);
             cfg
         }
-        Some(path) => crate::profile::load(std::path::Path::new(path))?.into_config()?,
+        Some(name_or_path) => crate::profile::resolve(name_or_path)?.into_config()?,
         None => ProviderConfig {
             name: "command line".into(),
             redirect_uri: "http://127.0.0.1:0/callback".into(),
@@ -250,16 +264,8 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         );
     }
     let timeout = Duration::from_secs(args.timeout);
-    if let Some(issuer) = &args.issuer {
-        let client = HttpClient::new(timeout, 1024 * 1024, false)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("could not start an async runtime: {e}"))?;
-        let meta = runtime.block_on(crate::engine::discovery::discover(&client, issuer))?;
-        provider.apply_metadata(&meta);
-    }
     override_with_flags(&mut provider, &args)?;
+    ask_for_missing_secret(&mut provider)?;
 
     let user_agent = match args.user_agent {
         UserAgentArg::System => UserAgentKind::System,
@@ -321,6 +327,42 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
             finding.verdict, finding.summary
         ));
         findings.push((*experiment, finding));
+    }
+    for step in &args.compare {
+        let n = crate::compare::exchange_count(&trace, *step);
+        let text = match n
+            .checked_sub(2)
+            .and_then(|i| crate::compare::step_attempts(&trace, *step, i, i + 1))
+        {
+            None => format!(
+                "step {} has {n} attempt(s): nothing to compare",
+                step.letter()
+            ),
+            Some(c) if c.is_empty() => format!(
+                "attempts {} and {} of step {} are the same",
+                n - 1,
+                n,
+                step.letter()
+            ),
+            Some(c) => {
+                let mut lines = vec![format!(
+                    "attempts {} and {} of step {} differ in:",
+                    n - 1,
+                    n,
+                    step.letter()
+                )];
+                for d in c.request.iter().chain(&c.response) {
+                    let d = if args.show_secrets {
+                        d.to_string()
+                    } else {
+                        redact::difference(d)
+                    };
+                    lines.push(format!("   {d}"));
+                }
+                lines.join("\n")
+            }
+        };
+        printer.note(&text);
     }
     drop(engine);
     drop(demo_server);
@@ -420,27 +462,36 @@ fn replays(args: &RunArgs) -> Result<impl Fn(u64) -> Vec<Command> + use<>, Strin
     })
 }
 
-/// The demo provider's basic client, with the demo user's scopes.
-pub fn demo_config(server: &DemoServer) -> ProviderConfig {
-    ProviderConfig {
-        name: "demo".into(),
-        issuer: Some(server.issuer()),
-        authorization_endpoint: server.authorization_endpoint(),
-        token_endpoint: server.token_endpoint(),
-        resource_url: server.resource_url(),
-        client_id: demo::BASIC_CLIENT_ID.into(),
-        client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
-        client_auth: ClientAuth::Basic,
-        redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
-        scope: "openid profile email offline_access api.read".into(),
-        pkce: PkceMethod::S256,
-        extra_auth_params: Default::default(),
-        revocation_endpoint: Some(server.revocation_endpoint()),
-        introspection_endpoint: Some(server.introspection_endpoint()),
+/// A profile that does not store its secret gets it at run time: typed at a hidden prompt when
+/// there is a terminal (with none, the validation names the missing secret and the ways to give it).
+fn ask_for_missing_secret(p: &mut ProviderConfig) -> Result<(), String> {
+    use std::io::IsTerminal as _;
+    let needs = matches!(p.client_auth, ClientAuth::Basic | ClientAuth::Post);
+    if !needs
+        || p.client_secret.as_ref().is_some_and(|s| !s.is_empty())
+        || !std::io::stdin().is_terminal()
+    {
+        return Ok(());
     }
+    let typed = rpassword::prompt_password(format!(
+        "client secret for {} (not shown, not stored): ",
+        p.client_id
+    ))
+    .map_err(|e| format!("could not read the client secret: {e}"))?;
+    p.client_secret = Some(Secret::new(typed.trim_end_matches(['\r', '\n']).to_owned()));
+    Ok(())
 }
 
 fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+    if let Some(issuer) = &a.issuer {
+        // Another issuer means its endpoints: the engine discovers them (flags below still win).
+        p.issuer = Some(issuer.clone());
+        p.authorization_endpoint.clear();
+        p.token_endpoint.clear();
+        p.jwks_uri = None;
+        p.revocation_endpoint = None;
+        p.introspection_endpoint = None;
+    }
     for param in &a.auth_param {
         let (name, value) = param
             .split_once('=')
@@ -466,13 +517,20 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String
             AuthArg::Basic => ClientAuth::Basic,
             AuthArg::Post => ClientAuth::Post,
             AuthArg::None => ClientAuth::None,
+            AuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
         };
+    }
+    for (field, flag) in [
+        (&mut p.private_key_path, &a.private_key),
+        (&mut p.private_key_alg, &a.private_key_alg),
+        (&mut p.private_key_kid, &a.private_key_kid),
+    ] {
+        if flag.is_some() {
+            field.clone_from(flag);
+        }
     }
     if let Some(pkce) = a.pkce {
         p.pkce = pkce;
-    }
-    if let Some(issuer) = &a.issuer {
-        p.issuer = Some(issuer.clone());
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::demo::{self, DemoServer};
 use crate::protocol::discovery::Metadata;
 use crate::protocol::params::Params;
 use crate::protocol::pkce::PkceMethod;
@@ -30,6 +31,23 @@ pub struct ProviderConfig {
     pub pkce: PkceMethod,
     /// Further authorization parameters (prompt, audience, …), sent after the standard ones.
     pub extra_auth_params: Params,
+    /// For `private_key_jwt`: the PEM file of the client's private key, its algorithm (ES256,
+    /// RS256, PS256, EdDSA, …) and key id.
+    #[serde(default)]
+    pub private_key_path: Option<String>,
+    #[serde(default)]
+    pub private_key_alg: Option<String>,
+    #[serde(default)]
+    pub private_key_kid: Option<String>,
+    /// Headers a provider's quirks need on token requests (GitHub: `Accept: application/json`).
+    #[serde(default)]
+    pub token_request_headers: Vec<(String, String)>,
+    /// The quirks of this provider (ids from `profile::presets`), for the explanations.
+    #[serde(default)]
+    pub quirks: Vec<String>,
+    /// The provider's keys, to verify id_token signatures.
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
     /// RFC 7009, for the Revoke step.
     #[serde(default)]
     pub revocation_endpoint: Option<String>,
@@ -39,30 +57,73 @@ pub struct ProviderConfig {
 }
 
 impl ProviderConfig {
-    /// Fills the endpoints from discovered metadata (what the user set by hand is overridden
-    /// afterwards by flags or fields, never here).
+    /// The embedded demo provider's endpoints, with no client chosen yet.
+    pub fn demo_endpoints(server: &DemoServer) -> Self {
+        Self {
+            name: "demo".into(),
+            issuer: Some(server.issuer()),
+            authorization_endpoint: server.authorization_endpoint(),
+            token_endpoint: server.token_endpoint(),
+            resource_url: server.resource_url(),
+            revocation_endpoint: Some(server.revocation_endpoint()),
+            introspection_endpoint: Some(server.introspection_endpoint()),
+            jwks_uri: Some(server.jwks_uri()),
+            redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
+            scope: "openid profile email offline_access api.read".into(),
+            pkce: PkceMethod::S256,
+            ..Default::default()
+        }
+    }
+
+    /// The demo provider with its `client_secret_basic` client: what `--provider demo` runs.
+    pub fn demo(server: &DemoServer) -> Self {
+        Self {
+            client_id: demo::BASIC_CLIENT_ID.into(),
+            client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
+            client_auth: ClientAuth::Basic,
+            ..Self::demo_endpoints(server)
+        }
+    }
+
+    /// Fills the endpoints the configuration leaves empty from discovered metadata: what the
+    /// user wrote stays.
     pub fn apply_metadata(&mut self, meta: &Metadata) {
-        self.issuer = Some(meta.issuer.clone());
-        if let Some(e) = &meta.authorization_endpoint {
-            self.authorization_endpoint = e.clone();
+        fn fill(slot: &mut String, value: &Option<String>) {
+            if slot.trim().is_empty()
+                && let Some(v) = value
+            {
+                v.clone_into(slot);
+            }
         }
-        if let Some(e) = &meta.token_endpoint {
-            self.token_endpoint = e.clone();
+        fn fill_opt(slot: &mut Option<String>, value: &Option<String>) {
+            if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                slot.clone_from(value);
+            }
         }
-        if meta.revocation_endpoint.is_some() {
-            self.revocation_endpoint = meta.revocation_endpoint.clone();
-        }
-        if meta.introspection_endpoint.is_some() {
-            self.introspection_endpoint = meta.introspection_endpoint.clone();
-        }
-        if self.resource_url.is_empty()
-            && let Some(u) = &meta.userinfo_endpoint
-        {
-            self.resource_url = u.clone();
-        }
+        fill_opt(&mut self.issuer, &Some(meta.issuer.clone()));
+        fill(
+            &mut self.authorization_endpoint,
+            &meta.authorization_endpoint,
+        );
+        fill(&mut self.token_endpoint, &meta.token_endpoint);
+        // OpenID providers: userinfo is the protected resource every client can call.
+        fill(&mut self.resource_url, &meta.userinfo_endpoint);
+        fill_opt(&mut self.jwks_uri, &meta.jwks_uri);
+        fill_opt(&mut self.revocation_endpoint, &meta.revocation_endpoint);
+        fill_opt(
+            &mut self.introspection_endpoint,
+            &meta.introspection_endpoint,
+        );
         if self.name.is_empty() || self.name == "command line" {
             self.name = meta.issuer.clone();
         }
+    }
+
+    /// Whether the endpoints must come from the issuer's discovery document before a run.
+    pub fn needs_discovery(&self) -> bool {
+        self.issuer.as_deref().is_some_and(|i| !i.trim().is_empty())
+            && (self.authorization_endpoint.trim().is_empty()
+                || self.token_endpoint.trim().is_empty())
     }
 
     /// Checks what must hold before a run can start; each message names the field and the fix.
@@ -74,7 +135,12 @@ impl ProviderConfig {
             ("resource_url", &self.resource_url),
             ("redirect_uri", &self.redirect_uri),
         ] {
-            if let Err(e) = crate::protocol::http::parse_url(value) {
+            if value.trim().is_empty() {
+                errors.push((
+                    field.to_owned(),
+                    format!("enter the {} URL", field.replace('_', " ")),
+                ));
+            } else if let Err(e) = crate::protocol::http::parse_url(value) {
                 errors.push((field.to_owned(), e));
             }
         }
@@ -84,8 +150,22 @@ impl ProviderConfig {
                 "the client id is empty: copy it from the provider's app registration".into(),
             ));
         }
-        if self.client_auth != ClientAuth::None
-            && self.client_secret.as_ref().is_none_or(Secret::is_empty)
+        if self.client_auth == ClientAuth::PrivateKeyJwt
+            && self
+                .private_key_path
+                .as_deref()
+                .is_none_or(|p| p.trim().is_empty())
+        {
+            errors.push((
+                "private_key_path".into(),
+                "private_key_jwt needs the client's private key: give the path of its PEM file"
+                    .into(),
+            ));
+        }
+        if !matches!(
+            self.client_auth,
+            ClientAuth::None | ClientAuth::PrivateKeyJwt
+        ) && self.client_secret.as_ref().is_none_or(Secret::is_empty)
         {
             errors.push((
                 "client_secret".into(),

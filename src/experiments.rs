@@ -525,7 +525,7 @@ mod tests {
     fn experiments_that_need_more_say_so() {
         let provider = ProviderConfig::default();
         let trace = Trace::new("x");
-        let err = Experiment::ReuseCode
+        let err = Experiment::TamperedState
             .plan(1, &provider, &trace)
             .unwrap_err();
         assert!(err.contains("needs"), "{err}");

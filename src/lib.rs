@@ -4,6 +4,7 @@
 //! The `demo` provider stands alone and is reached only over HTTP.
 
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod demo;
 pub mod engine;

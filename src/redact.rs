@@ -142,6 +142,30 @@ pub fn response(r: &HttpResponse) -> HttpResponse {
     }
 }
 
+/// A difference for printing, with a secret parameter's or header's values masked.
+pub fn difference(d: &crate::compare::Difference) -> String {
+    use crate::compare::{Change, Difference};
+    let name = d.place.rsplit(' ').next().unwrap_or_default();
+    let secret = (d.place.starts_with("param ")
+        || d.place.starts_with("json ")
+        || d.place.starts_with("query "))
+        && is_secret_param(name)
+        || d.place.starts_with("header ") && is_secret_header(name);
+    if !secret {
+        return d.to_string();
+    }
+    let change = match &d.change {
+        Change::Added(v) => Change::Added(mask(v)),
+        Change::Removed(v) => Change::Removed(mask(v)),
+        Change::Changed(a, b) => Change::Changed(mask(a), mask(b)),
+    };
+    Difference {
+        place: d.place.clone(),
+        change,
+    }
+    .to_string()
+}
+
 /// The whole trace with every secret masked (for `--json` and exports without secrets).
 pub fn trace(t: &Trace) -> Trace {
     let mut t = t.clone();

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::protocol::check::{Check, Verdict};
 use crate::protocol::http::{HttpRequest, HttpResponse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -117,22 +118,6 @@ impl Outcome {
             _ => None,
         }
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pass,
-    Warn,
-    Fail,
-}
-
-/// One check run on an attempt (state echoed, iss matches, Cache-Control: no-store, …).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Check {
-    pub name: String,
-    pub verdict: Verdict,
-    pub detail: String,
 }
 
 /// One try at a step. For the paired steps (D/E, F/G) the request is on the first and the

@@ -17,7 +17,7 @@ fn token_endpoint_answers(answer: Answer) -> (String, oauthviz::trace::Trace) {
     let mut options = scripted();
     options.http_timeout = Duration::from_millis(1500);
     options.body_limit = 1024 * 1024;
-    let mut cfg = oauthviz::cli::demo_config(&server);
+    let mut cfg = oauthviz::config::ProviderConfig::demo(&server);
     cfg.token_endpoint = canned.url.clone();
     let trace = run(cfg, options);
     (canned.url.clone(), trace)
@@ -144,8 +144,7 @@ fn malformed_discovery_document_is_named() {
         "{\"issuer\": 42}".into(),
     ));
     let issuer = canned.url.trim_end_matches("/endpoint").to_owned();
-    let client =
-        oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20, false).unwrap();
+    let client = oauthviz::engine::http::HttpClient::new(Duration::from_secs(2), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

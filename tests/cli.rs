@@ -165,3 +165,134 @@ fn set_without_then_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--then"));
 }
+
+#[test]
+fn system_user_agent_opens_browser_from_the_environment() {
+    // $BROWSER stands in for the person at the browser: it follows the demo provider's
+    // auto-approve redirect straight back to the listener.
+    let dir = std::env::temp_dir().join(format!("oauthviz-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("browser.sh");
+    std::fs::write(&script, "#!/bin/sh\nexec curl -fsSL -o /dev/null \"$1\"\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--issuer",
+            &server.issuer(),
+            "--client-id",
+            oauthviz::demo::BASIC_CLIENT_ID,
+            "--client-secret",
+            oauthviz::demo::BASIC_CLIENT_SECRET,
+            "--resource-url",
+            &server.resource_url(),
+            "--scope",
+            "openid api.read",
+            "--callback-timeout",
+            "20",
+        ])
+        .env("BROWSER", &script)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("opened in the browser"), "{stdout}");
+}
+
+#[test]
+fn a_saved_profile_runs_by_name_with_its_secret_from_the_environment() {
+    let home = std::env::temp_dir().join(format!("oauthviz-config-{}", std::process::id()));
+    let server = oauthviz::demo::DemoServer::start(Default::default()).unwrap();
+    let store = oauthviz::profile::ProfileStore::new(home.join("oauthviz/profiles"));
+    let profile = oauthviz::profile::Profile {
+        name: "my-demo".into(),
+        issuer: Some(server.issuer()),
+        client_id: oauthviz::demo::BASIC_CLIENT_ID.into(),
+        client_secret_env: Some("MY_DEMO_SECRET".into()),
+        client_auth: Some("basic".into()),
+        scope: Some("openid api.read".into()),
+        resource_url: Some(server.resource_url()),
+        ..Default::default()
+    };
+    store
+        .save(&profile, oauthviz::profile::SecretChoice::DoNotStore)
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--provider",
+            "my-demo",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+            "--json",
+        ])
+        .env("XDG_CONFIG_HOME", &home)
+        .env("MY_DEMO_SECRET", oauthviz::demo::BASIC_CLIENT_SECRET)
+        .output()
+        .unwrap();
+    let missing = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--provider",
+            "my-demo",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+        ])
+        .env("XDG_CONFIG_HOME", &home)
+        .env_remove("MY_DEMO_SECRET")
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], true);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("MY_DEMO_SECRET"), "{stderr}");
+}
+
+#[test]
+fn compare_prints_what_a_replay_changed() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--then",
+        "D",
+        "--set",
+        "-code_verifier",
+        "--compare",
+        "D",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("attempts 1 and 2 of step D differ in:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("- param code_verifier: "), "{stdout}");
+    assert!(
+        stdout.contains("~ status: 200 OK → 400 Bad Request"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ json error: invalid_grant"), "{stdout}");
+}

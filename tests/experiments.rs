@@ -4,7 +4,6 @@
 
 mod support;
 
-use oauthviz::cli::demo_config;
 use oauthviz::config::ProviderConfig;
 use oauthviz::demo::{self, DemoOptions, Misbehaviour};
 use oauthviz::engine::Engine;
@@ -23,7 +22,7 @@ fn try_experiment(
         misbehaviour: Misbehaviour::from_names(misbehave.iter().copied()).unwrap(),
         ..Default::default()
     });
-    let mut cfg = demo_config(&server);
+    let mut cfg = oauthviz::config::ProviderConfig::demo(&server);
     edit(&mut cfg);
     let engine = Engine::start(|| {}).unwrap();
     let mut trace = engine.run_blocking(1, cfg.clone(), scripted(), |_, _| {});
@@ -99,7 +98,7 @@ fn wrong_secret_experiment_uses_the_clients_own_method() {
 #[test]
 fn replay_records_new_attempts_under_the_same_step() {
     let server = demo(DemoOptions::default());
-    let cfg = demo_config(&server);
+    let cfg = oauthviz::config::ProviderConfig::demo(&server);
     let engine = Engine::start(|| {}).unwrap();
     let mut trace = engine.run_blocking(1, cfg.clone(), scripted(), |_, _| {});
     for command in Experiment::ReuseCode.plan(1, &cfg, &trace).unwrap() {

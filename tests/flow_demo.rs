@@ -44,6 +44,16 @@ fn basic_client_completes_a_to_g() {
         "{}",
         e.summary
     );
+    let id_token_checks = e
+        .checks
+        .iter()
+        .filter(|c| c.name.starts_with("id_token:"))
+        .count();
+    assert!(
+        id_token_checks >= 6 && e.checks.iter().all(|c| c.verdict == Verdict::Pass),
+        "{:?}",
+        e.checks
+    );
     // B recorded every page the scripted browser went through: login, consent, redirect.
     assert!(trace.step(StepId::B).latest().unwrap().exchanges.len() >= 4);
 }
@@ -137,7 +147,7 @@ fn access_denied_at_consent_fails_c_with_the_providers_error() {
     {
         *deny_consent = true;
     }
-    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::C);
     assert!(reason.contains("access_denied"), "{reason}");
 }
@@ -151,7 +161,7 @@ fn wrong_password_fails_b_and_names_the_user() {
         password: "not-it".into(),
         deny_consent: false,
     };
-    let trace = run(oauthviz::cli::demo_config(&server), options);
+    let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::B);
     assert!(
         reason.contains("login was refused") && reason.contains("alice"),
@@ -214,7 +224,7 @@ fn resend(
 ) -> oauthviz::protocol::http::HttpResponse {
     let mut req = trace.step(step).latest().unwrap().request.clone().unwrap();
     edit(&mut req);
-    let client = HttpClient::new(Duration::from_secs(5), 1 << 20, false).unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -274,4 +284,148 @@ fn bad_token_at_the_resource_is_401_invalid_token() {
             .unwrap()
             .contains("invalid_token")
     );
+}
+
+fn replay(engine: &oauthviz::engine::Engine, trace: &mut oauthviz::trace::Trace, step: StepId) {
+    engine.command_blocking(
+        oauthviz::engine::Command::Replay {
+            run: 1,
+            step,
+            request: oauthviz::engine::ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: false,
+        },
+        trace,
+        |_, _| {},
+    );
+}
+
+#[test]
+fn introspect_revoke_and_refresh_are_steps_after_e() {
+    let server = demo(DemoOptions::default());
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(
+        1,
+        oauthviz::config::ProviderConfig::demo(&server),
+        scripted(),
+        |_, _| {},
+    );
+    assert_all_ok(&trace);
+
+    replay(&engine, &mut trace, StepId::Introspect);
+    let active = trace.step(StepId::Introspect).latest().unwrap();
+    assert!(active.outcome.is_ok(), "{:?}", active.outcome);
+    assert_eq!(
+        introspected(&trace)["active"],
+        true,
+        "{:?}",
+        active.response
+    );
+
+    replay(&engine, &mut trace, StepId::Revoke);
+    assert!(trace.step(StepId::Revoke).outcome().is_ok());
+
+    replay(&engine, &mut trace, StepId::Introspect);
+    assert_eq!(introspected(&trace)["active"], false);
+    replay(&engine, &mut trace, StepId::F);
+    assert!(
+        failure(&trace, StepId::G).contains("401"),
+        "a revoked token is refused"
+    );
+
+    // A refresh gives a working token again (revoking the access token left the grant alive).
+    replay(&engine, &mut trace, StepId::Refresh);
+    assert!(
+        trace.step(StepId::Refresh).outcome().is_ok(),
+        "{:?}",
+        trace.step(StepId::Refresh).outcome()
+    );
+    replay(&engine, &mut trace, StepId::F);
+    assert!(trace.step(StepId::G).outcome().is_ok());
+    let json = serde_json::to_value(&trace).unwrap();
+    let ids: Vec<_> = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "A",
+            "B",
+            "C",
+            "D",
+            "E",
+            "F",
+            "G",
+            "Refresh",
+            "Revoke",
+            "Introspect"
+        ]
+    );
+}
+
+fn introspected(trace: &oauthviz::trace::Trace) -> serde_json::Value {
+    let resp = trace
+        .step(StepId::Introspect)
+        .latest()
+        .unwrap()
+        .response
+        .as_ref()
+        .unwrap();
+    serde_json::from_str(&resp.body).unwrap()
+}
+
+#[test]
+fn print_user_agent_waits_for_whoever_opens_the_url() {
+    let server = demo(DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    });
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut options = scripted();
+    options.user_agent = oauthviz::engine::UserAgentKind::Print;
+    engine.send(oauthviz::engine::Command::Start {
+        run: 9,
+        provider: Box::new(oauthviz::config::ProviderConfig::demo(&server)),
+        options,
+    });
+    let mut trace = oauthviz::trace::Trace::new("demo");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), 1 << 20).unwrap();
+    while let Some(event) = engine.recv_timeout(Duration::from_secs(10)) {
+        trace.apply(&event.update);
+        if let oauthviz::trace::Update::Attempt {
+            step: StepId::B,
+            attempt,
+            ..
+        } = &event.update
+            && attempt.outcome == Outcome::WaitingForUser
+        {
+            // Someone opens the printed URL: authorize redirects to the listener.
+            let url = trace
+                .step(StepId::A)
+                .latest()
+                .unwrap()
+                .request
+                .as_ref()
+                .unwrap()
+                .url
+                .clone();
+            let first = rt
+                .block_on(client.send(&oauthviz::protocol::http::HttpRequest::get(url)))
+                .unwrap();
+            let callback = first.headers.get("location").unwrap().to_owned();
+            rt.block_on(client.send(&oauthviz::protocol::http::HttpRequest::get(callback)))
+                .unwrap();
+        }
+        if trace.finished {
+            break;
+        }
+    }
+    assert_all_ok(&trace);
 }

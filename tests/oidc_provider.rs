@@ -28,7 +28,7 @@ fn config(
     secret: Option<&str>,
     auth: ClientAuth,
 ) -> ProviderConfig {
-    let client = HttpClient::new(Duration::from_secs(10), 1 << 20, false).unwrap();
+    let client = HttpClient::new(Duration::from_secs(10), 1 << 20).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -135,6 +135,30 @@ fn public_client_with_pkce_completes_a_to_g() {
         .as_ref()
         .unwrap();
     assert!(d.form().unwrap().get("code_verifier").is_some());
+}
+
+#[test]
+fn private_key_jwt_completes_a_to_g() {
+    let op = provider();
+    let mut cfg = config(&op, JWT_CLIENT_ID, None, ClientAuth::PrivateKeyJwt);
+    cfg.private_key_path = Some(JWT_CLIENT_KEY.into());
+    cfg.private_key_alg = Some("ES256".into());
+    cfg.private_key_kid = Some(JWT_CLIENT_KID.into());
+    let trace = run(cfg, login());
+    assert_all_ok(&trace);
+    let d = trace
+        .step(StepId::D)
+        .latest()
+        .unwrap()
+        .request
+        .as_ref()
+        .unwrap();
+    let form = d.form().unwrap();
+    assert_eq!(
+        form.get("client_assertion_type"),
+        Some(oauthviz::protocol::token::JWT_BEARER_ASSERTION)
+    );
+    assert!(form.get("client_secret").is_none() && d.headers.get("authorization").is_none());
 }
 
 #[test]

@@ -45,7 +45,7 @@ impl std::fmt::Debug for DemoServer {
 impl DemoServer {
     /// Binds `127.0.0.1:port` (loopback only; port 0 picks a free one) and starts serving.
     pub fn start(options: DemoOptions) -> io::Result<DemoServer> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port)).map_err(|e| {
+        let listener = bind_nodelay(options.port).map_err(|e| {
             let hint = if e.kind() == io::ErrorKind::AddrInUse {
                 " (another program is using it: choose another port, or 0 for any free one)"
             } else {
@@ -168,6 +168,19 @@ impl Drop for DemoServer {
             thread::sleep(Duration::from_millis(2));
         }
     }
+}
+
+/// A loopback listener whose accepted connections have Nagle's algorithm off (Linux hands the
+/// listener's TCP_NODELAY down to them). tiny_http writes a response in more than one segment;
+/// with Nagle on, the second waits for the client's delayed ACK: 40 ms per kept-alive request.
+fn bind_nodelay(port: u16) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port)).into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 fn serve(ctx: &Ctx, server: &tiny_http::Server, stop: &AtomicBool) {

@@ -156,6 +156,10 @@ fn authenticate(req: &Request, form: &Params) -> Result<&'static Client, Failure
             "{id} is a public client and has no secret (token_endpoint_auth_method none)"
         ))),
         (ClientAuth::None, None) => Ok(client),
+        // No demo client is registered with private_key_jwt (clients.rs).
+        (ClientAuth::PrivateKeyJwt, _) => Err(Failure::invalid_client(&format!(
+            "{id} is not registered for private_key_jwt"
+        ))),
     }
 }
 

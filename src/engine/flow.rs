@@ -3,6 +3,7 @@
 //! stop the run. The first run chains them A→G; a replay calls one of them with an edited request
 //! and, when asked, continues from there.
 
+use super::discovery;
 use super::http::{HttpClient, human_bytes};
 use super::listener::RedirectListener;
 use super::recorder::{Open, Recorder};
@@ -15,10 +16,12 @@ use crate::protocol::edit::{self, Edit};
 use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
-use crate::protocol::random;
 use crate::protocol::resource::{bearer_challenge_error, bearer_request};
+use crate::protocol::secret::Secret;
 use crate::protocol::secret::mask;
+use crate::protocol::token::ClientAuth;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
+use crate::protocol::{client_assertion, id_token, random};
 use crate::trace::{Check, Outcome, StepId, Verdict};
 
 /// Why a run stopped: the step and the reason shown on it.
@@ -31,35 +34,55 @@ pub struct Session {
     back: HttpClient,
     /// The state sent in the latest authorization request.
     state: Option<String>,
+    /// The OpenID Connect nonce sent in the latest authorization request.
+    nonce: Option<String>,
     pkce: Option<Pkce>,
     /// The redirect URI with the port the listener really bound.
     redirect_uri: String,
+    /// Kept for the whole run (see `RedirectListener`); closed when a newer run starts.
+    listener: Option<RedirectListener>,
     code: Option<String>,
     tokens: Option<TokenResponse>,
 }
 
 impl Session {
-    pub fn new(provider: ProviderConfig, options: RunOptions) -> Result<Session, String> {
-        let back = HttpClient::new(options.http_timeout, options.body_limit, false)?;
-        Ok(Session {
+    pub fn new(provider: ProviderConfig, options: RunOptions, client: &HttpClient) -> Session {
+        let back = client.with_limits(options.http_timeout, options.body_limit);
+        Session {
             redirect_uri: provider.redirect_uri.clone(),
             provider,
             options,
             back,
             state: None,
+            nonce: None,
             pkce: None,
             code: None,
             tokens: None,
-        })
+            listener: None,
+        }
+    }
+
+    /// Frees the run's redirect port (a newer run may need it).
+    pub fn close_listener(&mut self) {
+        self.listener = None;
     }
 
     /// The request `step` would send next, built from what the run has so far.
     pub fn default_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
-        let client = Client {
-            id: self.provider.client_id.clone(),
-            secret: self.provider.client_secret.clone(),
-            auth: self.provider.client_auth,
-        };
+        let mut request = self.build_request(step)?;
+        if matches!(
+            step,
+            StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect
+        ) {
+            for (name, value) in &self.provider.token_request_headers {
+                request.headers.set(name, value.clone());
+            }
+        }
+        Ok(request)
+    }
+
+    fn build_request(&mut self, step: StepId) -> Result<HttpRequest, String> {
+        let client = self.client_credentials()?;
         match step {
             StepId::A | StepId::B => self.fresh_authorization_request(),
             StepId::C => {
@@ -127,11 +150,48 @@ impl Session {
         }
     }
 
+    /// The client's credentials for a back-channel request; for `private_key_jwt`, a freshly
+    /// signed assertion (each is single-use at strict providers: the `jti` is remembered).
+    fn client_credentials(&self) -> Result<Client, String> {
+        let p = &self.provider;
+        let assertion = if p.client_auth == ClientAuth::PrivateKeyJwt {
+            let path = p.private_key_path.as_deref().unwrap_or_default();
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                format!("cannot read the private key '{path}' for private_key_jwt: {e}")
+            })?;
+            let alg = p.private_key_alg.as_deref().unwrap_or("RS256");
+            let now = (super::recorder::now_ms() / 1000) as i64;
+            let signed = client_assertion::client_assertion(
+                &p.client_id,
+                &p.token_endpoint,
+                &pem,
+                alg,
+                p.private_key_kid.as_deref(),
+                now,
+            )?;
+            Some(Secret::new(signed))
+        } else {
+            None
+        };
+        Ok(Client {
+            id: p.client_id.clone(),
+            secret: p.client_secret.clone(),
+            auth: p.client_auth,
+            assertion,
+        })
+    }
+
     /// A new authorization request with fresh state, nonce and PKCE verifier.
     fn fresh_authorization_request(&mut self) -> Result<HttpRequest, String> {
         let pkce =
             (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
         let state = random::state();
+        let nonce = self
+            .provider
+            .scope
+            .split_whitespace()
+            .any(|s| s == "openid")
+            .then(random::nonce);
         let request = AuthorizationRequest {
             authorization_endpoint: self.provider.authorization_endpoint.clone(),
             client_id: self.provider.client_id.clone(),
@@ -139,17 +199,13 @@ impl Session {
             scope: self.provider.scope.clone(),
             state: state.clone(),
             pkce: pkce.clone(),
-            nonce: self
-                .provider
-                .scope
-                .split_whitespace()
-                .any(|s| s == "openid")
-                .then(random::nonce),
+            nonce: nonce.clone(),
             extra: self.provider.extra_auth_params.clone(),
         }
         .to_request()?;
         self.pkce = pkce;
         self.state = Some(state);
+        self.nonce = nonce;
         Ok(request)
     }
 }
@@ -161,13 +217,23 @@ pub async fn run_flow(session: &mut Session, rec: &Recorder) {
 }
 
 async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
-    let a = rec.begin(StepId::A, Outcome::InFlight);
-    let (listener, request) = match prepare(s) {
+    let mut a = rec.begin(StepId::A, Outcome::InFlight);
+    if s.provider.needs_discovery() {
+        let issuer = s.provider.issuer.clone().unwrap_or_default();
+        a.attempt.summary = format!("discovering the endpoints of {issuer}");
+        rec.update(&a);
+        match discovery::discover(&s.back, &issuer).await {
+            Ok(meta) => s.provider.apply_metadata(&meta),
+            Err(e) => return Err(fail(rec, a, format!("discovery: {e}"))),
+        }
+    }
+    let (mut listener, request) = match prepare(s) {
         Ok(p) => p,
         Err(e) => return Err(fail(rec, a, e)),
     };
-    let received = authorize(rec, s, a, request, listener).await?;
-    continue_from(rec, s, StepId::C, Some(received)).await
+    let received = authorize(rec, s, a, request, &mut listener).await;
+    s.listener = Some(listener);
+    continue_from(rec, s, StepId::C, Some(received?)).await
 }
 
 fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
@@ -233,17 +299,28 @@ pub async fn replay(
                 Err(e) => return Err(fail(rec, a, e)),
             };
             // Listen where this request says the provider should redirect, when that is here.
-            let sent_redirect = request.query().get("redirect_uri").map(str::to_owned);
-            let listener = sent_redirect
-                .as_deref()
-                .and_then(|uri| RedirectListener::bind(uri).ok())
-                .map_or_else(|| RedirectListener::bind(&s.redirect_uri), Ok);
-            let listener = match listener {
-                Ok(l) => l,
-                Err(e) => return Err(fail(rec, a, e)),
+            let target = request
+                .query()
+                .get("redirect_uri")
+                .map_or_else(|| s.redirect_uri.clone(), str::to_owned);
+            let mut listener = match s.listener.take() {
+                Some(l) if l.serves(&target) => l,
+                old => match (RedirectListener::bind(&target), old) {
+                    (Ok(l), _) => l,
+                    // Not a loopback URI: the provider should refuse it; listen where we can.
+                    (Err(_), Some(l)) => l,
+                    (Err(e), None) => match RedirectListener::bind(&s.redirect_uri) {
+                        Ok(l) => l,
+                        Err(_) => return Err(fail(rec, a, e)),
+                    },
+                },
             };
+            listener.discard_pending();
             s.state = request.query().get("state").map(str::to_owned);
-            let received = authorize(rec, s, a, request, listener).await?;
+            s.nonce = request.query().get("nonce").map(str::to_owned);
+            let received = authorize(rec, s, a, request, &mut listener).await;
+            s.listener = Some(listener);
+            let received = received?;
             if chain {
                 continue_from(rec, s, StepId::C, Some(received)).await
             } else {
@@ -370,7 +447,7 @@ async fn authorize(
     s: &mut Session,
     mut a: Open,
     request: HttpRequest,
-    mut listener: RedirectListener,
+    listener: &mut RedirectListener,
 ) -> Result<HttpRequest, Stop> {
     a.attempt.summary = authorization_summary(&request);
     a.attempt.request = Some(request.clone());
@@ -405,17 +482,14 @@ async fn authorize(
             password,
             deny_consent,
         } => {
-            let agent = match HttpClient::new(s.options.http_timeout, s.options.body_limit, true) {
-                Ok(client) => ScriptedAgent::new(
-                    client,
-                    Credentials {
-                        username: username.clone(),
-                        password: password.clone(),
-                        deny_consent: *deny_consent,
-                    },
-                ),
-                Err(e) => return Err(fail(rec, a, e)),
-            };
+            let agent = ScriptedAgent::new(
+                s.back.clone(),
+                Credentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                    deny_consent: *deny_consent,
+                },
+            );
             let mut pages = Vec::new();
             let browsed = agent
                 .browse(&request.url, &listener.redirect_uri, &mut pages)
@@ -526,10 +600,65 @@ async fn exchange_code(rec: &Recorder, s: &mut Session, request: HttpRequest) ->
     )
     .await?;
     let tokens = judge_tokens(rec, &resp, &mut e)?;
+    if let Some(failed) = check_id_token(s, &tokens, &mut e).await {
+        return Err(fail(rec, e, failed));
+    }
     s.tokens = Some(tokens);
     let outcome = warning_or_ok(&e);
     rec.finish(e, outcome);
     Ok(())
+}
+
+/// Validates the id_token of a token response (OpenID Connect Core §3.1.3.7) into `open`'s
+/// checks; returns the reason to stop when a check fails, since a client must not trust it then.
+async fn check_id_token(s: &Session, tokens: &TokenResponse, open: &mut Open) -> Option<String> {
+    let asked_openid = s.provider.scope.split_whitespace().any(|x| x == "openid");
+    let Some(id_token) = &tokens.id_token else {
+        if asked_openid {
+            open.attempt.checks.push(Check {
+                name: "id_token is present (scope openid)".into(),
+                verdict: Verdict::Warn,
+                detail: "scope had openid but the token response has no id_token: this provider did not do OpenID Connect here".into(),
+            });
+        }
+        return None;
+    };
+    let jwks = match &s.provider.jwks_uri {
+        Some(uri) => {
+            let mut req = HttpRequest::get(uri);
+            req.headers.push("Accept", "application/json");
+            match s.back.send(&req).await {
+                Ok(resp) if resp.status == 200 => Ok(resp.body),
+                Ok(resp) => Err(format!("the JWKS at {uri} answered {}", resp.status_line())),
+                Err(e) => Err(format!("the JWKS at {uri} could not be fetched: {e}")),
+            }
+        }
+        None => Err(
+            "no jwks_uri is known for this provider (give its issuer, so discovery finds it)"
+                .into(),
+        ),
+    };
+    let issuer = s.provider.issuer.clone().unwrap_or_default();
+    let expected = id_token::Expected {
+        issuer: &issuer,
+        client_id: &s.provider.client_id,
+        nonce: s.nonce.as_deref(),
+        access_token: Some(tokens.access_token.expose()),
+        client_secret: s.provider.client_secret.as_ref().map(|x| x.expose()),
+        now: super::recorder::now_ms() as i64 / 1000,
+        leeway: 60,
+    };
+    let checks = id_token::validate(id_token, jwks.as_deref().map_err(Clone::clone), &expected);
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| format!("{} ({})", c.name, c.detail))
+        .collect();
+    open.attempt.checks.extend(checks.into_iter().map(|mut c| {
+        c.name = format!("id_token: {}", c.name);
+        c
+    }));
+    (!failed.is_empty()).then(|| format!("the id_token failed validation: {}", failed.join("; ")))
 }
 
 /// Refresh (RFC 6749 §6): one step holds the whole exchange.
@@ -644,9 +773,8 @@ async fn exchange(
     rec.update(&d);
     match client.send(&request).await {
         Ok(resp) => {
-            let mut e = rec.begin(resp_step, Outcome::InFlight);
+            let mut e = rec.begin_at(resp_step, Outcome::InFlight, d.started());
             e.attempt.response = Some(resp.clone());
-            e.attempt.duration_ms = Some(d.elapsed_ms());
             rec.finish(d, Outcome::Ok);
             Ok((resp, e))
         }

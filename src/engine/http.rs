@@ -18,14 +18,14 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    /// `cookies`: keep a cookie jar (for the scripted user agent; the back channel keeps none).
-    pub fn new(timeout: Duration, body_limit: usize, cookies: bool) -> Result<Self, String> {
+    /// Building a client loads the system's root certificates (milliseconds), so the engine
+    /// builds one and derives per-run limits from it with [`HttpClient::with_limits`]. It keeps
+    /// no cookies: the scripted user agent sends its cookies as visible headers.
+    pub fn new(timeout: Duration, body_limit: usize) -> Result<Self, String> {
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("oauthviz/", env!("CARGO_PKG_VERSION")))
-            .cookie_store(cookies)
             .build()
             .map_err(|e| format!("could not set up the HTTP client: {}", error_chain(&e)))?;
         Ok(Self {
@@ -35,11 +35,23 @@ impl HttpClient {
         })
     }
 
+    /// The same connection pool with other limits.
+    pub fn with_limits(&self, timeout: Duration, body_limit: usize) -> Self {
+        Self {
+            client: self.client.clone(),
+            timeout,
+            body_limit,
+        }
+    }
+
     pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, String> {
         let method = Method::from_bytes(req.method.trim().as_bytes())
             .map_err(|_| format!("'{}' is not a valid HTTP method", req.method))?;
         let url = crate::protocol::http::parse_url(&req.url)?;
-        let mut builder = self.client.request(method, url.clone());
+        let mut builder = self
+            .client
+            .request(method, url.clone())
+            .timeout(self.timeout);
         for h in req.headers.iter() {
             let name = HeaderName::from_bytes(h.name.trim().as_bytes())
                 .map_err(|_| format!("'{}' is not a valid header name", h.name))?;

@@ -8,17 +8,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::mpsc;
 use url::{Host, Url};
 
 use crate::protocol::http::{Header, Headers, HttpRequest, parse_url};
 
 const CALLBACK_PAGE: &str = include_str!("../../assets/callback.html");
 
+/// A run's redirect listener. It stays up for the whole run, so a browser that keeps its
+/// connection alive can deliver the redirect of a replayed A too; each callback it receives is
+/// queued until a step collects it.
 pub struct RedirectListener {
     /// The redirect URI with the port actually bound (differs from the configured one for port 0).
     pub redirect_uri: String,
-    received: Option<oneshot::Receiver<HttpRequest>>,
+    received: mpsc::UnboundedReceiver<HttpRequest>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -62,32 +65,46 @@ impl RedirectListener {
             let _ = url.set_port(Some(bound));
         }
         let stop = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = oneshot::channel();
+        let (tx, rx) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
             .name("oauthviz-redirect-listener".into())
             .spawn({
                 let stop = stop.clone();
                 let expected = url.clone();
-                move || serve(server, &expected, &stop, tx)
+                move || serve(server, &expected, &stop, &tx)
             })
             .map_err(|e| format!("could not start the redirect listener thread: {e}"))?;
         Ok(Self {
             redirect_uri: url.into(),
-            received: Some(rx),
+            received: rx,
             stop,
             thread: Some(thread),
         })
     }
 
-    /// Waits for the redirect; the request as received (method, full URL, headers).
+    /// Whether a redirect to `uri` reaches this listener (same scheme, host and port).
+    pub fn serves(&self, uri: &str) -> bool {
+        match (Url::parse(uri), Url::parse(&self.redirect_uri)) {
+            (Ok(a), Ok(b)) => {
+                a.scheme() == b.scheme()
+                    && a.host() == b.host()
+                    && a.port_or_known_default() == b.port_or_known_default()
+            }
+            _ => false,
+        }
+    }
+
+    /// Forgets callbacks that arrived while nobody was waiting (a reloaded callback page), so
+    /// the next wait sees only the answer to the next authorization request.
+    pub fn discard_pending(&mut self) {
+        while self.received.try_recv().is_ok() {}
+    }
+
+    /// Waits for the next redirect; the request as received (method, full URL, headers).
     pub async fn wait(&mut self, timeout: Duration) -> Result<HttpRequest, String> {
-        let rx = self
-            .received
-            .take()
-            .ok_or("the redirect listener was already used")?;
-        match tokio::time::timeout(timeout, rx).await {
-            Ok(Ok(req)) => Ok(req),
-            Ok(Err(_)) => Err("the redirect listener stopped before a redirect arrived".into()),
+        match tokio::time::timeout(timeout, self.received.recv()).await {
+            Ok(Some(req)) => Ok(req),
+            Ok(None) => Err("the redirect listener stopped before a redirect arrived".into()),
             Err(_) => Err(format!(
                 "no redirect arrived on {} within {} s: was the login finished in the browser, and is this exact redirect_uri registered with the provider?",
                 self.redirect_uri,
@@ -106,11 +123,14 @@ impl Drop for RedirectListener {
     }
 }
 
+/// Answers every request: a callback (on the redirect path, or anywhere with OAuth response
+/// parameters, so a redirect to an edited path is still seen) gets the page and is queued;
+/// anything else (favicon, probes) gets 404.
 fn serve(
     server: tiny_http::Server,
     expected: &Url,
     stop: &AtomicBool,
-    tx: oneshot::Sender<HttpRequest>,
+    tx: &mpsc::UnboundedSender<HttpRequest>,
 ) {
     while !stop.load(Ordering::Relaxed) {
         let request = match server.recv_timeout(Duration::from_millis(100)) {
@@ -118,15 +138,21 @@ fn serve(
             Ok(None) => continue,
             Err(_) => return,
         };
-        let path = request.url().split('?').next().unwrap_or_default();
-        if request.method() != &tiny_http::Method::Get || path != expected.path() {
+        let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
+        let query_params = crate::protocol::params::Params::parse(query);
+        let is_callback = path == expected.path()
+            || ["code", "error", "state"]
+                .iter()
+                .any(|n| query_params.get(n).is_some());
+        if request.method() != &tiny_http::Method::Get || !is_callback {
             let _ = request.respond(
                 tiny_http::Response::from_string("not the redirect path").with_status_code(404),
             );
             continue;
         }
         let mut url = expected.clone();
-        url.set_query(request.url().split_once('?').map(|(_, q)| q));
+        url.set_path(path);
+        url.set_query((!query.is_empty()).then_some(query));
         let received = HttpRequest {
             method: "GET".into(),
             url: url.into(),
@@ -147,8 +173,9 @@ fn serve(
             page = page.with_header(h);
         }
         let _ = request.respond(page);
-        let _ = tx.send(received);
-        return;
+        if tx.send(received).is_err() {
+            return;
+        }
     }
 }
 
@@ -191,6 +218,30 @@ mod tests {
         );
         assert_eq!(req.query().get("code"), Some("abc"));
         assert!(req.url.ends_with("/callback?code=abc&state=xyz"));
+    }
+
+    #[tokio::test]
+    async fn the_listener_serves_every_callback_of_a_run_on_one_connection() {
+        let mut l = RedirectListener::bind("http://127.0.0.1:0/cb").unwrap();
+        let port = Url::parse(&l.redirect_uri).unwrap().port().unwrap();
+        let client = crate::engine::http::HttpClient::new(Duration::from_secs(5), 1 << 16).unwrap();
+        for n in 0..3 {
+            let url = format!("http://127.0.0.1:{port}/cb?code={n}&state=s");
+            // A pooled keep-alive connection carries the later redirects.
+            client.send(&HttpRequest::get(&url)).await.unwrap();
+            let got = l.wait(Duration::from_secs(5)).await.unwrap();
+            assert_eq!(got.query().get("code"), Some(n.to_string().as_str()));
+        }
+        client
+            .send(&HttpRequest::get(format!(
+                "http://127.0.0.1:{port}/elsewhere?code=9"
+            )))
+            .await
+            .unwrap();
+        l.discard_pending();
+        assert!(l.wait(Duration::from_millis(50)).await.is_err());
+        assert!(l.serves(&format!("http://127.0.0.1:{port}/other")));
+        assert!(!l.serves("http://127.0.0.1:1/cb"));
     }
 
     #[tokio::test]

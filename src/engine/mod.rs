@@ -264,6 +264,8 @@ impl Run {
 
 async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
     let mut runs: std::collections::HashMap<RunId, Run> = Default::default();
+    let defaults = RunOptions::default();
+    let client = http::HttpClient::new(defaults.http_timeout, defaults.body_limit);
     while let Some(command) = commands.recv().await {
         match command {
             Command::Start {
@@ -273,12 +275,16 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
             } => {
                 for r in runs.values_mut() {
                     r.cancel("cancelled: a new run was started");
+                    r.spawn(|_, s| {
+                        s.close_listener();
+                        Box::pin(async {})
+                    });
                 }
                 let recorder = Recorder::new(run, &provider.name, emit.clone());
-                let session = match flow::Session::new(*provider, options) {
-                    Ok(s) => Some(s),
+                let session = match &client {
+                    Ok(client) => Some(flow::Session::new(*provider, options, client)),
                     Err(e) => {
-                        recorder.settle(Some((StepId::A, e)));
+                        recorder.settle(Some((StepId::A, e.clone())));
                         None
                     }
                 };

@@ -32,6 +32,10 @@ pub struct Open {
 }
 
 impl Open {
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
     pub fn elapsed_ms(&self) -> f64 {
         self.started.elapsed().as_secs_f64() * 1000.0
     }
@@ -82,6 +86,12 @@ impl Recorder {
 
     /// Starts an attempt of `step`. A prepared attempt that was never sent is taken over.
     pub fn begin(&self, step: StepId, outcome: Outcome) -> Open {
+        self.begin_at(step, outcome, Instant::now())
+    }
+
+    /// Like `begin`, timed from `started`: a response step (E, G) shares its request's clock,
+    /// so its duration is the round trip and not the microseconds spent parsing.
+    pub fn begin_at(&self, step: StepId, outcome: Outcome, started: Instant) -> Open {
         let index = {
             let shared = self.lock();
             let attempts = &shared.trace.step(step).attempts;
@@ -98,7 +108,7 @@ impl Recorder {
                 outcome,
                 ..Default::default()
             },
-            started: Instant::now(),
+            started,
         };
         self.update(&open);
         open

@@ -3,10 +3,14 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod check;
+pub mod client_assertion;
 pub mod discovery;
 pub mod edit;
 pub mod error;
 pub mod http;
+pub mod id_token;
+pub mod jwt;
 pub mod params;
 pub mod pkce;
 pub mod random;

@@ -22,6 +22,9 @@ pub enum ClientAuth {
     Post,
     /// A public client: only `client_id` in the body; PKCE carries the proof.
     None,
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with the
+    /// client's private key proves its identity; no shared secret travels.
+    PrivateKeyJwt,
 }
 
 impl ClientAuth {
@@ -30,8 +33,9 @@ impl ClientAuth {
             "basic" | "client_secret_basic" => Ok(Self::Basic),
             "post" | "client_secret_post" => Ok(Self::Post),
             "none" => Ok(Self::None),
+            "private_key_jwt" | "jwt" => Ok(Self::PrivateKeyJwt),
             _ => Err(format!(
-                "unknown client authentication '{s}': use basic, post or none"
+                "unknown client authentication '{s}': use basic, post, none or private_key_jwt"
             )),
         }
     }
@@ -42,6 +46,7 @@ impl ClientAuth {
             Self::Basic => "client_secret_basic",
             Self::Post => "client_secret_post",
             Self::None => "none",
+            Self::PrivateKeyJwt => "private_key_jwt",
         }
     }
 }
@@ -52,7 +57,12 @@ pub struct Client {
     pub id: String,
     pub secret: Option<Secret>,
     pub auth: ClientAuth,
+    /// The signed client assertion, for `private_key_jwt` (see `client_assertion`).
+    pub assertion: Option<Secret>,
 }
+
+/// `client_assertion_type` of RFC 7523 §2.2.
+pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The `Authorization: Basic` value of RFC 6749 §2.3.1: id and secret are each
 /// form-urlencoded *before* base64 — a step many clients and servers get wrong.
@@ -80,6 +90,18 @@ pub fn token_request(token_endpoint: &str, client: &Client, grant: Params) -> Ht
         }
         ClientAuth::None => {
             form.push("client_id", &client.id);
+        }
+        ClientAuth::PrivateKeyJwt => {
+            form.push("client_id", &client.id);
+            form.push("client_assertion_type", JWT_BEARER_ASSERTION);
+            form.push(
+                "client_assertion",
+                client
+                    .assertion
+                    .as_ref()
+                    .map(Secret::expose)
+                    .unwrap_or_default(),
+            );
         }
     }
     let mut req = HttpRequest::post_form(token_endpoint, &form);
@@ -306,6 +328,7 @@ mod tests {
             id: "app".into(),
             secret: Some(Secret::new("pw")),
             auth: ClientAuth::Basic,
+            assertion: Some(Secret::new("a.b.c")),
         };
         let basic = token_request("https://as/token", &client, grant.clone());
         assert!(
@@ -327,10 +350,20 @@ mod tests {
         assert_eq!(post.form().unwrap().get("client_secret"), Some("pw"));
 
         client.auth = ClientAuth::None;
-        let none = token_request("https://as/token", &client, grant);
+        let none = token_request("https://as/token", &client, grant.clone());
         let form = none.form().unwrap();
         assert_eq!(form.get("client_id"), Some("app"));
         assert_eq!(form.get("client_secret"), None);
+
+        client.auth = ClientAuth::PrivateKeyJwt;
+        let jwt = token_request("https://as/token", &client, grant);
+        let form = jwt.form().unwrap();
+        assert_eq!(
+            form.get("client_assertion_type"),
+            Some(JWT_BEARER_ASSERTION)
+        );
+        assert_eq!(form.get("client_assertion"), Some("a.b.c"));
+        assert_eq!(jwt.headers.get("authorization"), None);
     }
 
     #[test]

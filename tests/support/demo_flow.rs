@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use oauthviz::cli::demo_config;
 use oauthviz::config::ProviderConfig;
 use oauthviz::demo::{DEMO_PASSWORD, DEMO_USERNAME, DemoOptions, DemoServer};
 use oauthviz::engine::{Engine, RunOptions, UserAgentKind};
@@ -31,7 +30,7 @@ pub fn run(provider: ProviderConfig, options: RunOptions) -> Trace {
 }
 
 pub fn run_demo(server: &DemoServer, edit: impl FnOnce(&mut ProviderConfig)) -> Trace {
-    let mut cfg = demo_config(server);
+    let mut cfg = oauthviz::config::ProviderConfig::demo(server);
     edit(&mut cfg);
     run(cfg, scripted())
 }

@@ -25,7 +25,14 @@ pub const POST_CLIENT_ID: &str = "post-client";
 pub const POST_CLIENT_SECRET: &str = "post-secret";
 /// Public client (`none`); the provider requires PKCE S256 for it.
 pub const PUBLIC_CLIENT_ID: &str = "public-client";
-/// Registered for all three clients. Any port is accepted at request time
+/// Authenticates with `private_key_jwt` (RFC 7523), signing with this test-only ES256 key.
+pub const JWT_CLIENT_ID: &str = "jwt-client";
+pub const JWT_CLIENT_KEY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/keys/jwt-client-es256.pem"
+);
+pub const JWT_CLIENT_KID: &str = "jwt-client-key";
+/// Registered for all the clients. Any port is accepted at request time
 /// (`application_type: native`, RFC 8252 §7.3), e.g. `http://127.0.0.1:54321/callback`.
 pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 /// Scopes the provider supports. `offline_access` only yields a refresh
