@@ -86,7 +86,7 @@ pub fn show(ui: &mut egui::Ui, source: &str, token: &str, now: i64) {
                     "no signature (alg: none)".to_owned()
                 } else {
                     format!(
-                        "signature: {} characters, not verified here",
+                        "signature: {} characters; this view decodes, it does not verify (the step's checks do)",
                         jwt.signature_len
                     )
                 };

@@ -180,13 +180,7 @@ impl ProviderForm {
                 let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
                 ProviderConfig {
                     name: format!("demo ({})", client.client_id),
-                    issuer: Some(server.issuer()),
-                    authorization_endpoint: server.authorization_endpoint(),
-                    token_endpoint: server.token_endpoint(),
-                    resource_url: server.resource_url(),
-                    revocation_endpoint: Some(server.revocation_endpoint()),
-                    introspection_endpoint: Some(server.introspection_endpoint()),
-                    ..Default::default()
+                    ..ProviderConfig::demo_endpoints(server)
                 }
             }
             Source::Issuer | Source::Manual => {
@@ -213,7 +207,29 @@ impl ProviderForm {
         config.redirect_uri = client.redirect_uri();
         config.scope = client.scope.trim().to_owned();
         config.pkce = client.pkce;
-        config.validate().map(|()| config)
+        // Endpoints left empty next to an issuer come from its discovery document when the run
+        // starts (the engine validates again after that), so they are not errors yet.
+        let discovered = config.needs_discovery();
+        let empty = |field: &str| match field {
+            "authorization_endpoint" => config.authorization_endpoint.is_empty(),
+            "token_endpoint" => config.token_endpoint.is_empty(),
+            "resource_url" => config.resource_url.is_empty(),
+            _ => false,
+        };
+        match config.validate() {
+            Ok(()) => Ok(config),
+            Err(errors) => {
+                let errors: Vec<_> = errors
+                    .into_iter()
+                    .filter(|(field, _)| !(discovered && empty(field)))
+                    .collect();
+                if errors.is_empty() {
+                    Ok(config)
+                } else {
+                    Err(errors)
+                }
+            }
+        }
     }
 
     /// The panel. `errors` are the validation messages of the current form, by field.
@@ -234,7 +250,10 @@ impl ProviderForm {
             Source::Demo => self.demo_ui(ui, demo, palette),
             Source::Issuer => {
                 text_field(ui, "Issuer", &mut self.issuer, None, palette);
-                ui.weak("Discovery is not available yet: enter the endpoints below. The issuer is checked against iss on the callback.");
+                ui.weak(
+                    "Endpoints left empty are discovered from the issuer (/.well-known) when the run \
+                     starts. The issuer is also checked against iss on the callback.",
+                );
                 self.endpoints_ui(ui, errors, palette);
             }
             Source::Manual => self.endpoints_ui(ui, errors, palette),
@@ -486,6 +505,23 @@ mod tests {
         );
         form.source = Source::Manual;
         assert_eq!(form.config(Err("")).unwrap().issuer, None);
+    }
+
+    #[test]
+    fn an_issuer_alone_is_enough_because_discovery_fills_the_endpoints() {
+        let mut form = ProviderForm {
+            source: Source::Issuer,
+            issuer: "https://as.example".into(),
+            ..Default::default()
+        };
+        form.custom.client_id = "app".into();
+        form.custom.client_auth = ClientAuth::None;
+        let config = form.config(Err("")).unwrap();
+        assert!(config.needs_discovery());
+        // Without an issuer the same form names the missing endpoints.
+        form.issuer.clear();
+        let errors = form.config(Err("")).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
     }
 
     #[test]
