@@ -4,8 +4,8 @@
 //! 1. A demo flow (auto-approve), then E selected in the inspector: measured from the click,
 //!    so the first frames include opening the inspector for the first time.
 //! 2. Then a flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
-//!    scrolled: A–E against a second demo provider (auto-approve, typed in as "endpoints by
-//!    hand"), F/G against a local server here. The system browser is `curl`, through `$BROWSER`.
+//!    scrolled: A–E against a second demo provider (auto-approve, entered as "your provider" by
+//!    its issuer), F/G against a local server here. The system browser is `curl`, via `$BROWSER`.
 //!
 //! Run: `cargo bench --bench ui_frame` (prints median / p99 / max and the slowest frames).
 #![allow(clippy::unwrap_used)]
@@ -70,26 +70,14 @@ fn big_body(h: &mut Harness<'_, OauthvizApp>) {
     .unwrap();
     let resource = resource_server(big_json(2 * 1024 * 1024));
 
-    h.get_by_label("Endpoints by hand").click();
+    h.get_by_label("Your provider").click();
     h.run_ok();
     for (role, field, value) in [
-        (
-            Role::TextInput,
-            "Authorization endpoint",
-            provider.authorization_endpoint(),
-        ),
-        (Role::TextInput, "Token endpoint", provider.token_endpoint()),
-        (
-            Role::TextInput,
-            "Resource URL (API or userinfo)",
-            resource.clone(),
-        ),
+        // Only the issuer: A discovers the endpoints and the keys, as with a real provider.
+        (Role::TextInput, "Issuer", provider.issuer()),
+        (Role::TextInput, "Resource URL (API or userinfo)", resource.clone()),
         (Role::TextInput, "Client ID", BASIC_CLIENT_ID.into()),
-        (
-            Role::PasswordInput,
-            "Client secret",
-            BASIC_CLIENT_SECRET.into(),
-        ),
+        (Role::PasswordInput, "Client secret", BASIC_CLIENT_SECRET.into()),
         (Role::TextInput, "Scope", "openid profile api.read".into()),
     ] {
         h.get_by_role_and_label(role, field)
@@ -99,6 +87,7 @@ fn big_body(h: &mut Harness<'_, OauthvizApp>) {
     h.get_by_label("Run flow").click();
     until_finished(h);
     let run = h.state().current_run().unwrap();
+    assert!(run.trace.ok, "the 2 MiB flow failed: {:?}", run.trace.error);
     let g = run.trace.step(oauthviz::trace::StepId::G).latest().unwrap();
     assert_eq!(
         g.response.as_ref().map(|r| r.body.len()),

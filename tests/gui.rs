@@ -8,6 +8,7 @@ use std::time::Duration;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use oauthviz::demo::{DemoOptions, DemoServer, POST_CLIENT_ID, POST_CLIENT_SECRET};
 use oauthviz::gui::OauthvizApp;
 use oauthviz::protocol::secret::mask;
 use oauthviz::trace::StepId;
@@ -148,7 +149,7 @@ fn public_client_runs_with_pkce_and_no_secret() {
 #[test]
 fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     let mut harness = app(None);
-    harness.get_by_label("Endpoints by hand").click();
+    harness.get_by_label("Your provider").click();
     harness.run_ok();
     harness
         .get_by_role_and_label(Role::TextInput, "Token endpoint")
@@ -173,7 +174,7 @@ fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     // Back to the demo and again: what was typed for the real provider is still there.
     harness.get_by_label("Demo provider").click();
     harness.run_ok();
-    harness.get_by_label("Endpoints by hand").click();
+    harness.get_by_label("Your provider").click();
     harness.run_ok();
     assert_eq!(
         harness
@@ -184,22 +185,32 @@ fn invalid_settings_are_marked_by_field_and_kept_as_typed() {
     );
 }
 
-/// The system browser here is `true`: it opens nothing, so the run waits at B like it does
-/// while a person logs in. `$BROWSER` must be set before the engine starts and setting it
-/// in-process needs `unsafe`, so the test runs itself again with it.
+/// `$BROWSER` (the system browser the engine opens) must be set before the engine starts, and
+/// setting it in-process needs `unsafe`; so a test that needs one runs itself again with it.
+/// Returns `false` in the child, which then does the test's work.
+fn ran_with_browser(test: &str, browser: &str) -> bool {
+    if std::env::var("BROWSER").as_deref() == Ok(browser) {
+        return false;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture"])
+        .env("BROWSER", browser)
+        .output()
+        .unwrap();
+    let log =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && log.contains("1 passed"), "{log}");
+    true
+}
+
+/// The system browser here is `true`: it opens nothing, so the run waits at B as it does while
+/// a person logs in.
 #[test]
 fn a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list() {
-    const NAME: &str =
-        "a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list";
-    if std::env::var("BROWSER").as_deref() != Ok("true") {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", NAME, "--nocapture"])
-            .env("BROWSER", "true")
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && log.contains("1 passed"), "{log}");
+    if ran_with_browser(
+        "a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list",
+        "true",
+    ) {
         return;
     }
     let mut harness = app(None);
@@ -234,6 +245,60 @@ fn a_browser_run_waits_for_the_user_can_be_cancelled_and_stays_in_the_run_list()
     harness.get_by_label_contains("#2 demo (demo-basic) · ok");
 }
 
+/// Another provider, known only by its issuer: A discovers its endpoints and keys, and the
+/// system browser (`curl`, which follows the redirects of a provider that approves at once)
+/// brings the code back to the loopback listener.
+#[test]
+fn your_provider_by_issuer_is_discovered_and_runs_in_the_system_browser() {
+    if ran_with_browser(
+        "your_provider_by_issuer_is_discovered_and_runs_in_the_system_browser",
+        "curl -s -L -o /dev/null",
+    ) {
+        return;
+    }
+    let provider = DemoServer::start(DemoOptions {
+        port: 0,
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut harness = app(None);
+    harness.get_by_label("Your provider").click();
+    harness.run_ok();
+    for (role, field, value) in [
+        (Role::TextInput, "Issuer", provider.issuer()),
+        (
+            Role::TextInput,
+            "Resource URL (API or userinfo)",
+            provider.resource_url(),
+        ),
+        (Role::TextInput, "Client ID", POST_CLIENT_ID.into()),
+        (
+            Role::PasswordInput,
+            "Client secret",
+            POST_CLIENT_SECRET.into(),
+        ),
+        (Role::TextInput, "Scope", "openid api.read".into()),
+    ] {
+        harness
+            .get_by_role_and_label(role, field)
+            .set_text_value_accesskit(&value);
+        harness.run_ok();
+    }
+    harness.get_by_label("Client authentication").click();
+    harness.run_ok();
+    harness.get_by_label("client_secret_post").click();
+    harness.run_ok();
+    harness.get_by_label("Run flow").click();
+    until_finished(&mut harness);
+    for step in StepId::ALL {
+        harness.get_by_label(&format!("{} {}: ok", step.letter(), step.name()));
+    }
+    harness.get_by_label("D Token request: ok").click();
+    harness.run_ok();
+    harness.get_by_label("client_secret");
+}
+
 #[derive(Default)]
 struct Memory(HashMap<String, String>);
 
@@ -253,7 +318,7 @@ impl eframe::Storage for Memory {
 #[test]
 fn settings_and_theme_survive_a_restart_but_secrets_never_reach_storage() {
     let mut harness = app(None);
-    harness.get_by_label("Endpoints by hand").click();
+    harness.get_by_label("Your provider").click();
     harness.run_ok();
     for (role, field, value) in [
         (Role::TextInput, "Client ID", "my-app"),

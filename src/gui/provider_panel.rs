@@ -19,8 +19,8 @@ const DEMO_SCOPE: &str = "openid profile api.read";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Source {
     Demo,
-    Issuer,
-    Manual,
+    /// Any provider: by its issuer (endpoints discovered), by hand, or both.
+    Custom,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +126,7 @@ pub struct ProviderForm {
     authorization_endpoint: String,
     token_endpoint: String,
     resource_url: String,
+    jwks_uri: String,
     /// Kept apart from `demo`, so trying the demo never overwrites what was typed for a real
     /// provider.
     custom: ClientFields,
@@ -144,6 +145,7 @@ impl Default for ProviderForm {
             authorization_endpoint: String::new(),
             token_endpoint: String::new(),
             resource_url: String::new(),
+            jwks_uri: String::new(),
             custom: ClientFields::default(),
             show_secret: false,
         }
@@ -165,7 +167,7 @@ impl ProviderForm {
     fn client(&self) -> &ClientFields {
         match self.source {
             Source::Demo => &self.demo,
-            Source::Issuer | Source::Manual => &self.custom,
+            Source::Custom => &self.custom,
         }
     }
 
@@ -183,19 +185,21 @@ impl ProviderForm {
                     ..ProviderConfig::demo_endpoints(server)
                 }
             }
-            Source::Issuer | Source::Manual => {
+            Source::Custom => {
                 let host = url::Url::parse(self.authorization_endpoint.trim())
                     .ok()
                     .and_then(|u| u.host_str().map(str::to_owned))
                     .unwrap_or_else(|| "custom".into());
-                let issuer = (self.source == Source::Issuer && !self.issuer.trim().is_empty())
-                    .then(|| self.issuer.trim().to_owned());
+                let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
                 ProviderConfig {
-                    name: host,
-                    issuer,
+                    name: optional(&self.issuer)
+                        .and_then(|i| url::Url::parse(&i).ok()?.host_str().map(str::to_owned))
+                        .unwrap_or(host),
+                    issuer: optional(&self.issuer),
                     authorization_endpoint: self.authorization_endpoint.trim().to_owned(),
                     token_endpoint: self.token_endpoint.trim().to_owned(),
                     resource_url: self.resource_url.trim().to_owned(),
+                    jwks_uri: optional(&self.jwks_uri),
                     ..Default::default()
                 }
             }
@@ -242,21 +246,12 @@ impl ProviderForm {
     ) {
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.source, Source::Demo, "Demo provider");
-            ui.radio_value(&mut self.source, Source::Issuer, "Issuer URL");
-            ui.radio_value(&mut self.source, Source::Manual, "Endpoints by hand");
+            ui.radio_value(&mut self.source, Source::Custom, "Your provider");
         });
         ui.add_space(theme::ITEM_GAP);
         match self.source {
             Source::Demo => self.demo_ui(ui, demo, palette),
-            Source::Issuer => {
-                text_field(ui, "Issuer", &mut self.issuer, None, palette);
-                ui.weak(
-                    "Endpoints left empty are discovered from the issuer (/.well-known) when the run \
-                     starts. The issuer is also checked against iss on the callback.",
-                );
-                self.endpoints_ui(ui, errors, palette);
-            }
-            Source::Manual => self.endpoints_ui(ui, errors, palette),
+            Source::Custom => self.custom_ui(ui, errors, palette),
         }
         if let Some(e) = error(errors, "demo") {
             ui.label(RichText::new(e).color(palette.error_text));
@@ -265,7 +260,7 @@ impl ProviderForm {
         let show_secret = &mut self.show_secret;
         let client = match self.source {
             Source::Demo => &mut self.demo,
-            Source::Issuer | Source::Manual => &mut self.custom,
+            Source::Custom => &mut self.custom,
         };
         client_ui(ui, client, show_secret, errors, palette);
     }
@@ -322,7 +317,12 @@ impl ProviderForm {
         }
     }
 
-    fn endpoints_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
+    fn custom_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
+        text_field(ui, "Issuer", &mut self.issuer, None, palette);
+        ui.weak(
+            "With an issuer, endpoints left empty are discovered (/.well-known) when the run starts, \
+             and the callback's iss and the id_token are checked against it (needed with scope openid).",
+        );
         text_field(
             ui,
             "Authorization endpoint",
@@ -342,6 +342,13 @@ impl ProviderForm {
             "Resource URL (API or userinfo)",
             &mut self.resource_url,
             error(errors, "resource_url"),
+            palette,
+        );
+        text_field(
+            ui,
+            "JWKS URI (keys that sign id_tokens; discovered when empty)",
+            &mut self.jwks_uri,
+            None,
             palette,
         );
     }
@@ -457,9 +464,9 @@ mod tests {
     }
 
     #[test]
-    fn manual_endpoints_are_validated_by_field_and_kept_as_typed() {
+    fn endpoints_are_validated_by_field_and_kept_as_typed() {
         let mut form = ProviderForm {
-            source: Source::Manual,
+            source: Source::Custom,
             ..Default::default()
         };
         form.authorization_endpoint = "https://as.example/authorize".into();
@@ -483,41 +490,23 @@ mod tests {
         form.custom.client_auth = ClientAuth::None;
         let config = form.config(Err("unused")).unwrap();
         assert_eq!(config.name, "as.example");
-        assert_eq!(config.issuer, None);
+        assert_eq!((config.issuer, config.jwks_uri), (None, None));
         assert_eq!(config.redirect_uri, "http://127.0.0.1:0/callback");
-    }
-
-    #[test]
-    fn issuer_is_used_only_in_issuer_mode() {
-        let mut form = ProviderForm {
-            source: Source::Issuer,
-            issuer: " https://as.example ".into(),
-            ..Default::default()
-        };
-        form.authorization_endpoint = "https://as.example/authorize".into();
-        form.token_endpoint = "https://as.example/token".into();
-        form.resource_url = "https://as.example/userinfo".into();
-        form.custom.client_id = "app".into();
-        form.custom.client_secret = "s".into();
-        assert_eq!(
-            form.config(Err("")).unwrap().issuer.as_deref(),
-            Some("https://as.example")
-        );
-        form.source = Source::Manual;
-        assert_eq!(form.config(Err("")).unwrap().issuer, None);
     }
 
     #[test]
     fn an_issuer_alone_is_enough_because_discovery_fills_the_endpoints() {
         let mut form = ProviderForm {
-            source: Source::Issuer,
-            issuer: "https://as.example".into(),
+            source: Source::Custom,
+            issuer: " https://login.example ".into(),
             ..Default::default()
         };
         form.custom.client_id = "app".into();
         form.custom.client_auth = ClientAuth::None;
         let config = form.config(Err("")).unwrap();
         assert!(config.needs_discovery());
+        assert_eq!(config.issuer.as_deref(), Some("https://login.example"));
+        assert_eq!(config.name, "login.example");
         // Without an issuer the same form names the missing endpoints.
         form.issuer.clear();
         let errors = form.config(Err("")).unwrap_err();
