@@ -75,9 +75,17 @@ fn big_body(h: &mut Harness<'_, OauthvizApp>) {
     for (role, field, value) in [
         // Only the issuer: A discovers the endpoints and the keys, as with a real provider.
         (Role::TextInput, "Issuer", provider.issuer()),
-        (Role::TextInput, "Resource URL (API or userinfo)", resource.clone()),
+        (
+            Role::TextInput,
+            "Resource URL (API or userinfo)",
+            resource.clone(),
+        ),
         (Role::TextInput, "Client ID", BASIC_CLIENT_ID.into()),
-        (Role::PasswordInput, "Client secret", BASIC_CLIENT_SECRET.into()),
+        (
+            Role::PasswordInput,
+            "Client secret",
+            BASIC_CLIENT_SECRET.into(),
+        ),
         (Role::TextInput, "Scope", "openid profile api.read".into()),
     ] {
         h.get_by_role_and_label(role, field)
