@@ -10,6 +10,10 @@ use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
 
+/// What runs against the demo provider ask for: OpenID Connect login, a refresh token, and its
+/// demo API (/api/profile needs api.read).
+pub const DEMO_SCOPE: &str = "openid profile email offline_access api.read";
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
     /// A label for the run list and exports (`demo`, a profile name, a host).
@@ -69,7 +73,7 @@ impl ProviderConfig {
             introspection_endpoint: Some(server.introspection_endpoint()),
             jwks_uri: Some(server.jwks_uri()),
             redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
-            scope: "openid profile email offline_access api.read".into(),
+            scope: DEMO_SCOPE.into(),
             pkce: PkceMethod::S256,
             ..Default::default()
         }

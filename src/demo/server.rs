@@ -20,7 +20,6 @@ use super::{DemoOptions, Misbehaviour};
 /// Worker threads (`demo-provider-N`).
 const WORKERS: usize = 3;
 /// How often an idle worker looks at the stop flag: the upper bound of a shutdown's wait.
-const POLL: Duration = Duration::from_millis(50);
 /// The longest a shutdown waits for tiny_http to release the port.
 const RELEASE_WAIT: Duration = Duration::from_millis(500);
 
@@ -183,12 +182,13 @@ fn bind_nodelay(port: u16) -> io::Result<TcpListener> {
     Ok(socket.into())
 }
 
+/// Blocks for the next request, so an idle provider costs no CPU; `Drop` wakes each worker with
+/// `unblock` after raising `stop`.
 fn serve(ctx: &Ctx, server: &tiny_http::Server, stop: &AtomicBool) {
     while !stop.load(Ordering::Acquire) {
-        match server.recv_timeout(POLL) {
-            Ok(Some(request)) => answer(ctx, request),
-            Ok(None) => {}
-            // A failed accept concerns one connection only.
+        match server.recv() {
+            Ok(request) => answer(ctx, request),
+            // An unblock on shutdown, or a failed accept that concerns one connection only.
             Err(_) => {}
         }
     }

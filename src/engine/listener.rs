@@ -22,6 +22,7 @@ pub struct RedirectListener {
     /// The redirect URI with the port actually bound (differs from the configured one for port 0).
     pub redirect_uri: String,
     received: mpsc::UnboundedReceiver<HttpRequest>,
+    server: Arc<tiny_http::Server>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -65,18 +66,20 @@ impl RedirectListener {
             let _ = url.set_port(Some(bound));
         }
         let stop = Arc::new(AtomicBool::new(false));
+        let server = Arc::new(server);
         let (tx, rx) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
             .name("oauthviz-redirect-listener".into())
             .spawn({
-                let stop = stop.clone();
+                let (stop, server) = (stop.clone(), server.clone());
                 let expected = url.clone();
-                move || serve(server, &expected, &stop, &tx)
+                move || serve(&server, &expected, &stop, &tx)
             })
             .map_err(|e| format!("could not start the redirect listener thread: {e}"))?;
         Ok(Self {
             redirect_uri: url.into(),
             received: rx,
+            server,
             stop,
             thread: Some(thread),
         })
@@ -116,7 +119,8 @@ impl RedirectListener {
 
 impl Drop for RedirectListener {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.stop.store(true, Ordering::Release);
+        self.server.unblock();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -125,18 +129,17 @@ impl Drop for RedirectListener {
 
 /// Answers every request: a callback (on the redirect path, or anywhere with OAuth response
 /// parameters, so a redirect to an edited path is still seen) gets the page and is queued;
-/// anything else (favicon, probes) gets 404.
+/// anything else (favicon, probes) gets 404. It blocks on `recv`, so an idle listener costs no
+/// CPU; `Drop` raises `stop` and unblocks it.
 fn serve(
-    server: tiny_http::Server,
+    server: &tiny_http::Server,
     expected: &Url,
     stop: &AtomicBool,
     tx: &mpsc::UnboundedSender<HttpRequest>,
 ) {
-    while !stop.load(Ordering::Relaxed) {
-        let request = match server.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(_) => return,
+    while !stop.load(Ordering::Acquire) {
+        let Ok(request) = server.recv() else {
+            continue;
         };
         let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
         let query_params = crate::protocol::params::Params::parse(query);

@@ -13,9 +13,6 @@ use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
 
-/// The demo provider's scopes: OpenID Connect login plus its demo API (/api/profile).
-const DEMO_SCOPE: &str = "openid profile api.read";
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Source {
     Demo,
@@ -60,7 +57,7 @@ impl DemoClient {
             client_id: id.into(),
             client_secret: secret.into(),
             client_auth: auth,
-            scope: DEMO_SCOPE.into(),
+            scope: crate::config::DEMO_SCOPE.into(),
             ..ClientFields::default()
         }
     }

@@ -32,8 +32,14 @@ pub struct Expected<'a> {
     pub leeway: i64,
 }
 
-/// Validates `token`; `jwks` is the provider's JWKS document (JSON), when it was fetched.
-pub fn validate(token: &str, jwks: Result<&str, String>, expected: &Expected) -> Vec<Check> {
+/// Validates `token`; `jwks` is the provider's JWKS document (JSON) or why it could not be
+/// had, and `None` when the provider has no JWKS configured (the signature is then unverified,
+/// a warning: the claims are still checked).
+pub fn validate(
+    token: &str,
+    jwks: Option<Result<&str, String>>,
+    expected: &Expected,
+) -> Vec<Check> {
     let decoded = match jwt::decode(token) {
         Ok(d) => d,
         Err(e) => return vec![Check::new("id_token is a JWT", Verdict::Fail, e)],
@@ -159,7 +165,7 @@ pub fn validate(token: &str, jwks: Result<&str, String>, expected: &Expected) ->
 fn signature(
     token: &str,
     decoded: &jwt::DecodedJwt,
-    jwks: Result<&str, String>,
+    jwks: Option<Result<&str, String>>,
     expected: &Expected,
 ) -> Check {
     const NAME: &str = "signature is valid";
@@ -187,6 +193,13 @@ fn signature(
             )),
         }
     } else {
+        let Some(jwks) = jwks else {
+            return Check::new(
+                NAME,
+                Verdict::Warn,
+                "not verified: this provider has no JWKS configured (give its issuer so discovery finds jwks_uri, or enter the JWKS URI)",
+            );
+        };
         jwks.and_then(|doc| {
             serde_json::from_str::<JwkSet>(doc)
                 .map_err(|e| format!("the JWKS is not a valid JWK set: {e}"))
@@ -295,7 +308,7 @@ mod tests {
     fn a_good_token_passes_every_check() {
         let checks = validate(
             &token(good_claims()),
-            Err("unused".into()),
+            Some(Err("unused".into())),
             &expected(Some("n-1")),
         );
         assert!(failed(&checks).is_empty(), "{checks:?}");
@@ -307,7 +320,11 @@ mod tests {
         let mut t = token(good_claims());
         t.push('x');
         assert_eq!(
-            failed(&validate(&t, Err(String::new()), &expected(Some("n-1")))),
+            failed(&validate(
+                &t,
+                Some(Err(String::new())),
+                &expected(Some("n-1"))
+            )),
             ["signature is valid"]
         );
     }
@@ -317,7 +334,11 @@ mod tests {
         let mut claims = good_claims();
         claims["aud"] = json!(["other", "third"]);
         claims["exp"] = json!(NOW - 120);
-        let checks = validate(&token(claims), Err(String::new()), &expected(Some("n-2")));
+        let checks = validate(
+            &token(claims),
+            Some(Err(String::new())),
+            &expected(Some("n-2")),
+        );
         assert_eq!(
             failed(&checks),
             [
@@ -339,7 +360,7 @@ mod tests {
         let claims = URL_SAFE_NO_PAD.encode(good_claims().to_string());
         let checks = validate(
             &format!("{header}.{claims}."),
-            Err(String::new()),
+            Some(Err(String::new())),
             &expected(Some("n-1")),
         );
         let sig = checks
@@ -357,11 +378,33 @@ mod tests {
         assert_eq!(
             failed(&validate(
                 &token(claims),
-                Err(String::new()),
+                Some(Err(String::new())),
                 &expected(Some("n-1"))
             )),
             ["at_hash matches the access token"]
         );
+    }
+
+    #[test]
+    fn no_jwks_leaves_an_asymmetric_signature_unverified_with_a_warning() {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(good_claims().to_string());
+        let checks = validate(
+            &format!("{header}.{claims}.c2ln"),
+            None,
+            &expected(Some("n-1")),
+        );
+        let sig = checks
+            .iter()
+            .find(|c| c.name == "signature is valid")
+            .unwrap();
+        assert_eq!(sig.verdict, Verdict::Warn, "{sig:?}");
+        let unreachable = validate(
+            &format!("{header}.{claims}.c2ln"),
+            Some(Err("refused".into())),
+            &expected(Some("n-1")),
+        );
+        assert_eq!(unreachable[0].verdict, Verdict::Fail);
     }
 
     #[test]

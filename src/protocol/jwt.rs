@@ -2,7 +2,7 @@
 //! for the checks that follow. Verification is `id_token`'s job.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT;
 use serde_json::{Map, Value};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -27,32 +27,35 @@ impl DecodedJwt {
     }
 }
 
-/// Whether a string has the shape of a compact JWS (three base64url segments, JSON header).
+/// A cheap test before trying [`decode`] (it runs on every value the inspector shows): three
+/// parts and a header that starts like `{"`.
 pub fn looks_like_jwt(s: &str) -> bool {
-    decode(s).is_ok()
+    s.starts_with("eyJ") && s.split('.').count() == 3 && !s.contains(char::is_whitespace)
 }
 
+/// Decodes a JWS compact serialization (`header.payload.signature`). Encrypted tokens (JWE,
+/// five parts) cannot be read without the key, and say so.
 pub fn decode(token: &str) -> Result<DecodedJwt, String> {
     let parts: Vec<&str> = token.trim().split('.').collect();
-    if parts.len() != 3 {
-        return Err(format!(
-            "a JWT has three dot-separated parts; this has {} (an encrypted JWE has five)",
-            parts.len()
-        ));
+    match parts.len() {
+        3 => {}
+        5 => return Err("an encrypted JWT (JWE): only the holder of the key can read it".into()),
+        n => return Err(format!("a JWT has 3 dot-separated parts, this has {n}")),
     }
-    let segment = |i: usize, what: &str| -> Result<Map<String, Value>, String> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(parts[i].trim_end_matches('='))
-            .map_err(|e| format!("the {what} is not base64url: {e}"))?;
-        match serde_json::from_slice::<Value>(&bytes) {
+    let part = |name: &str, b64: &str| -> Result<Map<String, Value>, String> {
+        // Some issuers pad their base64url; RFC 7515 says not to, but it is harmless to read.
+        let bytes = URL_SAFE_NO_PAD_INDIFFERENT
+            .decode(b64)
+            .map_err(|e| format!("the {name} is not base64url ({e})"))?;
+        match serde_json::from_slice(&bytes) {
             Ok(Value::Object(map)) => Ok(map),
-            Ok(_) => Err(format!("the {what} is JSON but not an object")),
-            Err(e) => Err(format!("the {what} is not JSON: {e}")),
+            Ok(_) => Err(format!("the {name} is JSON but not an object")),
+            Err(e) => Err(format!("the {name} is not JSON ({e})")),
         }
     };
     Ok(DecodedJwt {
-        header: segment(0, "header")?,
-        claims: segment(1, "claims part")?,
+        header: part("header", parts[0])?,
+        claims: part("payload", parts[1])?,
         signature: parts[2].to_owned(),
     })
 }
@@ -60,10 +63,11 @@ pub fn decode(token: &str) -> Result<DecodedJwt, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 
-    fn jwt(header: &str, claims: &str) -> String {
+    fn jwt(header: &str, claims: &str, sig: &str) -> String {
         format!(
-            "{}.{}.sig",
+            "{}.{}.{sig}",
             URL_SAFE_NO_PAD.encode(header),
             URL_SAFE_NO_PAD.encode(claims)
         )
@@ -71,26 +75,58 @@ mod tests {
 
     #[test]
     fn decodes_header_and_claims() {
-        let d = decode(&jwt(
+        let token = jwt(
             r#"{"alg":"ES256","kid":"k1"}"#,
             r#"{"sub":"alice","exp":1700000000}"#,
-        ))
-        .unwrap();
+            "c2ln",
+        );
+        assert!(looks_like_jwt(&token));
+        let d = decode(&token).unwrap();
         assert_eq!(d.alg(), Some("ES256"));
         assert_eq!(d.claim_str("sub"), Some("alice"));
         assert_eq!(d.claim_i64("exp"), Some(1_700_000_000));
-        assert_eq!(d.signature, "sig");
+        assert_eq!(d.signature, "c2ln");
     }
 
     #[test]
-    fn rejects_what_is_not_a_jwt() {
-        assert!(!looks_like_jwt("opaque-token"));
-        assert!(decode("a.b").unwrap_err().contains("three"));
+    fn accepts_padded_base64url() {
+        let header = URL_SAFE.encode(r#"{"alg":"none"}"#);
+        assert!(header.ends_with('='));
+        let d = decode(&format!(
+            "{header}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"a":1}"#)
+        ))
+        .unwrap();
+        assert_eq!(d.signature, "");
+        assert_eq!(d.claims["a"], 1);
+    }
+
+    #[test]
+    fn explains_what_is_wrong_with_non_jwts() {
         assert!(
-            decode(&format!("{}.e30.x", URL_SAFE_NO_PAD.encode("[1]")))
+            decode("opaque-token")
                 .unwrap_err()
-                .contains("not an object")
+                .contains("3 dot-separated parts, this has 1")
         );
-        assert!(decode("***.e30.x").unwrap_err().contains("base64url"));
+        assert!(decode("a.b.c.d.e").unwrap_err().contains("encrypted"));
+        assert!(
+            decode("!!.e30.x")
+                .unwrap_err()
+                .contains("header is not base64url")
+        );
+        let not_json = format!("{}.e30.x", URL_SAFE_NO_PAD.encode("hello"));
+        assert!(
+            decode(&not_json)
+                .unwrap_err()
+                .contains("header is not JSON")
+        );
+        let array = format!("e30.{}.x", URL_SAFE_NO_PAD.encode("[1]"));
+        assert!(
+            decode(&array)
+                .unwrap_err()
+                .contains("payload is JSON but not an object")
+        );
+        assert!(!looks_like_jwt("eyJ.a"));
+        assert!(!looks_like_jwt("abc.def.ghi"));
     }
 }
