@@ -186,10 +186,9 @@ fn bind_nodelay(port: u16) -> io::Result<TcpListener> {
 /// `unblock` after raising `stop`.
 fn serve(ctx: &Ctx, server: &tiny_http::Server, stop: &AtomicBool) {
     while !stop.load(Ordering::Acquire) {
-        match server.recv() {
-            Ok(request) => answer(ctx, request),
-            // An unblock on shutdown, or a failed accept that concerns one connection only.
-            Err(_) => {}
+        // An error is an unblock on shutdown, or a failed accept that concerns one connection only.
+        if let Ok(request) = server.recv() {
+            answer(ctx, request);
         }
     }
 }

@@ -43,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, source: &str, token: &str, now: i64) {
                 claims_table(ui, ("jwt-header", source), &jwt.header, now);
                 ui.label(egui::RichText::new("Claims").strong());
                 claims_table(ui, ("jwt-claims", source), &jwt.claims, now);
-                let signature = if jwt.signature.len() == 0 {
+                let signature = if jwt.signature.is_empty() {
                     "no signature (alg: none)".to_owned()
                 } else {
                     format!(
