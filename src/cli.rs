@@ -158,7 +158,8 @@ fn parse_step(s: &str) -> Result<StepId, String> {
         .ok_or_else(|| format!("'{s}' is not a step: use A–G, refresh, revoke or introspect"))
 }
 
-pub fn main() -> ExitCode {
+/// `started`: when the process began, for the GUI's start-up log line.
+pub fn main(started: std::time::Instant) -> ExitCode {
     let matches = Cli::command().get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -177,7 +178,7 @@ pub fn main() -> ExitCode {
             .unwrap_or_default();
     }
     let result = match cli.command {
-        None => crate::gui::run().map(|()| ExitCode::SUCCESS),
+        None => crate::gui::run(started).map(|()| ExitCode::SUCCESS),
         Some(Cmd::DemoServer { port, auto_approve }) => demo_server(port, auto_approve),
         Some(Cmd::Run(args)) => run(*args),
     };

@@ -18,8 +18,9 @@ mod theme;
 
 pub use app::{OauthvizApp, Run};
 
-/// Opens the main window and returns when it is closed.
-pub fn run() -> Result<(), String> {
+/// Opens the main window and returns when it is closed. `started` is when the process began:
+/// the time to the first frame is logged (`RUST_LOG=info`), since start-up speed is a feature.
+pub fn run(started: std::time::Instant) -> Result<(), String> {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .map_err(|e| format!("the window icon is not a valid PNG: {e}"))?;
     let options = eframe::NativeOptions {
@@ -34,7 +35,21 @@ pub fn run() -> Result<(), String> {
     eframe::run_native(
         "oauthviz",
         options,
-        Box::new(|cc| Ok(Box::new(OauthvizApp::new(cc.storage, &cc.egui_ctx)))),
+        Box::new(move |cc| {
+            let logged = std::sync::Once::new();
+            cc.egui_ctx.on_end_pass(
+                "start-up time",
+                std::sync::Arc::new(move |_| {
+                    logged.call_once(|| {
+                        log::info!(
+                            "first frame after {:.0} ms",
+                            started.elapsed().as_secs_f64() * 1000.0
+                        )
+                    });
+                }),
+            );
+            Ok(Box::new(OauthvizApp::new(cc.storage, &cc.egui_ctx)))
+        }),
     )
     .map_err(|e| e.to_string())
 }
