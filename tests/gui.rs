@@ -731,3 +731,43 @@ fn just_show_me_the_url_shows_it_with_a_copy_button_while_b_waits() {
         "shown only while B waits"
     );
 }
+
+#[test]
+fn the_selected_profile_comes_back_after_a_restart_with_only_a_stored_secret() {
+    let dir = ProfileDir::new("restart");
+    let common = "issuer = \"https://as.example\"\nclient_auth = \"post\"\n";
+    std::fs::write(
+        dir.path("stored"),
+        format!("{common}client_id = \"app\"\nclient_secret = \"from-the-file\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path("asked"), format!("{common}client_id = \"app2\"\n")).unwrap();
+    let mut h = app_in(None, &dir.0);
+    click(&mut h, "Your provider");
+    click(&mut h, "asked");
+    set_text(
+        &mut h,
+        Role::PasswordInput,
+        "Client secret",
+        "typed-this-session",
+    );
+    click(&mut h, "stored");
+    h.get_by_label("Profile: stored");
+    assert!(h.query_by_label("• unsaved changes").is_none());
+
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    for value in storage.0.values() {
+        assert!(!value.contains("from-the-file") && !value.contains("typed-this-session"));
+    }
+
+    let mut restarted = app_in(Some(&storage), &dir.0);
+    restarted.get_by_label("Profile: stored");
+    assert!(restarted.query_by_label("• unsaved changes").is_none());
+    click(&mut restarted, "Show");
+    assert_eq!(text_of(&restarted, "Client secret"), "from-the-file");
+    // A secret typed for the session is gone with the session.
+    click(&mut restarted, "asked");
+    assert_eq!(text_of(&restarted, "Client secret"), "");
+    assert_eq!(text_of(&restarted, "Client ID"), "app2");
+}

@@ -7,7 +7,8 @@ use crate::gui::form_widgets::{drawable, error, field_error, note};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{Placeholder, Preset, Profile, presets};
 
-const WIDTH: f32 = 480.0;
+const WIDTH: f32 = 520.0;
+const PRESET_BUTTON_WIDTH: f32 = 170.0;
 
 #[derive(Default)]
 pub struct PresetDialog {
@@ -17,6 +18,8 @@ pub struct PresetDialog {
     values: Vec<String>,
     /// By placeholder key, or `name`.
     errors: Vec<(String, String)>,
+    /// The first field takes the keyboard when a preset is picked.
+    focus_first: bool,
 }
 
 pub enum PresetOutcome {
@@ -66,14 +69,31 @@ impl PresetDialog {
         let mut outcome = PresetOutcome::Open;
         Modal::new(egui::Id::unique("preset_dialog")).show(ctx, |ui| {
             ui.set_width(WIDTH);
+            ui.heading(
+                self.preset
+                    .map_or("New profile from a preset", |p| p.display_name),
+            );
+            // The buttons stay below the scrolled part, so they are always in reach.
             egui::ScrollArea::vertical()
-                .max_height(ctx.content_rect().height() * 0.8)
-                .show(ui, |ui| {
-                    outcome = match self.preset {
-                        None => self.pick(ui, &taken, palette),
-                        Some(preset) => self.fill(ui, preset, &taken, palette),
-                    };
+                .max_height(ctx.content_rect().height() * 0.7)
+                .show(ui, |ui| match self.preset {
+                    None => self.pick(ui, &taken, palette),
+                    Some(preset) => self.fill(ui, preset, palette),
                 });
+            ui.add_space(theme::SECTION_GAP);
+            ui.horizontal(|ui| {
+                if let Some(preset) = self.preset {
+                    if ui.button("Create profile").clicked() {
+                        outcome = self.create(preset, &taken);
+                    }
+                    if ui.button("Back").clicked() {
+                        self.preset = None;
+                    }
+                }
+                if ui.button("Close").clicked() {
+                    outcome = PresetOutcome::Closed;
+                }
+            });
         });
         if ctx.input(|i| i.key_pressed(Key::Escape)) {
             outcome = PresetOutcome::Closed;
@@ -81,56 +101,51 @@ impl PresetDialog {
         outcome
     }
 
-    fn pick(
-        &mut self,
-        ui: &mut Ui,
-        taken: &impl Fn(&str) -> bool,
-        palette: &Palette,
-    ) -> PresetOutcome {
-        ui.heading("New profile from a preset");
+    fn pick(&mut self, ui: &mut Ui, taken: &impl Fn(&str) -> bool, palette: &Palette) {
         ui.label("Endpoints and known quirks are built in; you fill in what only you know.");
         ui.add_space(theme::ITEM_GAP);
         for preset in presets::all() {
-            if ui
-                .button(RichText::new(preset.display_name).strong())
-                .clicked()
-            {
-                self.preset = Some(preset);
-                self.name = free_name(preset.id, taken);
-                self.values = vec![String::new(); preset.placeholders().len()];
-                self.errors.clear();
-            }
-            note(ui, &drawable(preset.summary), palette.weak_text);
+            ui.horizontal(|ui| {
+                let button = egui::Button::new(RichText::new(preset.display_name).strong())
+                    .min_size(egui::vec2(PRESET_BUTTON_WIDTH, 0.0));
+                if ui.add(button).clicked() {
+                    self.preset = Some(preset);
+                    self.name = free_name(preset.id, taken);
+                    self.values = vec![String::new(); preset.placeholders().len()];
+                    self.errors.clear();
+                    self.focus_first = true;
+                }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(drawable(preset.summary))
+                            .small()
+                            .color(palette.weak_text),
+                    )
+                    .wrap(),
+                );
+            });
         }
-        ui.add_space(theme::SECTION_GAP);
-        if ui.button("Close").clicked() {
-            return PresetOutcome::Closed;
-        }
-        PresetOutcome::Open
     }
 
-    fn fill(
-        &mut self,
-        ui: &mut Ui,
-        preset: &'static Preset,
-        taken: &impl Fn(&str) -> bool,
-        palette: &Palette,
-    ) -> PresetOutcome {
-        ui.heading(preset.display_name);
+    fn fill(&mut self, ui: &mut Ui, preset: &'static Preset, palette: &Palette) {
         ui.label(drawable(preset.summary));
         ui.add_space(theme::ITEM_GAP);
         for (ph, value) in preset.placeholders().iter().zip(&mut self.values) {
             let label = ui.label(RichText::new(field_label(ph)).strong());
             let hint = match ph.default {
-                Some(d) if !d.is_empty() => format!("{} (default {d})", ph.example),
-                _ => ph.example.to_owned(),
+                Some(d) if !d.is_empty() => format!("e.g. {} (default {d})", ph.example),
+                _ => format!("e.g. {}", ph.example),
             };
-            ui.add(
-                TextEdit::singleline(value)
-                    .hint_text(hint)
-                    .desired_width(ui.available_width()),
-            )
-            .labelled_by(label.id);
+            let edit = ui
+                .add(
+                    TextEdit::singleline(value)
+                        .hint_text(hint)
+                        .desired_width(ui.available_width()),
+                )
+                .labelled_by(label.id);
+            if std::mem::take(&mut self.focus_first) {
+                edit.request_focus();
+            }
             note(ui, &drawable(ph.help), palette.weak_text);
             field_error(ui, error(&self.errors, ph.key), palette);
             ui.add_space(theme::ITEM_GAP);
@@ -152,20 +167,6 @@ impl PresetDialog {
                 palette.weak_text,
             );
         }
-        ui.add_space(theme::SECTION_GAP);
-        let mut outcome = PresetOutcome::Open;
-        ui.horizontal(|ui| {
-            if ui.button("Create profile").clicked() {
-                outcome = self.create(preset, taken);
-            }
-            if ui.button("Back").clicked() {
-                self.preset = None;
-            }
-            if ui.button("Close").clicked() {
-                outcome = PresetOutcome::Closed;
-            }
-        });
-        outcome
     }
 
     fn create(&mut self, preset: &Preset, taken: &impl Fn(&str) -> bool) -> PresetOutcome {
@@ -230,7 +231,7 @@ mod tests {
             preset: Some(keycloak),
             name: "work".into(),
             values: vec![String::new(); keycloak.placeholders().len()],
-            errors: Vec::new(),
+            ..Default::default()
         };
         assert!(matches!(
             dialog.create(keycloak, &|n| n == "work"),

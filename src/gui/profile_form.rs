@@ -628,10 +628,11 @@ pub fn quirks_ui(ui: &mut Ui, quirk_ids: &[String], palette: &Palette) {
         .show(ui, |ui| {
             for q in quirks {
                 ui.label(RichText::new(drawable(q.title)).strong());
-                ui.label(drawable(q.explanation));
-                ui.label(
-                    RichText::new(format!("What oauthviz does: {}", drawable(q.handling)))
-                        .color(palette.weak_text),
+                ui.label(RichText::new(drawable(q.explanation)).small());
+                note(
+                    ui,
+                    &format!("What oauthviz does: {}", drawable(q.handling)),
+                    palette.weak_text,
                 );
                 ui.add_space(theme::ITEM_GAP);
             }

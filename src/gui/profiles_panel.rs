@@ -305,6 +305,10 @@ impl ProfilesPanel {
                 .clicked()
             {
                 self.refresh(editor);
+                // Clean values in the form are the file's: show what it holds now.
+                if let Some(name) = editor.saved_as.clone().filter(|_| !editor.is_dirty()) {
+                    self.load(editor, &name);
+                }
             }
         });
         if let Ok(store) = &self.store {
