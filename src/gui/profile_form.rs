@@ -524,6 +524,14 @@ impl ProfileFields {
             error(errors, "private_key_path"),
             palette,
         );
+        let path = self.private_key_path.trim();
+        if !path.is_empty() && !std::path::Path::new(path).is_file() {
+            note(
+                ui,
+                "There is no file at this path (yet): the token request will fail until there is.",
+                palette.warning,
+            );
+        }
         let alg = if self.private_key_alg.is_empty() {
             "RS256 (default)"
         } else {
