@@ -278,9 +278,18 @@ impl ProfileFields {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut config = profile
-            .into_config_with_env(env)
-            .map_err(|e| vec![("client_secret_env".to_owned(), e)])?;
+        // With the values checked, only the secret's environment variable can still fail; the
+        // profile's message speaks to a shell user, so the form says what to do here.
+        let var = self.client_secret_env.trim().to_owned();
+        let mut config = profile.into_config_with_env(env).map_err(|_| {
+            vec![(
+                "client_secret_env".to_owned(),
+                format!(
+                    "{var} is not set (or empty) in oauthviz's environment: type the secret above \
+                     for this session, or start oauthviz with {var} set"
+                ),
+            )]
+        })?;
         if config.name.is_empty() {
             config.name = self.host_label();
         }

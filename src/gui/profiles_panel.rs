@@ -221,47 +221,50 @@ impl ProfilesPanel {
         let mut clicked = None;
         let mut delete_file = None;
         let listed = self.listed.as_deref().unwrap_or_default();
-        if listed.is_empty() {
-            ui.weak("No saved profiles yet: start from a preset or a blank form.");
-        }
-        for entry in listed {
-            match entry {
-                Ok((name, profile)) => {
-                    let preset = profile
-                        .preset
-                        .as_deref()
-                        .and_then(crate::profile::presets::find)
-                        .map(|p| p.display_name);
-                    let selected = editor.saved_as.as_deref() == Some(name.as_str());
-                    let response = ui.selectable_label(selected, name.as_str());
-                    let response = match preset {
-                        Some(p) => response.on_hover_text(format!("From the {p} preset")),
-                        None => response,
-                    };
-                    if response.clicked() && !selected {
-                        clicked = Some(name.clone());
-                    }
-                }
-                Err(e) => {
-                    let name = e.name().unwrap_or_default();
-                    ui.label(
-                        RichText::new(format!("{name}: cannot be read")).color(palette.error_text),
-                    );
-                    note(ui, &e.to_string(), palette.error_text);
-                    if let Some(path) = e.path() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if listed.is_empty() {
+                ui.weak("No saved profiles yet: start from a preset or a blank form.");
+            }
+            for entry in listed {
+                match entry {
+                    Ok((name, profile)) => {
+                        let selected = editor.saved_as.as_deref() == Some(name.as_str());
                         ui.horizontal(|ui| {
-                            if ui.small_button("Copy path").clicked() {
-                                ui.ctx().copy_text(path.display().to_string());
+                            if ui.selectable_label(selected, name.as_str()).clicked() && !selected {
+                                clicked = Some(name.clone());
                             }
-                            if ui.small_button("Delete file…").clicked() {
-                                delete_file =
-                                    Some((name.clone(), path.to_owned(), e.is_malformed()));
+                            if let Some(preset) = profile
+                                .preset
+                                .as_deref()
+                                .and_then(crate::profile::presets::find)
+                            {
+                                ui.weak(format!("{} preset", preset.display_name));
                             }
                         });
                     }
+                    Err(e) => {
+                        let name = e.name().unwrap_or_default();
+                        ui.label(
+                            RichText::new(format!("{name}: cannot be read"))
+                                .color(palette.error_text),
+                        );
+                        note(ui, &e.to_string(), palette.error_text);
+                        if let Some(path) = e.path() {
+                            ui.horizontal(|ui| {
+                                if ui.small_button("Copy path").clicked() {
+                                    ui.ctx().copy_text(path.display().to_string());
+                                }
+                                if ui.small_button("Delete file…").clicked() {
+                                    delete_file =
+                                        Some((name.clone(), path.to_owned(), e.is_malformed()));
+                                }
+                            });
+                        }
+                    }
                 }
             }
-        }
+        });
         if let Some(name) = clicked {
             self.replace(editor, Replace::Load(name));
         }

@@ -144,6 +144,8 @@ pub struct ProviderForm {
     password: String,
     #[serde(skip)]
     show_secret: bool,
+    #[serde(skip)]
+    show_password: bool,
 }
 
 impl Default for ProviderForm {
@@ -158,6 +160,7 @@ impl Default for ProviderForm {
             username: String::new(),
             password: String::new(),
             show_secret: false,
+            show_password: false,
         }
     }
 }
@@ -282,7 +285,7 @@ impl ProviderForm {
         .on_hover_text("oauthviz fills the provider's login and consent forms itself");
         if self.login == Login::Scripted {
             text_field(ui, "Username", &mut self.username, None, palette);
-            secret_field(ui, "Password", &mut self.password, &mut self.show_secret);
+            secret_field(ui, "Password", &mut self.password, &mut self.show_password);
             note(
                 ui,
                 "For plain HTML login forms (Keycloak, the demo provider): pages that need \
