@@ -3,22 +3,62 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
-use oauthviz::demo::{DemoOptions, DemoServer, POST_CLIENT_ID, POST_CLIENT_SECRET};
+use oauthviz::demo::{
+    DEMO_PASSWORD, DEMO_USERNAME, DemoOptions, DemoServer, POST_CLIENT_ID, POST_CLIENT_SECRET,
+    PUBLIC_CLIENT_ID,
+};
 use oauthviz::gui::OauthvizApp;
 use oauthviz::protocol::secret::mask;
 use oauthviz::trace::StepId;
 
-fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
+/// A profile directory of its own per test, removed afterwards: the tests never see (or
+/// write) the user's real profiles.
+struct ProfileDir(PathBuf);
+
+impl ProfileDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "oauthviz-gui-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(format!("{name}.toml"))
+    }
+}
+
+impl Drop for ProfileDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn app_in(storage: Option<&dyn eframe::Storage>, profiles: &Path) -> Harness<'static, OauthvizApp> {
+    let profiles = profiles.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1440.0, 900.0))
-        .build_eframe(|cc| OauthvizApp::new(storage, &cc.egui_ctx));
+        .build_eframe(move |cc| OauthvizApp::new(storage, &cc.egui_ctx).with_profile_dir(profiles));
     harness.run_ok();
     harness
+}
+
+fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
+    // An empty directory that does not exist: listing it finds nothing, and nothing here saves.
+    let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));
+    app_in(storage, &unused)
 }
 
 /// Steps the UI until the run on screen has finished (at most ~20 s).
@@ -285,10 +325,7 @@ fn your_provider_by_issuer_is_discovered_and_runs_in_the_system_browser() {
             .set_text_value_accesskit(&value);
         harness.run_ok();
     }
-    harness.get_by_label("Client authentication").click();
-    harness.run_ok();
-    harness.get_by_label("client_secret_post").click();
-    harness.run_ok();
+    choose_client_auth(&mut harness, "client_secret_post");
     harness.get_by_label("Run flow").click();
     until_finished(&mut harness);
     for step in StepId::ALL {
@@ -379,4 +416,349 @@ fn an_idle_app_schedules_no_repaint() {
         Duration::MAX,
         "an idle app must not wake itself up"
     );
+}
+
+fn set_text(harness: &mut Harness<'_, OauthvizApp>, role: Role, field: &str, value: &str) {
+    harness
+        .get_by_role_and_label(role, field)
+        .set_text_value_accesskit(value);
+    harness.run_ok();
+}
+
+fn text_of(harness: &Harness<'_, OauthvizApp>, field: &str) -> String {
+    harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .value()
+        .unwrap_or_default()
+}
+
+/// Clicks the widget labelled `label`, scrolled into view first: a click lands where the
+/// widget is on screen, and the provider form is longer than the window.
+fn click(harness: &mut Harness<'_, OauthvizApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run_ok();
+    harness.get_by_label(label).click();
+    harness.run_ok();
+}
+
+fn choose_client_auth(harness: &mut Harness<'_, OauthvizApp>, method: &str) {
+    click(harness, "Client authentication");
+    click(harness, method);
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn profiles_from_a_preset_are_saved_listed_duplicated_and_deleted_and_a_broken_file_survives() {
+    let dir = ProfileDir::new("profiles");
+    let broken = dir.path("broken");
+    let original = b"# my notes\nclient_id = \"x\"\nclient_auth = 3\n";
+    std::fs::write(&broken, original).unwrap();
+    let mut h = app_in(None, &dir.0);
+    click(&mut h, "Your provider");
+    h.get_by_label("broken: cannot be read");
+    h.get_by_label_contains("line 3, column 15, field `client_auth`");
+
+    click(&mut h, "New from preset…");
+    click(&mut h, "Keycloak");
+    h.get_by_label_contains("Keycloak 16 and older (WildFly) serve under /auth");
+    click(&mut h, "Create profile");
+    h.get_by_label_contains("enter the Keycloak URL (e.g. https://sso.example.com)");
+    for (field, value) in [
+        ("Keycloak URL (required)", "https://sso.example.com/"),
+        ("Realm (required)", "demo"),
+        ("Client ID (required)", "oauthviz"),
+    ] {
+        set_text(&mut h, Role::TextInput, field, value);
+    }
+    assert_eq!(text_of(&h, "Profile name"), "keycloak");
+    click(&mut h, "Create profile");
+
+    assert_eq!(text_of(&h, "Issuer"), "https://sso.example.com/realms/demo");
+    assert_eq!(text_of(&h, "Client ID"), "oauthviz");
+    h.get_by_label("Profile: keycloak");
+    h.get_by_label("• unsaved changes");
+    // The preset's quirks, explained while the profile is selected.
+    h.get_by_label("The realm is part of the issuer");
+    h.get_by_label_contains("What oauthviz does: The preset builds every endpoint");
+    set_text(
+        &mut h,
+        Role::PasswordInput,
+        "Client secret",
+        "kc-session-secret",
+    );
+    click(&mut h, "Save");
+
+    let saved = dir.path("keycloak");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(!text.contains("kc-session-secret"), "{text}");
+    assert!(text.contains("preset = \"keycloak\""), "{text}");
+    #[cfg(unix)]
+    assert_eq!(mode(&saved), 0o600);
+    assert!(h.query_by_label("• unsaved changes").is_none());
+    h.get_by_label_contains("Saved to");
+    h.get_by_role_and_label(Role::Button, "keycloak");
+
+    click(&mut h, "Duplicate…");
+    assert_eq!(text_of(&h, "New profile name"), "keycloak-copy");
+    click(&mut h, "Duplicate");
+    let copy = dir.path("keycloak-copy");
+    assert_eq!(std::fs::read(&copy).unwrap(), text.as_bytes());
+    h.get_by_label("Profile: keycloak-copy");
+    h.get_by_role_and_label(Role::Button, "keycloak-copy");
+
+    // Stored only when asked: then it is in the (owner-only) file.
+    click(&mut h, "Save the secret in the profile file (owner-only)");
+    h.get_by_label("• unsaved changes");
+    set_text(
+        &mut h,
+        Role::PasswordInput,
+        "Client secret",
+        "kc-stored-secret",
+    );
+    click(&mut h, "Save");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    assert!(
+        text.contains("client_secret = \"kc-stored-secret\""),
+        "{text}"
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&copy), 0o600);
+
+    // Unsaved changes are not lost by a click elsewhere; the session secret comes back.
+    set_text(&mut h, Role::TextInput, "Scope", "openid");
+    click(&mut h, "keycloak");
+    click(&mut h, "Keep editing");
+    assert_eq!(text_of(&h, "Scope"), "openid");
+    click(&mut h, "keycloak");
+    click(&mut h, "Discard changes");
+    h.get_by_label("Profile: keycloak");
+    click(&mut h, "Show");
+    assert_eq!(text_of(&h, "Client secret"), "kc-session-secret");
+    click(&mut h, "Show");
+
+    click(&mut h, "keycloak-copy");
+    click(&mut h, "Delete…");
+    h.get_by_label("Delete the profile 'keycloak-copy'?");
+    click(&mut h, "Delete");
+    assert!(!copy.exists());
+    assert!(
+        h.query_by_role_and_label(Role::Button, "keycloak-copy")
+            .is_none()
+    );
+    h.get_by_label_contains("Its values are still in the form");
+
+    // The broken file is still listed, untouched, and goes only on an explicit confirmation.
+    click(&mut h, "Delete file…");
+    h.get_by_label_contains("it is lost once deleted");
+    click(&mut h, "Don't delete");
+    h.get_by_label("broken: cannot be read");
+    assert_eq!(std::fs::read(&broken).unwrap(), original);
+    click(&mut h, "Delete file…");
+    click(&mut h, "Delete");
+    assert!(!broken.exists());
+    assert!(saved.exists());
+}
+
+/// Steps the UI until `done` holds (at most ~10 s): for work on other threads.
+fn until(
+    harness: &mut Harness<'_, OauthvizApp>,
+    mut done: impl FnMut(&Harness<'_, OauthvizApp>) -> bool,
+) {
+    for _ in 0..200 {
+        harness.step();
+        if done(harness) {
+            harness.run_ok();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out");
+}
+
+#[test]
+fn a_profile_for_the_demo_issuer_is_discovered_saved_and_runs_a_to_g_with_the_scripted_browser() {
+    let dir = ProfileDir::new("discover");
+    let provider = DemoServer::start(DemoOptions {
+        port: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut h = app_in(None, &dir.0);
+    click(&mut h, "Your provider");
+
+    // Another issuer's document is refused, next to the issuer field.
+    let other = provider.issuer().replace("127.0.0.1", "localhost");
+    set_text(&mut h, Role::TextInput, "Issuer", &other);
+    click(&mut h, "Discover");
+    until(&mut h, |h| {
+        h.query_by_label_contains("the metadata says its issuer is")
+            .is_some()
+    });
+    assert_eq!(text_of(&h, "Authorization endpoint"), "");
+
+    set_text(&mut h, Role::TextInput, "Issuer", &provider.issuer());
+    click(&mut h, "Discover");
+    until(&mut h, |h| !text_of(h, "Authorization endpoint").is_empty());
+    assert_eq!(
+        text_of(&h, "Authorization endpoint"),
+        provider.authorization_endpoint()
+    );
+    assert_eq!(text_of(&h, "Token endpoint"), provider.token_endpoint());
+    assert_eq!(
+        text_of(&h, "Userinfo endpoint"),
+        provider.userinfo_endpoint()
+    );
+    assert_eq!(
+        text_of(
+            &h,
+            "JWKS URI (keys that sign id_tokens; discovered when empty)"
+        ),
+        provider.jwks_uri()
+    );
+    assert_eq!(
+        text_of(&h, "Resource URL (API or userinfo)"),
+        "",
+        "userinfo is the default"
+    );
+    h.get_by_label_contains("Empty: step F calls the userinfo endpoint");
+    h.get_by_label_contains("code_challenge_methods_supported: S256");
+    h.get_by_label_contains("token_endpoint_auth_methods_supported: client_secret_basic");
+
+    set_text(&mut h, Role::TextInput, "Client ID", POST_CLIENT_ID);
+    choose_client_auth(&mut h, "private_key_jwt");
+    h.get_by_label_contains("private_key_jwt is not among the methods the provider lists");
+    h.get_by_label_contains("give the path of its PEM file");
+    choose_client_auth(&mut h, "client_secret_post");
+    set_text(
+        &mut h,
+        Role::PasswordInput,
+        "Client secret",
+        POST_CLIENT_SECRET,
+    );
+    set_text(&mut h, Role::TextInput, "Scope", "openid profile bogus");
+    h.get_by_label_contains("not in scopes_supported: bogus");
+    set_text(&mut h, Role::TextInput, "Scope", "openid profile");
+
+    click(&mut h, "Save");
+    set_text(&mut h, Role::TextInput, "New profile name", "local-demo");
+    click(&mut h, "Save under this name");
+    assert!(dir.path("local-demo").exists());
+    h.get_by_role_and_label(Role::Button, "local-demo");
+
+    click(&mut h, "Built-in browser logs in for me");
+    set_text(&mut h, Role::TextInput, "Username", DEMO_USERNAME);
+    set_text(&mut h, Role::PasswordInput, "Password", DEMO_PASSWORD);
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    for step in StepId::ALL {
+        h.get_by_label(&format!("{} {}: ok", step.letter(), step.name()));
+    }
+    h.get_by_label_contains("#1 local-demo · ok");
+    let trace = &h.state().current_run().unwrap().trace;
+    let f = trace.step(StepId::F).latest().unwrap();
+    assert_eq!(
+        f.request.as_ref().unwrap().url,
+        provider.userinfo_endpoint()
+    );
+    let e = trace.step(StepId::E).latest().unwrap();
+    assert!(
+        e.checks.iter().any(|c| c.name.starts_with("id_token")),
+        "{:?}",
+        e.checks
+    );
+}
+
+#[test]
+fn just_show_me_the_url_shows_it_with_a_copy_button_while_b_waits() {
+    let dir = ProfileDir::new("print");
+    let provider = DemoServer::start(DemoOptions {
+        port: 0,
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut h = app_in(None, &dir.0);
+    click(&mut h, "Your provider");
+    set_text(&mut h, Role::TextInput, "Issuer", &provider.issuer());
+    set_text(&mut h, Role::TextInput, "Client ID", PUBLIC_CLIENT_ID);
+    choose_client_auth(&mut h, "none");
+    click(&mut h, "Just show me the URL");
+    click(&mut h, "Run flow");
+    until(&mut h, |h| {
+        h.query_by_label("B User login and consent: waiting for the user")
+            .is_some()
+    });
+    // The URL as shown: the authorization endpoint with the request's query.
+    let url = h
+        .get_by_label_contains(&format!("{}?", provider.authorization_endpoint()))
+        .value()
+        .unwrap();
+    assert!(url.contains("code_challenge="), "{url}");
+    h.get_by_label("Copy URL").click();
+    h.step();
+    assert!(
+        h.output()
+            .platform_output
+            .commands
+            .contains(&egui::OutputCommand::CopyText(url.clone())),
+        "the URL was not copied"
+    );
+
+    // The user opens it elsewhere (here: curl, which follows the redirects); the run goes on.
+    let opened = std::process::Command::new("curl")
+        .args(["-s", "-L", "-o", "/dev/null", &url])
+        .status()
+        .unwrap();
+    assert!(opened.success());
+    until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+    assert!(
+        h.query_by_label("Copy URL").is_none(),
+        "shown only while B waits"
+    );
+}
+
+#[test]
+fn the_selected_profile_comes_back_after_a_restart_with_only_a_stored_secret() {
+    let dir = ProfileDir::new("restart");
+    let common = "issuer = \"https://as.example\"\nclient_auth = \"post\"\n";
+    std::fs::write(
+        dir.path("stored"),
+        format!("{common}client_id = \"app\"\nclient_secret = \"from-the-file\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path("asked"), format!("{common}client_id = \"app2\"\n")).unwrap();
+    let mut h = app_in(None, &dir.0);
+    click(&mut h, "Your provider");
+    click(&mut h, "asked");
+    set_text(
+        &mut h,
+        Role::PasswordInput,
+        "Client secret",
+        "typed-this-session",
+    );
+    click(&mut h, "stored");
+    h.get_by_label("Profile: stored");
+    assert!(h.query_by_label("• unsaved changes").is_none());
+
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    for value in storage.0.values() {
+        assert!(!value.contains("from-the-file") && !value.contains("typed-this-session"));
+    }
+
+    let mut restarted = app_in(Some(&storage), &dir.0);
+    restarted.get_by_label("Profile: stored");
+    assert!(restarted.query_by_label("• unsaved changes").is_none());
+    click(&mut restarted, "Show");
+    assert_eq!(text_of(&restarted, "Client secret"), "from-the-file");
+    // A secret typed for the session is gone with the session.
+    click(&mut restarted, "asked");
+    assert_eq!(text_of(&restarted, "Client secret"), "");
+    assert_eq!(text_of(&restarted, "Client ID"), "app2");
 }

@@ -6,13 +6,16 @@ use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
-use crate::demo::{self, DemoOptions, DemoServer};
+use crate::demo::{DemoOptions, DemoServer};
 use crate::engine::{Command, Engine, RunId, RunOptions, UserAgentKind};
 use crate::gui::diagram;
 use crate::gui::inspector::Inspector;
+use crate::gui::login_url;
+use crate::gui::profiles_panel::ProfilesPanel;
 use crate::gui::provider_panel::ProviderForm;
 use crate::gui::theme::{self, Palette};
 use crate::gui::{explain_panel, format};
+use crate::profile::ProfileStore;
 use crate::trace::{StepId, Trace};
 
 /// The key of the app's state in eframe's storage.
@@ -55,6 +58,7 @@ pub struct OauthvizApp {
     engine: Result<Engine, String>,
     demo: Result<DemoServer, String>,
     form: ProviderForm,
+    profiles: ProfilesPanel,
     theme: Theme,
     runs: Vec<Run>,
     /// Index into `runs` of the run on screen.
@@ -88,6 +92,7 @@ impl OauthvizApp {
             })
             .map_err(|e| format!("The demo provider did not start: {e}")),
             form,
+            profiles: ProfilesPanel::new(ProfileStore::open_default()),
             theme,
             runs: Vec::new(),
             current: None,
@@ -96,6 +101,13 @@ impl OauthvizApp {
             next_run: 1,
             show_settings: true,
         }
+    }
+
+    /// Keeps provider profiles in `dir` instead of the user's config directory (tests use a
+    /// temporary one, so they never touch the real profiles).
+    pub fn with_profile_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.profiles = ProfilesPanel::new(Ok(ProfileStore::new(dir)));
+        self
     }
 
     /// The run on screen.
@@ -124,19 +136,11 @@ impl OauthvizApp {
 
     fn start_run(&mut self, config: ProviderConfig) {
         let Ok(engine) = &self.engine else { return };
-        let scripted = self.form.scripted();
+        let user_agent = self.form.user_agent();
+        let scripted = matches!(user_agent, UserAgentKind::Scripted { .. });
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
         }
-        let user_agent = if scripted {
-            UserAgentKind::Scripted {
-                username: demo::DEMO_USERNAME.into(),
-                password: demo::DEMO_PASSWORD.into(),
-                deny_consent: false,
-            }
-        } else {
-            UserAgentKind::System
-        };
         let id = self.next_run;
         self.next_run += 1;
         self.runs.push(Run {
@@ -217,7 +221,8 @@ impl OauthvizApp {
                     ui.heading("Provider");
                     let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
                     let demo = self.demo.as_ref().map_err(String::as_str);
-                    self.form.show(ui, demo, errors, &palette);
+                    self.form
+                        .show(ui, demo, &mut self.profiles, errors, &palette);
                     ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);
@@ -245,6 +250,9 @@ impl OauthvizApp {
 
         egui::CentralPanel::default().show(ui, |ui| {
             let placeholder;
+            if let Some(run) = self.current_run().filter(|r| !r.scripted) {
+                login_url::show(ui, &run.trace, &palette);
+            }
             let (trace, banner) = match self.current_run() {
                 Some(run) => (&run.trace, diagram::banner(Some(&run.trace), run.scripted)),
                 None => {

@@ -1,13 +1,16 @@
-//! The provider settings: the embedded demo provider with its three ready-made clients, or any
-//! provider by hand. The form keeps the text exactly as typed (nothing is dropped when it does
-//! not validate); [`ProviderForm::config`] turns it into a [`ProviderConfig`] whose validation
-//! messages are shown under the fields they name.
+//! The provider settings: the embedded demo provider with its three ready-made clients, or your
+//! provider as a profile (see [`ProfilesPanel`]). The form keeps the text exactly as typed
+//! (nothing is dropped when it does not validate); [`ProviderForm::config`] turns it into a
+//! [`ProviderConfig`] whose validation messages are shown under the fields they name.
 
-use egui::{Align, ComboBox, DragValue, Layout, RichText, TextEdit, Ui};
+use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoServer};
+use crate::engine::UserAgentKind;
+use crate::gui::form_widgets::{error, field_error, note, pkce_label, secret_field, text_field};
+use crate::gui::profiles_panel::{ProfileEditor, ProfilesPanel};
 use crate::gui::theme::{self, Palette};
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
@@ -16,7 +19,7 @@ use crate::protocol::token::ClientAuth;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Source {
     Demo,
-    /// Any provider: by its issuer (endpoints discovered), by hand, or both.
+    /// Any provider, as a profile: by its issuer (endpoints discovered), by hand, or both.
     Custom,
 }
 
@@ -111,6 +114,18 @@ impl ClientFields {
     }
 }
 
+/// Who logs in at your provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+enum Login {
+    /// The system browser opens the authorization URL.
+    Browser,
+    /// The URL is shown with a Copy button; open it anywhere (another browser, a private
+    /// window, another machine's browser with an SSH tunnel).
+    ShowUrl,
+    /// oauthviz's scripted browser fills the provider's login and consent forms.
+    Scripted,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProviderForm {
@@ -119,16 +134,18 @@ pub struct ProviderForm {
     approval: Approval,
     /// The demo client's fields, editable (a wrong secret is a lesson too).
     demo: ClientFields,
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    resource_url: String,
-    jwks_uri: String,
-    /// Kept apart from `demo`, so trying the demo never overwrites what was typed for a real
-    /// provider.
-    custom: ClientFields,
+    /// "Your provider": the profile in the form. Kept apart from `demo`, so trying the demo
+    /// never overwrites what was typed for a real provider.
+    custom: ProfileEditor,
+    login: Login,
+    /// For the scripted browser at your provider.
+    username: String,
+    #[serde(skip)]
+    password: String,
     #[serde(skip)]
     show_secret: bool,
+    #[serde(skip)]
+    show_password: bool,
 }
 
 impl Default for ProviderForm {
@@ -138,33 +155,63 @@ impl Default for ProviderForm {
             demo_client: DemoClient::Basic,
             approval: Approval::Browser,
             demo: DemoClient::Basic.fields(),
-            issuer: String::new(),
-            authorization_endpoint: String::new(),
-            token_endpoint: String::new(),
-            resource_url: String::new(),
-            jwks_uri: String::new(),
-            custom: ClientFields::default(),
+            custom: ProfileEditor::default(),
+            login: Login::Browser,
+            username: String::new(),
+            password: String::new(),
             show_secret: false,
+            show_password: false,
         }
+    }
+}
+
+/// The configuration if it can run, or what is wrong with it by field. Endpoints left empty
+/// next to an issuer come from its discovery document when the run starts (the engine
+/// validates again after that), so they are not errors yet.
+pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, Vec<(String, String)>> {
+    let discovered = config.needs_discovery();
+    let empty = |field: &str| match field {
+        "authorization_endpoint" => config.authorization_endpoint.is_empty(),
+        "token_endpoint" => config.token_endpoint.is_empty(),
+        "resource_url" => config.resource_url.is_empty(),
+        _ => false,
+    };
+    let errors: Vec<_> = match config.validate() {
+        Ok(()) => return Ok(config),
+        Err(errors) => errors
+            .into_iter()
+            .filter(|(field, _)| !(discovered && empty(field)))
+            .collect(),
+    };
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
     }
 }
 
 impl ProviderForm {
     /// After loading from disk, where secrets never are: the demo client's secret is public
-    /// knowledge, so it comes back; a real provider's secret has to be typed again.
+    /// knowledge, so it comes back; a real provider's secret has to be typed again (or comes
+    /// from its profile file, when it is stored there).
     pub fn restore_demo_secret(&mut self) {
         self.demo.client_secret = self.demo_client.fields().client_secret;
     }
 
-    /// A person or the scripted agent at the login page.
-    pub fn scripted(&self) -> bool {
-        self.source == Source::Demo && self.approval == Approval::Auto
-    }
-
-    fn client(&self) -> &ClientFields {
-        match self.source {
-            Source::Demo => &self.demo,
-            Source::Custom => &self.custom,
+    /// Who plays the browser in A–C.
+    pub fn user_agent(&self) -> UserAgentKind {
+        let scripted = |username: &str, password: &str| UserAgentKind::Scripted {
+            username: username.to_owned(),
+            password: password.to_owned(),
+            deny_consent: false,
+        };
+        match (self.source, self.approval, self.login) {
+            (Source::Demo, Approval::Auto, _) => scripted(demo::DEMO_USERNAME, demo::DEMO_PASSWORD),
+            (Source::Demo, Approval::Browser, _) | (Source::Custom, _, Login::Browser) => {
+                UserAgentKind::System
+            }
+            (Source::Custom, _, Login::ShowUrl) => UserAgentKind::Print,
+            (Source::Custom, _, Login::Scripted) => scripted(&self.username, &self.password),
         }
     }
 
@@ -173,64 +220,25 @@ impl ProviderForm {
         &self,
         demo: Result<&DemoServer, &str>,
     ) -> Result<ProviderConfig, Vec<(String, String)>> {
-        let client = self.client();
-        let mut config = match self.source {
-            Source::Demo => {
-                let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
-                ProviderConfig {
-                    name: format!("demo ({})", client.client_id),
-                    ..ProviderConfig::demo_endpoints(server)
-                }
-            }
-            Source::Custom => {
-                let host = url::Url::parse(self.authorization_endpoint.trim())
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_owned))
-                    .unwrap_or_else(|| "custom".into());
-                let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-                ProviderConfig {
-                    name: optional(&self.issuer)
-                        .and_then(|i| url::Url::parse(&i).ok()?.host_str().map(str::to_owned))
-                        .unwrap_or(host),
-                    issuer: optional(&self.issuer),
-                    authorization_endpoint: self.authorization_endpoint.trim().to_owned(),
-                    token_endpoint: self.token_endpoint.trim().to_owned(),
-                    resource_url: self.resource_url.trim().to_owned(),
-                    jwks_uri: optional(&self.jwks_uri),
-                    ..Default::default()
-                }
-            }
-        };
-        config.client_id = client.client_id.trim().to_owned();
-        config.client_secret =
-            (!client.client_secret.is_empty()).then(|| Secret::new(client.client_secret.clone()));
-        config.client_auth = client.client_auth;
-        config.redirect_uri = client.redirect_uri();
-        config.scope = client.scope.trim().to_owned();
-        config.pkce = client.pkce;
-        // Endpoints left empty next to an issuer come from its discovery document when the run
-        // starts (the engine validates again after that), so they are not errors yet.
-        let discovered = config.needs_discovery();
-        let empty = |field: &str| match field {
-            "authorization_endpoint" => config.authorization_endpoint.is_empty(),
-            "token_endpoint" => config.token_endpoint.is_empty(),
-            "resource_url" => config.resource_url.is_empty(),
-            _ => false,
-        };
-        match config.validate() {
-            Ok(()) => Ok(config),
-            Err(errors) => {
-                let errors: Vec<_> = errors
-                    .into_iter()
-                    .filter(|(field, _)| !(discovered && empty(field)))
-                    .collect();
-                if errors.is_empty() {
-                    Ok(config)
-                } else {
-                    Err(errors)
-                }
-            }
+        if self.source == Source::Custom {
+            return self
+                .custom
+                .fields
+                .config(&self.custom.name, |var| std::env::var(var));
         }
+        let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
+        let client = &self.demo;
+        runnable(ProviderConfig {
+            name: format!("demo ({})", client.client_id),
+            client_id: client.client_id.trim().to_owned(),
+            client_secret: (!client.client_secret.is_empty())
+                .then(|| Secret::new(client.client_secret.clone())),
+            client_auth: client.client_auth,
+            redirect_uri: client.redirect_uri(),
+            scope: client.scope.trim().to_owned(),
+            pkce: client.pkce,
+            ..ProviderConfig::demo_endpoints(server)
+        })
     }
 
     /// The panel. `errors` are the validation messages of the current form, by field.
@@ -238,6 +246,7 @@ impl ProviderForm {
         &mut self,
         ui: &mut Ui,
         demo: Result<&DemoServer, &str>,
+        profiles: &mut ProfilesPanel,
         errors: &[(String, String)],
         palette: &Palette,
     ) {
@@ -247,21 +256,44 @@ impl ProviderForm {
         });
         ui.add_space(theme::ITEM_GAP);
         match self.source {
-            Source::Demo => self.demo_ui(ui, demo, palette),
-            Source::Custom => self.custom_ui(ui, errors, palette),
+            Source::Demo => {
+                self.demo_ui(ui, demo, palette);
+                field_error(ui, error(errors, "demo"), palette);
+                ui.separator();
+                client_ui(ui, &mut self.demo, &mut self.show_secret, errors, palette);
+            }
+            Source::Custom => {
+                profiles.show(ui, &mut self.custom, &mut self.show_secret, errors, palette);
+                ui.add_space(theme::ITEM_GAP);
+                self.login_ui(ui, palette);
+            }
         }
-        if let Some(e) = error(errors, "demo") {
-            ui.label(RichText::new(e).color(palette.error_text));
-        }
-        ui.separator();
-        let show_secret = &mut self.show_secret;
-        let client = match self.source {
-            Source::Demo => &mut self.demo,
-            Source::Custom => &mut self.custom,
-        };
-        client_ui(ui, client, show_secret, errors, palette);
     }
 
+    fn login_ui(&mut self, ui: &mut Ui, palette: &Palette) {
+        ui.label(RichText::new("Login and consent").strong());
+        ui.radio_value(&mut self.login, Login::Browser, "Open the system browser");
+        ui.radio_value(&mut self.login, Login::ShowUrl, "Just show me the URL")
+            .on_hover_text(
+                "The URL is shown with a Copy button while oauthviz waits for the redirect",
+            );
+        ui.radio_value(
+            &mut self.login,
+            Login::Scripted,
+            "Built-in browser logs in for me",
+        )
+        .on_hover_text("oauthviz fills the provider's login and consent forms itself");
+        if self.login == Login::Scripted {
+            text_field(ui, "Username", &mut self.username, None, palette);
+            secret_field(ui, "Password", &mut self.password, &mut self.show_password);
+            note(
+                ui,
+                "For plain HTML login forms (Keycloak, the demo provider): pages that need \
+                 JavaScript or a second factor stop at B. The password is kept in memory only.",
+                palette.weak_text,
+            );
+        }
+    }
     fn demo_ui(&mut self, ui: &mut Ui, demo: Result<&DemoServer, &str>, palette: &Palette) {
         match demo {
             Ok(server) => {
@@ -313,50 +345,6 @@ impl ProviderForm {
             ));
         }
     }
-
-    fn custom_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
-        text_field(ui, "Issuer", &mut self.issuer, None, palette);
-        ui.weak(
-            "With an issuer, endpoints left empty are discovered (/.well-known) when the run starts, \
-             and the callback's iss and the id_token are checked against it (needed with scope openid).",
-        );
-        text_field(
-            ui,
-            "Authorization endpoint",
-            &mut self.authorization_endpoint,
-            error(errors, "authorization_endpoint"),
-            palette,
-        );
-        text_field(
-            ui,
-            "Token endpoint",
-            &mut self.token_endpoint,
-            error(errors, "token_endpoint"),
-            palette,
-        );
-        text_field(
-            ui,
-            "Resource URL (API or userinfo)",
-            &mut self.resource_url,
-            error(errors, "resource_url"),
-            palette,
-        );
-        text_field(
-            ui,
-            "JWKS URI (keys that sign id_tokens; discovered when empty)",
-            &mut self.jwks_uri,
-            None,
-            palette,
-        );
-    }
-}
-
-/// The validation message for `field`, if any.
-fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| m.as_str())
 }
 
 fn client_ui(
@@ -373,19 +361,7 @@ fn client_ui(
         error(errors, "client_id"),
         palette,
     );
-    let label = ui.label("Client secret");
-    // Right to left: the toggle takes its width first, the field gets exactly what is left
-    // (a guessed width would make the panel grow a little every frame).
-    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
-    ui.allocate_ui_with_layout(row, Layout::right_to_left(Align::Center), |ui| {
-        ui.toggle_value(show_secret, "Show");
-        ui.add(
-            TextEdit::singleline(&mut client.client_secret)
-                .password(!*show_secret)
-                .desired_width(ui.available_width()),
-        )
-        .labelled_by(label.id);
-    });
+    secret_field(ui, "Client secret", &mut client.client_secret, show_secret);
     field_error(ui, error(errors, "client_secret"), palette);
     ComboBox::from_label("Client authentication")
         .selected_text(client.client_auth.method_name())
@@ -415,33 +391,6 @@ fn client_ui(
         });
 }
 
-fn pkce_label(method: PkceMethod) -> &'static str {
-    match method {
-        PkceMethod::S256 => "S256",
-        PkceMethod::Plain => "plain",
-        PkceMethod::Off => "off",
-    }
-}
-
-fn text_field(
-    ui: &mut Ui,
-    label: &str,
-    value: &mut String,
-    error: Option<&str>,
-    palette: &Palette,
-) {
-    let label = ui.label(label);
-    ui.add(TextEdit::singleline(value).desired_width(ui.available_width()))
-        .labelled_by(label.id);
-    field_error(ui, error, palette);
-}
-
-fn field_error(ui: &mut Ui, error: Option<&str>, palette: &Palette) {
-    if let Some(e) = error {
-        ui.label(RichText::new(e).small().color(palette.error_text));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -450,24 +399,31 @@ mod tests {
     #[test]
     fn secrets_are_never_serialized() {
         let mut form = ProviderForm::default();
-        form.custom.client_secret = "real-provider-secret".into();
+        form.custom.fields.client_secret = "real-provider-secret".into();
+        form.password = "scripted-login-password".into();
         let saved = serde_json::to_string(&form).unwrap();
         assert!(!saved.contains("real-provider-secret"));
+        assert!(!saved.contains("scripted-login-password"));
         assert!(!saved.contains(demo::BASIC_CLIENT_SECRET));
         let mut loaded: ProviderForm = serde_json::from_str(&saved).unwrap();
-        assert_eq!(loaded.custom.client_secret, "");
+        assert_eq!(loaded.custom.fields.client_secret, "");
         loaded.restore_demo_secret();
         assert_eq!(loaded.demo.client_secret, demo::BASIC_CLIENT_SECRET);
     }
 
-    #[test]
-    fn endpoints_are_validated_by_field_and_kept_as_typed() {
-        let mut form = ProviderForm {
+    fn custom() -> ProviderForm {
+        ProviderForm {
             source: Source::Custom,
             ..Default::default()
-        };
-        form.authorization_endpoint = "https://as.example/authorize".into();
-        form.token_endpoint = "not a url".into();
+        }
+    }
+
+    #[test]
+    fn endpoints_are_validated_by_field_and_kept_as_typed() {
+        let mut form = custom();
+        let f = &mut form.custom.fields;
+        f.authorization_endpoint = "https://as.example/authorize".into();
+        f.token_endpoint = "not a url".into();
         let errors = form.config(Err("unused")).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
@@ -479,12 +435,13 @@ mod tests {
                 "client_secret"
             ]
         );
-        assert_eq!(form.token_endpoint, "not a url");
+        assert_eq!(form.custom.fields.token_endpoint, "not a url");
 
-        form.token_endpoint = "https://as.example/token".into();
-        form.resource_url = "https://api.example/me".into();
-        form.custom.client_id = "app".into();
-        form.custom.client_auth = ClientAuth::None;
+        let f = &mut form.custom.fields;
+        f.token_endpoint = "https://as.example/token".into();
+        f.resource_url = "https://api.example/me".into();
+        f.client_id = "app".into();
+        f.client_auth = "none".into();
         let config = form.config(Err("unused")).unwrap();
         assert_eq!(config.name, "as.example");
         assert_eq!((config.issuer, config.jwks_uri), (None, None));
@@ -493,21 +450,39 @@ mod tests {
 
     #[test]
     fn an_issuer_alone_is_enough_because_discovery_fills_the_endpoints() {
-        let mut form = ProviderForm {
-            source: Source::Custom,
-            issuer: " https://login.example ".into(),
-            ..Default::default()
-        };
-        form.custom.client_id = "app".into();
-        form.custom.client_auth = ClientAuth::None;
+        let mut form = custom();
+        let f = &mut form.custom.fields;
+        f.issuer = " https://login.example ".into();
+        f.client_id = "app".into();
+        f.client_auth = "none".into();
         let config = form.config(Err("")).unwrap();
         assert!(config.needs_discovery());
         assert_eq!(config.issuer.as_deref(), Some("https://login.example"));
         assert_eq!(config.name, "login.example");
         // Without an issuer the same form names the missing endpoints.
-        form.issuer.clear();
+        form.custom.fields.issuer.clear();
         let errors = form.config(Err("")).unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+
+    #[test]
+    fn who_logs_in_follows_the_choices() {
+        let mut form = ProviderForm::default();
+        assert_eq!(form.user_agent(), UserAgentKind::System);
+        form.approval = Approval::Auto;
+        assert!(matches!(
+            form.user_agent(),
+            UserAgentKind::Scripted { username, .. } if username == demo::DEMO_USERNAME
+        ));
+        form.source = Source::Custom;
+        form.login = Login::ShowUrl;
+        assert_eq!(form.user_agent(), UserAgentKind::Print);
+        form.login = Login::Scripted;
+        form.username = "me".into();
+        assert!(matches!(
+            form.user_agent(),
+            UserAgentKind::Scripted { username, .. } if username == "me"
+        ));
     }
 
     #[test]

@@ -1,0 +1,84 @@
+//! The widgets the provider forms are made of: a labelled field with its validation message
+//! under it, the secret field with its "Show" toggle, and small notes. Every input is labelled
+//! (AccessKit), so screen readers and the kittest tests find it by the text on screen.
+
+use egui::{Align, Color32, Layout, RichText, TextEdit, Ui};
+
+use crate::gui::theme::Palette;
+use crate::protocol::pkce::PkceMethod;
+
+/// The validation message for `field`, if any.
+pub fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
+}
+
+pub fn text_field(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    error: Option<&str>,
+    palette: &Palette,
+) {
+    hinted_field(ui, label, "", value, error, palette);
+}
+
+/// A field whose empty state shows `hint` (an example, or what empty means).
+pub fn hinted_field(
+    ui: &mut Ui,
+    label: &str,
+    hint: &str,
+    value: &mut String,
+    error: Option<&str>,
+    palette: &Palette,
+) {
+    let label = ui.label(label);
+    ui.add(
+        TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(ui.available_width()),
+    )
+    .labelled_by(label.id);
+    field_error(ui, error, palette);
+}
+
+pub fn field_error(ui: &mut Ui, error: Option<&str>, palette: &Palette) {
+    if let Some(e) = error {
+        note(ui, e, palette.error_text);
+    }
+}
+
+/// A small line under a field: what the provider supports, a warning, a hint.
+pub fn note(ui: &mut Ui, text: &str, colour: Color32) {
+    ui.label(RichText::new(text).small().color(colour));
+}
+
+/// A password field labelled `label`, with a toggle that shows what was typed.
+pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: &mut bool) {
+    let label = ui.label(label);
+    // Right to left: the toggle takes its width first, the field gets exactly what is left
+    // (a guessed width would make the panel grow a little every frame).
+    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(row, Layout::right_to_left(Align::Center), |ui| {
+        ui.toggle_value(show, "Show");
+        ui.add(
+            TextEdit::singleline(value)
+                .password(!*show)
+                .desired_width(ui.available_width()),
+        )
+        .labelled_by(label.id);
+    });
+}
+
+/// How the PKCE choices read: their wire names, and `off`.
+pub fn pkce_label(method: PkceMethod) -> &'static str {
+    method.as_param().unwrap_or("off")
+}
+
+/// Preset and quirk text as it can be drawn: the bundled font has no arrow, and the presets
+/// write menu paths as "Settings → Applications"; › reads the same.
+pub fn drawable(text: &str) -> String {
+    text.replace('→', "›")
+}
