@@ -13,7 +13,7 @@ impl std::fmt::Display for Difference {
         match &self.change {
             Change::Added(v) => write!(f, "+ {}: {v}", self.place),
             Change::Removed(v) => write!(f, "- {}: {v}", self.place),
-            Change::Changed(a, b) => write!(f, "~ {}: {a} → {b}", self.place),
+            Change::Changed(a, b) => write!(f, "~ {}: {a} -> {b}", self.place),
         }
     }
 }

@@ -291,7 +291,7 @@ fn compare_prints_what_a_replay_changed() {
     );
     assert!(stdout.contains("- param code_verifier: "), "{stdout}");
     assert!(
-        stdout.contains("~ status: 200 OK → 400 Bad Request"),
+        stdout.contains("~ status: 200 OK -> 400 Bad Request"),
         "{stdout}"
     );
     assert!(stdout.contains("+ json error: invalid_grant"), "{stdout}");

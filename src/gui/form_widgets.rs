@@ -76,9 +76,3 @@ pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: &mut boo
 pub fn pkce_label(method: PkceMethod) -> &'static str {
     method.as_param().unwrap_or("off")
 }
-
-/// Preset and quirk text as it can be drawn: the bundled font has no arrow, and the presets
-/// write menu paths as "Settings → Applications"; › reads the same.
-pub fn drawable(text: &str) -> String {
-    text.replace('→', "›")
-}

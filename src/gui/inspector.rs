@@ -214,7 +214,7 @@ impl Inspector {
                         .map(|u| u.path().to_owned())
                         .unwrap_or_default();
                     egui::CollapsingHeader::new(format!(
-                        "{}. {} {path} → {outcome}",
+                        "{}. {} {path} -> {outcome}",
                         i + 1,
                         ex.request.method
                     ))

@@ -3,7 +3,7 @@
 
 use egui::{Key, Modal, RichText, TextEdit, Ui};
 
-use crate::gui::form_widgets::{drawable, error, field_error, note};
+use crate::gui::form_widgets::{error, field_error, note};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{Placeholder, Preset, Profile, presets};
 
@@ -117,7 +117,7 @@ impl PresetDialog {
                 }
                 ui.add(
                     egui::Label::new(
-                        RichText::new(drawable(preset.summary))
+                        RichText::new(preset.summary)
                             .small()
                             .color(palette.weak_text),
                     )
@@ -128,7 +128,7 @@ impl PresetDialog {
     }
 
     fn fill(&mut self, ui: &mut Ui, preset: &'static Preset, palette: &Palette) {
-        ui.label(drawable(preset.summary));
+        ui.label(preset.summary);
         ui.add_space(theme::ITEM_GAP);
         for (ph, value) in preset.placeholders().iter().zip(&mut self.values) {
             let label = ui.label(RichText::new(field_label(ph)).strong());
@@ -146,7 +146,7 @@ impl PresetDialog {
             if std::mem::take(&mut self.focus_first) {
                 edit.request_focus();
             }
-            note(ui, &drawable(ph.help), palette.weak_text);
+            note(ui, &ph.help, palette.weak_text);
             field_error(ui, error(&self.errors, ph.key), palette);
             ui.add_space(theme::ITEM_GAP);
         }
@@ -157,7 +157,7 @@ impl PresetDialog {
         let quirks = preset.quirks();
         if !quirks.is_empty() {
             ui.add_space(theme::ITEM_GAP);
-            let titles: Vec<String> = quirks.iter().map(|q| drawable(q.title)).collect();
+            let titles: Vec<&str> = quirks.iter().map(|q| q.title).collect();
             note(
                 ui,
                 &format!(

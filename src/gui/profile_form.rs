@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::ProviderConfig;
 use crate::gui::discovery::{Hint, Hints};
 use crate::gui::form_widgets::{
-    drawable, error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
+    error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
 };
 use crate::gui::provider_panel::runnable;
 use crate::gui::theme::{self, Palette};
@@ -644,11 +644,11 @@ pub fn quirks_ui(ui: &mut Ui, quirk_ids: &[String], palette: &Palette) {
         .default_open(true)
         .show(ui, |ui| {
             for q in quirks {
-                ui.label(RichText::new(drawable(q.title)).strong());
-                ui.label(RichText::new(drawable(q.explanation)).small());
+                ui.label(RichText::new(q.title).strong());
+                ui.label(RichText::new(q.explanation).small());
                 note(
                     ui,
-                    &format!("What oauthviz does: {}", drawable(q.handling)),
+                    &format!("What oauthviz does: {}", q.handling),
                     palette.weak_text,
                 );
                 ui.add_space(theme::ITEM_GAP);

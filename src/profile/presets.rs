@@ -270,7 +270,7 @@ static PRESETS: &[Preset] = &[
         display_name: "Google",
         summary: "Google accounts (OpenID Connect). Use an OAuth client of type Desktop app.",
         placeholders: &[client_id(
-            "Google Cloud console → APIs & Services → Credentials → OAuth 2.0 Client IDs, type Desktop app.",
+            "Google Cloud console › APIs & Services › Credentials › OAuth 2.0 Client IDs, type Desktop app.",
             "123456789012-abc123def456.apps.googleusercontent.com",
         )],
         quirk_ids: &["google_offline_access", "google_desktop_client"],
@@ -297,7 +297,7 @@ static PRESETS: &[Preset] = &[
         display_name: "GitHub",
         summary: "GitHub OAuth apps and GitHub Apps (plain OAuth 2.0, not OpenID Connect).",
         placeholders: &[client_id(
-            "GitHub → Settings → Developer settings → OAuth Apps (or GitHub Apps) → your app: Client ID. Set its callback URL to http://127.0.0.1/callback.",
+            "GitHub › Settings › Developer settings › OAuth Apps (or GitHub Apps) › your app: Client ID. Set its callback URL to http://127.0.0.1/callback.",
             "Ov23liAbCdEfGhIjKlMn",
         )],
         quirk_ids: &[
@@ -334,7 +334,7 @@ static PRESETS: &[Preset] = &[
                 kind: PlaceholderKind::Host,
             },
             client_id(
-                "GitLab → Edit profile → Applications (or a group's Settings → Applications): Application ID.",
+                "GitLab › Edit profile › Applications (or a group's Settings › Applications): Application ID.",
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             ),
         ],
@@ -375,7 +375,7 @@ static PRESETS: &[Preset] = &[
                 kind: PlaceholderKind::Segment,
             },
             client_id(
-                "Entra admin center → App registrations → your app → Overview: Application (client) ID.",
+                "Entra admin center › App registrations › your app › Overview: Application (client) ID.",
                 "00001111-aaaa-2222-bbbb-3333cccc4444",
             ),
         ],
@@ -424,7 +424,7 @@ static PRESETS: &[Preset] = &[
                 kind: PlaceholderKind::Segment,
             },
             client_id(
-                "Admin console → Clients → your client: Client ID.",
+                "Admin console › Clients › your client: Client ID.",
                 "oauthviz",
             ),
         ],
@@ -461,19 +461,19 @@ static PRESETS: &[Preset] = &[
             Placeholder {
                 key: "domain",
                 label: "Auth0 domain",
-                help: "Applications → your application → Settings: Domain (e.g. dev-abc123.us.auth0.com), or your custom domain.",
+                help: "Applications › your application › Settings: Domain (e.g. dev-abc123.us.auth0.com), or your custom domain.",
                 example: "dev-abc123.us.auth0.com",
                 default: None,
                 kind: PlaceholderKind::Host,
             },
             client_id(
-                "Applications → your application → Settings: Client ID.",
+                "Applications › your application › Settings: Client ID.",
                 "AbCdEfGhIjKlMnOpQrStUvWxYz012345",
             ),
             Placeholder {
                 key: "audience",
                 label: "API audience",
-                help: "Optional: the Identifier of an API under Applications → APIs, to get an access token for that API. Leave empty for userinfo only.",
+                help: "Optional: the Identifier of an API under Applications › APIs, to get an access token for that API. Leave empty for userinfo only.",
                 example: "https://api.example.com",
                 default: Some(""),
                 kind: PlaceholderKind::Value,
@@ -518,13 +518,13 @@ static PRESETS: &[Preset] = &[
             Placeholder {
                 key: "authorizationServerId",
                 label: "authorization server",
-                help: "Security → API → Authorization Servers: the server's ID (default for the one every org has).",
+                help: "Security › API › Authorization Servers: the server's ID (default for the one every org has).",
                 example: "default",
                 default: Some("default"),
                 kind: PlaceholderKind::Segment,
             },
             client_id(
-                "Applications → your app integration → General: Client ID.",
+                "Applications › your app integration › General: Client ID.",
                 "0oa1b2c3d4e5f6g7h8i9",
             ),
         ],
