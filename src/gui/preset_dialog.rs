@@ -146,7 +146,7 @@ impl PresetDialog {
             if std::mem::take(&mut self.focus_first) {
                 edit.request_focus();
             }
-            note(ui, &ph.help, palette.weak_text);
+            note(ui, ph.help, palette.weak_text);
             field_error(ui, error(&self.errors, ph.key), palette);
             ui.add_space(theme::ITEM_GAP);
         }
