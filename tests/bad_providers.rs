@@ -32,13 +32,7 @@ fn html_token_response_is_named_and_kept() {
     ));
     let reason = failure(&trace, StepId::E);
     assert!(reason.contains("HTML"), "{reason}");
-    let raw = trace
-        .step(StepId::E)
-        .latest()
-        .unwrap()
-        .response
-        .as_ref()
-        .unwrap();
+    let raw = received(&trace, StepId::E);
     assert!(raw.body.contains("Sign in"), "the raw body is kept");
 }
 

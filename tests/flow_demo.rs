@@ -24,13 +24,7 @@ fn basic_client_completes_a_to_g() {
         "{:?}",
         c.checks
     );
-    let d = trace
-        .step(StepId::D)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let d = sent(&trace, StepId::D);
     assert!(
         d.headers
             .get("authorization")
@@ -67,13 +61,7 @@ fn post_client_completes_a_to_g() {
         c.client_auth = ClientAuth::Post;
     });
     assert_all_ok(&trace);
-    let d = trace
-        .step(StepId::D)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let d = sent(&trace, StepId::D);
     assert_eq!(
         d.form().unwrap().get("client_secret"),
         Some(demo::POST_CLIENT_SECRET)
@@ -90,21 +78,9 @@ fn public_client_with_pkce_completes_a_to_g() {
         c.client_auth = ClientAuth::None;
     });
     assert_all_ok(&trace);
-    let a = trace
-        .step(StepId::A)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let a = sent(&trace, StepId::A);
     assert_eq!(a.query().get("code_challenge_method"), Some("S256"));
-    let d = trace
-        .step(StepId::D)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let d = sent(&trace, StepId::D);
     assert!(d.form().unwrap().get("code_verifier").is_some());
 }
 
@@ -187,13 +163,7 @@ fn wrong_secret_fails_e_with_invalid_client() {
     assert_eq!(outcome(&trace, StepId::D), Outcome::Ok);
     let reason = failure(&trace, StepId::E);
     assert!(reason.contains("invalid_client"), "{reason}");
-    let resp = trace
-        .step(StepId::E)
-        .latest()
-        .unwrap()
-        .response
-        .as_ref()
-        .unwrap();
+    let resp = received(&trace, StepId::E);
     assert_eq!(resp.status, 401);
     assert!(resp.headers.get("www-authenticate").is_some());
 }
@@ -367,13 +337,7 @@ fn introspect_revoke_and_refresh_are_steps_after_e() {
 }
 
 fn introspected(trace: &oauthviz::trace::Trace) -> serde_json::Value {
-    let resp = trace
-        .step(StepId::Introspect)
-        .latest()
-        .unwrap()
-        .response
-        .as_ref()
-        .unwrap();
+    let resp = received(trace, StepId::Introspect);
     serde_json::from_str(&resp.body).unwrap()
 }
 
@@ -407,15 +371,7 @@ fn print_user_agent_waits_for_whoever_opens_the_url() {
             && attempt.outcome == Outcome::WaitingForUser
         {
             // Someone opens the printed URL: authorize redirects to the listener.
-            let url = trace
-                .step(StepId::A)
-                .latest()
-                .unwrap()
-                .request
-                .as_ref()
-                .unwrap()
-                .url
-                .clone();
+            let url = sent(&trace, StepId::A).url.clone();
             let first = rt
                 .block_on(client.send(&oauthviz::protocol::http::HttpRequest::get(url)))
                 .unwrap();

@@ -14,7 +14,7 @@ use oauthviz::protocol::pkce::PkceMethod;
 use oauthviz::protocol::secret::Secret;
 use oauthviz::protocol::token::ClientAuth;
 use oauthviz::trace::{StepId, Trace};
-use support::demo_flow::{assert_all_ok, failure, run};
+use support::demo_flow::{assert_all_ok, failure, received, run, sent};
 use support::oidc_provider::*;
 
 fn provider() -> OidcProvider {
@@ -94,13 +94,7 @@ fn client_secret_basic_completes_a_to_g() {
         pages.iter().filter(|p| p.request.method == "POST").count() >= 2,
         "login and consent were submitted"
     );
-    let g = trace
-        .step(StepId::G)
-        .latest()
-        .unwrap()
-        .response
-        .as_ref()
-        .unwrap();
+    let g = received(&trace, StepId::G);
     assert!(g.body.contains("\"sub\":\"alice\""), "userinfo: {}", g.body);
 }
 
@@ -127,13 +121,7 @@ fn public_client_with_pkce_completes_a_to_g() {
         login(),
     );
     assert_all_ok(&trace);
-    let d = trace
-        .step(StepId::D)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let d = sent(&trace, StepId::D);
     assert!(d.form().unwrap().get("code_verifier").is_some());
 }
 
@@ -146,13 +134,7 @@ fn private_key_jwt_completes_a_to_g() {
     cfg.private_key_kid = Some(JWT_CLIENT_KID.into());
     let trace = run(cfg, login());
     assert_all_ok(&trace);
-    let d = trace
-        .step(StepId::D)
-        .latest()
-        .unwrap()
-        .request
-        .as_ref()
-        .unwrap();
+    let d = sent(&trace, StepId::D);
     let form = d.form().unwrap();
     assert_eq!(
         form.get("client_assertion_type"),

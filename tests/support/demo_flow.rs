@@ -61,3 +61,21 @@ pub fn assert_all_ok(trace: &Trace) {
     }
     assert!(trace.ok && trace.finished);
 }
+
+/// The request the latest attempt of `step` sent.
+pub fn sent(trace: &Trace, step: StepId) -> &oauthviz::protocol::http::HttpRequest {
+    trace
+        .step(step)
+        .latest()
+        .and_then(|a| a.request.as_ref())
+        .unwrap_or_else(|| panic!("{step:?} sent nothing"))
+}
+
+/// The response the latest attempt of `step` received.
+pub fn received(trace: &Trace, step: StepId) -> &oauthviz::protocol::http::HttpResponse {
+    trace
+        .step(step)
+        .latest()
+        .and_then(|a| a.response.as_ref())
+        .unwrap_or_else(|| panic!("{step:?} received nothing"))
+}
