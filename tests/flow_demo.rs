@@ -385,3 +385,48 @@ fn print_user_agent_waits_for_whoever_opens_the_url() {
     }
     assert_all_ok(&trace);
 }
+
+#[test]
+fn commands_sent_at_once_run_in_the_order_sent() {
+    let server = demo(DemoOptions::default());
+    let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(
+        1,
+        oauthviz::config::ProviderConfig::demo(&server),
+        scripted(),
+        |_, _| {},
+    );
+    assert_all_ok(&trace);
+    // Introspect, revoke, introspect again: only in this order does the last one see a dead token.
+    for step in [StepId::Introspect, StepId::Revoke, StepId::Introspect] {
+        engine.send(oauthviz::engine::Command::Replay {
+            run: 1,
+            step,
+            request: oauthviz::engine::ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: false,
+        });
+    }
+    let mut settled = 0;
+    while settled < 3 {
+        let event = engine
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the engine answers");
+        if matches!(event.update, oauthviz::trace::Update::Finished { .. }) {
+            settled += 1;
+        }
+        trace.apply(&event.update);
+    }
+    let introspections = &trace.step(StepId::Introspect).attempts;
+    let active = |i: usize| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(
+            &introspections[i].response.as_ref().unwrap().body,
+        )
+        .unwrap()["active"]
+            .clone()
+    };
+    assert_eq!(
+        (active(0), active(1)),
+        (serde_json::json!(true), serde_json::json!(false))
+    );
+}

@@ -230,35 +230,61 @@ type BoxFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Se
 /// A run the engine remembers, so its steps can be replayed after it finished.
 struct Run {
     recorder: Recorder,
-    /// `None` until the run's first task has set it up; a task holds the lock while it works,
-    /// so replays of one run happen one after another.
+    /// `None` when the run could not be set up (see `dispatch`).
     session: Arc<tokio::sync::Mutex<Option<flow::Session>>>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// The run's work, done by one task in the order it was sent: an experiment's commands
+    /// build on each other, so they must not overtake one another.
+    queue: mpsc::UnboundedSender<Work>,
+    worker: tokio::task::JoinHandle<()>,
 }
 
+type Work = Box<dyn for<'a> FnOnce(&'a Recorder, &'a mut flow::Session) -> BoxFuture<'a> + Send>;
+
 impl Run {
-    fn cancel(&mut self, reason: &str) {
-        for task in self.tasks.drain(..) {
-            task.abort();
+    fn new(recorder: Recorder, session: Option<flow::Session>) -> Run {
+        let session = Arc::new(tokio::sync::Mutex::new(session));
+        let (queue, worker) = Self::worker(&recorder, &session);
+        Run {
+            recorder,
+            session,
+            queue,
+            worker,
         }
-        self.recorder.cancel(reason);
     }
 
-    /// Runs `work` on this run's session in a new task, after anything already running.
+    fn worker(
+        recorder: &Recorder,
+        session: &Arc<tokio::sync::Mutex<Option<flow::Session>>>,
+    ) -> (mpsc::UnboundedSender<Work>, tokio::task::JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Work>();
+        let recorder = recorder.for_task();
+        let session = session.clone();
+        let worker = tokio::spawn(async move {
+            while let Some(work) = rx.recv().await {
+                let mut guard = session.lock().await;
+                match guard.as_mut() {
+                    Some(s) => work(&recorder, s).await,
+                    None => recorder.settle(Some((StepId::A, "this run never started".into()))),
+                }
+            }
+        });
+        (tx, worker)
+    }
+
+    /// Stops what the run is doing and drops what was queued; later commands start afresh.
+    fn cancel(&mut self, reason: &str) {
+        self.worker.abort();
+        self.recorder.cancel(reason);
+        (self.queue, self.worker) = Self::worker(&self.recorder, &self.session);
+    }
+
+    /// Queues `work` on this run's session, after everything sent before it.
     fn spawn<F>(&mut self, work: F)
     where
         F: for<'a> FnOnce(&'a Recorder, &'a mut flow::Session) -> BoxFuture<'a> + Send + 'static,
     {
-        self.tasks.retain(|t| !t.is_finished());
-        let recorder = self.recorder.for_task();
-        let session = self.session.clone();
-        self.tasks.push(tokio::spawn(async move {
-            let mut guard = session.lock().await;
-            match guard.as_mut() {
-                Some(s) => work(&recorder, s).await,
-                None => recorder.settle(Some((StepId::A, "this run never started".into()))),
-            }
-        }));
+        // The worker lives as long as the run; a send fails only while the engine shuts down.
+        let _ = self.queue.send(Box::new(work));
     }
 }
 
@@ -288,11 +314,7 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
                         None
                     }
                 };
-                let mut entry = Run {
-                    recorder,
-                    session: Arc::new(tokio::sync::Mutex::new(session)),
-                    tasks: Vec::new(),
-                };
+                let mut entry = Run::new(recorder, session);
                 entry.spawn(|rec, s| Box::pin(flow::run_flow(s, rec)));
                 runs.insert(run, entry);
             }
