@@ -142,16 +142,19 @@ pub fn response(r: &HttpResponse) -> HttpResponse {
     }
 }
 
+/// Whether a [`crate::compare::Difference`]'s place (`param code`, `header Authorization`,
+/// `json access_token`) names a secret.
+pub fn is_secret_place(place: &str) -> bool {
+    let name = place.rsplit(' ').next().unwrap_or_default();
+    (place.starts_with("param ") || place.starts_with("json ") || place.starts_with("query "))
+        && is_secret_param(name)
+        || place.starts_with("header ") && is_secret_header(name)
+}
+
 /// A difference for printing, with a secret parameter's or header's values masked.
 pub fn difference(d: &crate::compare::Difference) -> String {
     use crate::compare::{Change, Difference};
-    let name = d.place.rsplit(' ').next().unwrap_or_default();
-    let secret = (d.place.starts_with("param ")
-        || d.place.starts_with("json ")
-        || d.place.starts_with("query "))
-        && is_secret_param(name)
-        || d.place.starts_with("header ") && is_secret_header(name);
-    if !secret {
+    if !is_secret_place(&d.place) {
         return d.to_string();
     }
     let change = match &d.change {

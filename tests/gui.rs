@@ -2,86 +2,21 @@
 //! provider and the engine run on real threads, so runs are awaited with bounded, short sleeps.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 use std::time::Duration;
 
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use oauthviz::demo::{
     DEMO_PASSWORD, DEMO_USERNAME, DemoOptions, DemoServer, POST_CLIENT_ID, POST_CLIENT_SECRET,
     PUBLIC_CLIENT_ID,
 };
-use oauthviz::gui::OauthvizApp;
 use oauthviz::protocol::secret::mask;
 use oauthviz::trace::StepId;
-
-/// A profile directory of its own per test, removed afterwards: the tests never see (or
-/// write) the user's real profiles.
-struct ProfileDir(PathBuf);
-
-impl ProfileDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "oauthviz-gui-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(format!("{name}.toml"))
-    }
-}
-
-impl Drop for ProfileDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn app_in(storage: Option<&dyn eframe::Storage>, profiles: &Path) -> Harness<'static, OauthvizApp> {
-    let profiles = profiles.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_eframe(move |cc| OauthvizApp::new(storage, &cc.egui_ctx).with_profile_dir(profiles));
-    harness.run_ok();
-    harness
-}
-
-fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
-    // An empty directory that does not exist: listing it finds nothing, and nothing here saves.
-    let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));
-    app_in(storage, &unused)
-}
-
-/// Steps the UI until the run on screen has finished (at most ~20 s).
-fn until_finished(harness: &mut Harness<'_, OauthvizApp>) {
-    for _ in 0..400 {
-        harness.step();
-        if harness
-            .state()
-            .current_run()
-            .is_some_and(|r| r.trace.finished)
-        {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the run did not finish");
-}
-
-fn choose_auto_approve(harness: &mut Harness<'_, OauthvizApp>) {
-    harness.get_by_label("Auto-approve (no browser)").click();
-    harness.run_ok();
-}
+use support::gui::*;
 
 #[test]
 fn demo_flow_runs_a_to_g_and_the_inspector_reveals_the_token_on_request() {
@@ -418,34 +353,6 @@ fn an_idle_app_schedules_no_repaint() {
     );
 }
 
-fn set_text(harness: &mut Harness<'_, OauthvizApp>, role: Role, field: &str, value: &str) {
-    harness
-        .get_by_role_and_label(role, field)
-        .set_text_value_accesskit(value);
-    harness.run_ok();
-}
-
-fn text_of(harness: &Harness<'_, OauthvizApp>, field: &str) -> String {
-    harness
-        .get_by_role_and_label(Role::TextInput, field)
-        .value()
-        .unwrap_or_default()
-}
-
-/// Clicks the widget labelled `label`, scrolled into view first: a click lands where the
-/// widget is on screen, and the provider form is longer than the window.
-fn click(harness: &mut Harness<'_, OauthvizApp>, label: &str) {
-    harness.get_by_label(label).scroll_to_me();
-    harness.run_ok();
-    harness.get_by_label(label).click();
-    harness.run_ok();
-}
-
-fn choose_client_auth(harness: &mut Harness<'_, OauthvizApp>, method: &str) {
-    click(harness, "Client authentication");
-    click(harness, method);
-}
-
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
@@ -562,22 +469,6 @@ fn profiles_from_a_preset_are_saved_listed_duplicated_and_deleted_and_a_broken_f
     click(&mut h, "Delete");
     assert!(!broken.exists());
     assert!(saved.exists());
-}
-
-/// Steps the UI until `done` holds (at most ~10 s): for work on other threads.
-fn until(
-    harness: &mut Harness<'_, OauthvizApp>,
-    mut done: impl FnMut(&Harness<'_, OauthvizApp>) -> bool,
-) {
-    for _ in 0..200 {
-        harness.step();
-        if done(harness) {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out");
 }
 
 #[test]

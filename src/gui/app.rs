@@ -6,17 +6,20 @@ use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
-use crate::demo::{DemoOptions, DemoServer};
-use crate::engine::{Command, Engine, RunId, RunOptions, UserAgentKind};
+use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
+use crate::engine::{Command, Engine, ReplayRequest, RunId, RunOptions, UserAgentKind};
+use crate::experiments::{Experiment, Finding};
 use crate::gui::diagram;
-use crate::gui::inspector::Inspector;
+use crate::gui::experiments_panel::{self, PanelAction};
+use crate::gui::inspector::{self, Inspector};
 use crate::gui::login_url;
 use crate::gui::profiles_panel::ProfilesPanel;
 use crate::gui::provider_panel::ProviderForm;
 use crate::gui::theme::{self, Palette};
 use crate::gui::{explain_panel, format};
 use crate::profile::ProfileStore;
-use crate::trace::{StepId, Trace};
+use crate::protocol::token;
+use crate::trace::{Outcome, StepId, Trace, Update};
 
 /// The key of the app's state in eframe's storage.
 const STORAGE_KEY: &str = "oauthviz";
@@ -36,12 +39,20 @@ pub struct Run {
     pub trace: Trace,
     /// The scripted agent (not a person) is at the login page.
     pub scripted: bool,
+    /// What the run was started with (experiments plan and judge from it).
+    config: ProviderConfig,
+    /// Commands sent to the engine that have not finished yet.
+    outstanding: usize,
+    /// The experiment being carried out and how many of its commands are still to finish.
+    experiment: Option<(Experiment, usize)>,
+    /// Verdicts of the experiments run on this run, oldest first.
+    pub findings: Vec<(Experiment, Finding)>,
 }
 
 impl Run {
     fn status(&self) -> String {
         let t = &self.trace;
-        if !t.finished {
+        if self.busy().is_some() {
             return "running…".into();
         }
         if t.ok {
@@ -49,9 +60,43 @@ impl Run {
         }
         match t.failed_step {
             Some(step) => format!("failed at {}", step.letter()),
+            None if t.succeeded() => "ok".into(),
             None => "cancelled".into(),
         }
     }
+
+    /// Why nothing new can be sent on this run right now, if something is still going.
+    pub fn busy(&self) -> Option<&'static str> {
+        if self.experiment.is_some() {
+            return Some("An experiment is running…");
+        }
+        let open = self.trace.steps.iter().any(|s| {
+            s.latest()
+                .is_some_and(|a| matches!(a.outcome, Outcome::InFlight | Outcome::WaitingForUser))
+        });
+        (open || self.outstanding > 0 || !self.trace.finished)
+            .then_some("Wait for the step in flight to finish, or Cancel it.")
+    }
+
+    /// Whether the provider issued a refresh token in this run.
+    fn has_refresh_token(&self) -> bool {
+        [StepId::E, StepId::Refresh].into_iter().any(|step| {
+            self.trace.step(step).attempts.iter().any(|a| {
+                a.response
+                    .as_ref()
+                    .and_then(|r| token::parse_token_response(r).ok())
+                    .is_some_and(|t| t.refresh_token.is_some())
+            })
+        })
+    }
+}
+
+/// What the right-hand panel shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum SideTab {
+    #[default]
+    Explain,
+    Experiments,
 }
 
 pub struct OauthvizApp {
@@ -68,6 +113,11 @@ pub struct OauthvizApp {
     next_run: RunId,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
+    side_tab: SideTab,
+    /// Stop a new run after C, with D prepared for editing (a code can be used once).
+    pause_before_token: bool,
+    /// The demo provider's switched-on faults.
+    misbehaviour: Misbehaviour,
 }
 
 impl OauthvizApp {
@@ -100,6 +150,9 @@ impl OauthvizApp {
             inspector: Inspector::default(),
             next_run: 1,
             show_settings: true,
+            side_tab: SideTab::default(),
+            pause_before_token: false,
+            misbehaviour: Misbehaviour::default(),
         }
     }
 
@@ -121,17 +174,167 @@ impl OauthvizApp {
 
     fn drain_events(&mut self) {
         let Ok(engine) = &self.engine else { return };
+        let mut judged_here = None;
         while let Some(event) = engine.try_recv() {
             let Some(index) = self.runs.iter().position(|r| r.id == event.run) else {
                 continue;
             };
-            let trace = &mut self.runs[index].trace;
-            trace.apply(&event.update);
-            // A failure explains itself best with its step already open.
-            if trace.finished && self.current == Some(index) && self.selected.is_none() {
-                self.selected = trace.failed_step;
+            let run = &mut self.runs[index];
+            run.trace.apply(&event.update);
+            if !matches!(event.update, Update::Finished { .. }) {
+                continue;
+            }
+            run.outstanding = run.outstanding.saturating_sub(1);
+            let judged = match &mut run.experiment {
+                Some((experiment, remaining)) => {
+                    *remaining = remaining.saturating_sub(1);
+                    (*remaining == 0).then_some(*experiment)
+                }
+                None => None,
+            };
+            if let Some(experiment) = judged {
+                run.experiment = None;
+                let finding = experiment.judge(&run.config, &run.trace);
+                run.findings.push((experiment, finding));
+                if self.current == Some(index) {
+                    judged_here = Some(experiment);
+                }
+            } else if run.trace.finished
+                && run.experiment.is_none()
+                && self.current == Some(index)
+                && self.selected.is_none()
+            {
+                // A failure explains itself best with its step already open.
+                self.selected = run.trace.failed_step;
             }
         }
+        if let Some(experiment) = judged_here {
+            self.show_experiment(experiment);
+        }
+    }
+
+    /// Selects the step that shows an experiment's answer, next to the attempt before it.
+    fn show_experiment(&mut self, experiment: Experiment) {
+        let Some(run) = self.current_run() else {
+            return;
+        };
+        let step = experiment.judged_step();
+        let mode = if crate::compare::exchange_count(&run.trace, step) > 1 {
+            inspector::Mode::Compare
+        } else {
+            inspector::Mode::Details
+        };
+        let id = run.id;
+        self.selected = Some(step);
+        self.inspector.open(id, step, mode);
+    }
+
+    /// Sends `commands` for the run on screen, counting what will report back.
+    fn send_all(&mut self, commands: Vec<Command>) {
+        let (Ok(engine), Some(index)) = (&self.engine, self.current) else {
+            return;
+        };
+        let run = &mut self.runs[index];
+        for command in commands {
+            if matches!(command, Command::Replay { .. } | Command::Start { .. }) {
+                run.outstanding += 1;
+            }
+            engine.send(command);
+        }
+    }
+
+    fn cancel(&mut self) {
+        let Ok(engine) = &self.engine else { return };
+        engine.send(Command::Cancel);
+        // A cancel drops the queued commands, and says so only for the one in flight.
+        for run in &mut self.runs {
+            run.outstanding = 0;
+            run.experiment = None;
+        }
+    }
+
+    fn run_experiment(&mut self, experiment: Experiment) {
+        let Some(run) = self.current_run() else {
+            return;
+        };
+        match experiment.plan(run.id, &run.config, &run.trace) {
+            Ok(commands) => {
+                let count = commands
+                    .iter()
+                    .filter(|c| matches!(c, Command::Replay { .. }))
+                    .count();
+                if let Some(index) = self.current {
+                    self.runs[index].experiment = Some((experiment, count));
+                }
+                self.send_all(commands);
+            }
+            Err(why) => {
+                if let Some(index) = self.current {
+                    self.runs[index].findings.push((
+                        experiment,
+                        Finding {
+                            verdict: crate::trace::Verdict::Warn,
+                            summary: format!("not run: {why}"),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Turns what the inspector asked for into engine commands on the run on screen.
+    fn inspector_action(&mut self, action: inspector::Action) {
+        let Some(run) = self.current_run().map(|r| r.id) else {
+            return;
+        };
+        let replay = |step, request, edits, continue_flow| Command::Replay {
+            run,
+            step,
+            request,
+            edits,
+            continue_flow,
+        };
+        let commands = match action {
+            inspector::Action::Send {
+                step,
+                request,
+                continue_flow,
+            } => vec![replay(
+                step,
+                ReplayRequest::Exact(request),
+                Vec::new(),
+                continue_flow,
+            )],
+            inspector::Action::SendWithFreshCode {
+                edits,
+                continue_flow,
+            } => vec![
+                replay(StepId::A, ReplayRequest::Default, Vec::new(), false),
+                replay(StepId::D, ReplayRequest::Default, edits, continue_flow),
+            ],
+            inspector::Action::Prepare(step) => {
+                if let Ok(engine) = &self.engine {
+                    engine.send(Command::Prepare { run, step });
+                }
+                return;
+            }
+        };
+        self.send_all(commands);
+    }
+
+    /// Runs one of the steps after E (refresh, revoke, introspect) on the run on screen.
+    fn run_extra(&mut self, step: StepId) {
+        let Some(run) = self.current_run().map(|r| r.id) else {
+            return;
+        };
+        self.selected = Some(step);
+        self.send_all(vec![Command::Replay {
+            run,
+            step,
+            request: ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: false,
+        }]);
     }
 
     fn start_run(&mut self, config: ProviderConfig) {
@@ -141,12 +344,21 @@ impl OauthvizApp {
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
         }
+        for run in &mut self.runs {
+            // Starting a run cancels the others, queued commands included.
+            run.outstanding = 0;
+            run.experiment = None;
+        }
         let id = self.next_run;
         self.next_run += 1;
         self.runs.push(Run {
             id,
             trace: Trace::new(&config.name),
             scripted,
+            config: config.clone(),
+            outstanding: 1,
+            experiment: None,
+            findings: Vec::new(),
         });
         self.current = Some(self.runs.len() - 1);
         self.selected = None;
@@ -155,6 +367,7 @@ impl OauthvizApp {
             provider: Box::new(config),
             options: RunOptions {
                 user_agent,
+                pause_after: self.pause_before_token.then_some(StepId::C),
                 ..Default::default()
             },
         });
@@ -166,7 +379,7 @@ impl OauthvizApp {
         self.inspector.begin_frame();
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
-        let running = self.current_run().is_some_and(|r| !r.trace.finished);
+        let running = self.current_run().is_some_and(|r| r.busy().is_some());
 
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -189,9 +402,8 @@ impl OauthvizApp {
                 if ui
                     .add_enabled(running, egui::Button::new("Cancel"))
                     .clicked()
-                    && let Ok(engine) = &self.engine
                 {
-                    engine.send(Command::Cancel);
+                    self.cancel();
                 }
                 ui.separator();
                 ui.toggle_value(&mut self.show_settings, "Settings")
@@ -224,28 +436,74 @@ impl OauthvizApp {
                     self.form
                         .show(ui, demo, &mut self.profiles, errors, &palette);
                     ui.add_space(theme::SECTION_GAP);
+                    ui.checkbox(
+                        &mut self.pause_before_token,
+                        "Stop before the token request (D)",
+                    )
+                    .on_hover_text("The next run stops after C with D prepared: edit it in the inspector before the code is used, then Send again");
+                    ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);
                 });
             });
         self.show_settings = show_settings;
 
+        let mut panel_action = None;
         egui::Panel::right("explain")
             .default_size(theme::RIGHT_PANEL_WIDTH)
             .max_size(theme::MAX_PANEL_WIDTH)
             .show(ui, |ui| {
-                let trace = self.current_run().map(|r| &r.trace);
-                explain_panel::show(ui, trace, self.selected, &palette);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.side_tab, SideTab::Explain, "Explain");
+                    ui.selectable_value(&mut self.side_tab, SideTab::Experiments, "Experiments")
+                        .on_hover_text("One-click replays that check the provider against RFC 6749 and RFC 9700");
+                });
+                ui.separator();
+                match self.side_tab {
+                    SideTab::Explain => {
+                        let trace = self.current_run().map(|r| &r.trace);
+                        explain_panel::show(ui, trace, self.selected, &palette);
+                    }
+                    SideTab::Experiments => {
+                        let run = self.current.and_then(|i| self.runs.get(i));
+                        let view = run.map(|r| experiments_panel::RunView {
+                            trace: &r.trace,
+                            config: &r.config,
+                            findings: &r.findings,
+                            running: r.experiment.map(|(e, _)| e),
+                        });
+                        let busy = run.and_then(Run::busy);
+                        let demo = (self.form.is_demo() && self.demo.is_ok())
+                            .then_some(&mut self.misbehaviour);
+                        panel_action = experiments_panel::show(ui, view, busy, demo, &palette);
+                    }
+                }
             });
+        match panel_action {
+            Some(PanelAction::Run(experiment)) => self.run_experiment(experiment),
+            Some(PanelAction::Show(experiment)) => self.show_experiment(experiment),
+            Some(PanelAction::MisbehaviourChanged) => {
+                if let Ok(server) = &self.demo {
+                    server.set_misbehaviour(self.misbehaviour.clone());
+                }
+            }
+            None => {}
+        }
 
         if let (Some(step), Some(index)) = (self.selected, self.current) {
+            let mut action = None;
             egui::Panel::bottom("inspector")
                 .resizable(true)
                 .default_size(theme::INSPECTOR_HEIGHT)
                 .show(ui, |ui| {
                     let run = &self.runs[index];
-                    self.inspector.show(ui, run.id, &run.trace, step, &palette);
+                    action =
+                        self.inspector
+                            .show(ui, run.id, &run.trace, step, run.busy(), &palette);
                 });
+            if let Some(action) = action {
+                self.inspector_action(action);
+            }
         }
 
         egui::CentralPanel::default().show(ui, |ui| {
@@ -260,6 +518,7 @@ impl OauthvizApp {
                     (&placeholder, diagram::banner(None, false))
                 }
             };
+            let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
             let response = diagram::show(ui, trace, &banner, self.selected, &palette);
             if let Some(step) = response.clicked {
                 self.selected = if self.selected == Some(step) {
@@ -271,7 +530,58 @@ impl OauthvizApp {
             if response.animating {
                 ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);
             }
+            if let Some(Some(step)) = extra {
+                self.run_extra(step);
+            }
         });
+    }
+
+    /// The steps a finished run offers after E, as buttons above the diagram.
+    fn extra_steps_bar(&self, ui: &mut Ui, run: &Run) -> Option<StepId> {
+        let tokens = run.trace.step(StepId::E).outcome().is_ok();
+        if !tokens {
+            return None;
+        }
+        let busy = run.busy();
+        let discovered = run.config.needs_discovery();
+        let mut clicked = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("After E:");
+            for (step, available, why_not, what) in [
+                (
+                    StepId::Refresh,
+                    run.has_refresh_token(),
+                    "The provider issued no refresh token in this run (ask for offline_access)",
+                    "Trade the refresh token for a new access token (RFC 6749 §6)",
+                ),
+                (
+                    StepId::Introspect,
+                    discovered || run.config.introspection_endpoint.is_some(),
+                    "This provider has no introspection endpoint",
+                    "Ask the authorization server what it knows about the access token (RFC 7662)",
+                ),
+                (
+                    StepId::Revoke,
+                    discovered || run.config.revocation_endpoint.is_some(),
+                    "This provider has no revocation endpoint",
+                    "Revoke the token: afterwards F should fail (RFC 7009)",
+                ),
+            ] {
+                let label = format!("{} {}", step.letter(), step.name());
+                let button = ui
+                    .add_enabled(available && busy.is_none(), egui::Button::new(label))
+                    .on_hover_text(what);
+                let button = match busy {
+                    _ if !available => button.on_disabled_hover_text(why_not),
+                    Some(why) => button.on_disabled_hover_text(why),
+                    None => button,
+                };
+                if button.clicked() {
+                    clicked = Some(step);
+                }
+            }
+        });
+        clicked
     }
 
     fn run_list(&mut self, ui: &mut Ui) {

@@ -76,3 +76,12 @@ pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: &mut boo
 pub fn pkce_label(method: PkceMethod) -> &'static str {
     method.as_param().unwrap_or("off")
 }
+
+/// Gives a widget the accessible name `name` (what screen readers say and tests find), for the
+/// small buttons and cells whose visible text ("Remove") is the same on every row.
+pub fn accessible_name(response: egui::Response, name: &str) -> egui::Response {
+    response
+        .ctx
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+    response
+}

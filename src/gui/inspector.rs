@@ -2,14 +2,20 @@
 //! headers, bodies, decoded JWTs and the checks that ran. Secrets are masked until the user
 //! reveals them; copy buttons always copy the real bytes.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use egui::{RichText, Ui};
 use serde_json::Value;
 
+use crate::compare;
 use crate::engine::RunId;
 use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
+use crate::gui::request_editor::{self, Draft, EditorAction};
 use crate::gui::theme::{self, Palette};
-use crate::gui::{curl, explain, format, jwt_view, sensitive, table};
+use crate::gui::{compare_view, curl, explain, form_widgets, format, jwt_view, sensitive, table};
+use crate::protocol::edit::{self, Edit};
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::redact;
 use crate::trace::{Attempt, StepId, Trace, Verdict};
@@ -24,6 +30,51 @@ pub struct Inspector {
     /// What was shown last: a new selection hides secrets again, so a revealed token does not
     /// stay on the projector when the presenter moves on.
     showing: Option<(RunId, StepId)>,
+    mode: Mode,
+    /// The attempt on screen; `None` follows the latest.
+    viewing: Option<usize>,
+    compare: compare_view::Pair,
+    /// Edited requests by run and by the step that sends them; kept when the selection moves
+    /// on, so nothing typed is lost.
+    drafts: HashMap<(RunId, StepId), Draft>,
+}
+
+/// What the inspector shows of the selected step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    #[default]
+    Details,
+    Edit,
+    Compare,
+}
+
+/// What the user asked the inspector for, to be turned into engine commands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Send this request as a new attempt of `step`.
+    Send {
+        step: StepId,
+        request: HttpRequest,
+        continue_flow: bool,
+    },
+    /// Get a new code (A–C), then send D with these edits applied to the new token request.
+    SendWithFreshCode {
+        edits: Vec<Edit>,
+        continue_flow: bool,
+    },
+    /// Record the request `step` would send, unsent, so it can be edited.
+    Prepare(StepId),
+}
+
+/// The step whose request is edited and sent when `step` is selected: B is the user's part of
+/// A, E and G are the answers to D and F.
+pub fn request_step(step: StepId) -> StepId {
+    match step {
+        StepId::B => StepId::A,
+        StepId::E => StepId::D,
+        StepId::G => StepId::F,
+        other => other,
+    }
 }
 
 /// The request and response a step's arrow stands for. D and E (and F and G) are the two halves
@@ -57,21 +108,42 @@ impl Inspector {
         self.bodies.begin_frame();
     }
 
+    /// Shows `step` of `run` in `mode` from now on (after an experiment: its comparison).
+    pub fn open(&mut self, run: RunId, step: StepId, mode: Mode) {
+        self.showing = Some((run, step));
+        self.reveal = false;
+        self.mode = mode;
+        self.viewing = None;
+        self.compare = compare_view::Pair::default();
+    }
+
+    /// `busy` says why nothing can be sent right now.
     pub fn show(
         &mut self,
         ui: &mut Ui,
         run: RunId,
         trace: &Trace,
         step: StepId,
+        busy: Option<&str>,
         palette: &Palette,
-    ) {
+    ) -> Option<Action> {
         if self.showing != Some((run, step)) {
-            self.showing = Some((run, step));
-            self.reveal = false;
+            self.open(run, step, Mode::Details);
         }
         let s = trace.step(step);
-        let (request, _) = exchange(trace, step, s.attempts.len().saturating_sub(1));
-        let status = Status::of(&s.outcome());
+        let count = s.attempts.len();
+        let index = self
+            .viewing
+            .unwrap_or(count.saturating_sub(1))
+            .min(count.saturating_sub(1));
+        let (request, _) = exchange(trace, step, index);
+        let status = Status::of(
+            &s.attempts
+                .get(index)
+                .map(|a| a.outcome.clone())
+                .unwrap_or_default(),
+        );
+        let exchanges = compare::exchange_count(trace, step);
 
         ui.horizontal_wrapped(|ui| {
             ui.heading(format!("{}  {}", step.letter(), step.name()));
@@ -80,9 +152,22 @@ impl Inspector {
                     .strong()
                     .color(palette.status(status)),
             );
-            if let Some(ms) = s.latest().and_then(|a| a.duration_ms) {
+            if let Some(ms) = s.attempts.get(index).and_then(|a| a.duration_ms) {
                 ui.label(format::duration_ms(ms));
             }
+            if count > 1 {
+                self.attempt_choice(ui, trace, step, index, count);
+            }
+            ui.separator();
+            ui.selectable_value(&mut self.mode, Mode::Details, "Details");
+            ui.selectable_value(&mut self.mode, Mode::Edit, "Edit and send again")
+                .on_hover_text("Change any part of this step's request and send it again");
+            ui.selectable_value(
+                &mut self.mode,
+                Mode::Compare,
+                format!("Compare attempts ({exchanges})"),
+            )
+            .on_hover_text("Two attempts of this step side by side, with what differs");
             ui.separator();
             ui.toggle_value(&mut self.reveal, "Reveal secrets")
                 .on_hover_text(
@@ -97,37 +182,165 @@ impl Inspector {
                 ui.ctx().copy_text(curl::to_curl(req));
             }
         });
+        let mut action = None;
         // The scroll area always fills the panel: a bottom panel remembers the height of its
         // content, and a short message must not shrink it for the next selection.
         egui::ScrollArea::vertical()
-            .id_salt("inspector")
+            .id_salt(("inspector", self.mode as u8))
             .auto_shrink([false, false])
-            .show(ui, |ui| match s.latest() {
-                Some(attempt) => self.attempt_ui(ui, run, trace, step, attempt, palette),
-                None => {
-                    ui.label(
-                        "This step has not happened yet. Run the flow and its arrow fills in.",
-                    );
+            .show(ui, |ui| match self.mode {
+                Mode::Details => match s.attempts.get(index) {
+                    Some(attempt) => self.attempt_ui(ui, run, trace, step, index, attempt, palette),
+                    None => {
+                        ui.label(
+                            "This step has not happened yet. Run the flow and its arrow fills in.",
+                        );
+                    }
+                },
+                Mode::Edit => action = self.edit_ui(ui, run, trace, step, index, busy, palette),
+                Mode::Compare => {
+                    compare_view::show(ui, trace, step, &mut self.compare, self.reveal, palette)
                 }
             });
+        action
     }
 
-    /// The latest attempt of `step`, in full.
+    fn attempt_choice(
+        &mut self,
+        ui: &mut Ui,
+        trace: &Trace,
+        step: StepId,
+        index: usize,
+        count: usize,
+    ) {
+        ui.label("attempt");
+        let combo = egui::ComboBox::from_id_salt("attempt")
+            .selected_text(format!("{} of {count}", index + 1))
+            .show_ui(ui, |ui| {
+                for (i, a) in trace.step(step).attempts.iter().enumerate() {
+                    let word = Status::of(&a.outcome).word();
+                    let latest = if i + 1 == count { " (latest)" } else { "" };
+                    if ui
+                        .selectable_label(i == index, format!("{}{latest} · {word}", i + 1))
+                        .clicked()
+                    {
+                        // Choosing the latest follows new attempts as they come.
+                        self.viewing = (i + 1 < count).then_some(i);
+                    }
+                }
+            });
+        form_widgets::accessible_name(combo.response, "Attempt shown");
+    }
+
+    /// The request editor for the step that sends `step`'s request.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_ui(
+        &mut self,
+        ui: &mut Ui,
+        run: RunId,
+        trace: &Trace,
+        step: StepId,
+        index: usize,
+        busy: Option<&str>,
+        palette: &Palette,
+    ) -> Option<Action> {
+        let sender = request_step(step);
+        if sender == StepId::B {
+            return None;
+        }
+        let sent: Vec<Option<&HttpRequest>> = trace
+            .step(sender)
+            .attempts
+            .iter()
+            .map(|a| a.request.as_ref())
+            .collect();
+        let key = (run, sender);
+        let draft = match self.drafts.entry(key) {
+            Entry::Occupied(draft) => draft.into_mut(),
+            Entry::Vacant(slot) => {
+                // The attempt on screen, else the newest one that has a request.
+                let origin = sent
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .map(|r| (index, r))
+                    .or_else(|| {
+                        sent.iter()
+                            .enumerate()
+                            .rev()
+                            .find_map(|(i, r)| r.map(|r| (i, r)))
+                    });
+                match origin {
+                    Some((i, r)) => slot.insert(Draft::new(r, i)),
+                    None if sender == StepId::C => {
+                        ui.label("C is the provider's redirect to oauthviz: once a callback has arrived, its parameters (code, state, iss) can be edited here and checked again.");
+                        return None;
+                    }
+                    None => {
+                        ui.label(format!(
+                            "{} has no request yet. Prepare it to edit it before it is sent.",
+                            sender.letter()
+                        ));
+                        let prepare = ui
+                            .add_enabled(busy.is_none(), egui::Button::new(format!("Prepare the {} request", sender.letter())))
+                            .on_hover_text("Builds the request from what the run has so far (code, tokens) without sending it");
+                        return prepare.clicked().then_some(Action::Prepare(sender));
+                    }
+                }
+            }
+        };
+        let cx = request_editor::EditorContext {
+            step_letter: sender.letter(),
+            attempts: sent.len(),
+            token_request: sender == StepId::D,
+            can_continue: matches!(sender, StepId::A | StepId::C | StepId::D),
+            busy,
+            reveal: self.reveal,
+            palette,
+        };
+        match request_editor::show(ui, draft, &cx) {
+            EditorAction::None => None,
+            EditorAction::StartFromLatest => {
+                self.drafts.remove(&key);
+                self.viewing = None;
+                None
+            }
+            EditorAction::Send(request) => {
+                let continue_flow = draft.continue_flow;
+                let action = if sender == StepId::D && draft.fresh_code {
+                    Action::SendWithFreshCode {
+                        edits: edit::between(draft.origin(), &request),
+                        continue_flow,
+                    }
+                } else {
+                    Action::Send {
+                        step: sender,
+                        request,
+                        continue_flow,
+                    }
+                };
+                // The answer is best read against the attempt before it.
+                self.mode = Mode::Compare;
+                self.compare = compare_view::Pair::default();
+                self.viewing = None;
+                Some(action)
+            }
+        }
+    }
+
+    /// Attempt `index` of `step`, in full.
+    #[allow(clippy::too_many_arguments)]
     fn attempt_ui(
         &mut self,
         ui: &mut Ui,
         run: RunId,
         trace: &Trace,
         step: StepId,
+        index: usize,
         attempt: &Attempt,
         palette: &Palette,
     ) {
-        let attempts = trace.step(step).attempts.len();
-        let index = attempts - 1;
         let (request, response) = exchange(trace, step, index);
-        if attempts > 1 {
-            ui.weak(format!("the latest of {attempts} attempts"));
-        }
         if let Some(reason) = attempt.outcome.reason() {
             let colour = palette.status(Status::of(&attempt.outcome));
             ui.label(RichText::new(reason).color(colour));
@@ -153,10 +366,11 @@ impl Inspector {
             .default_open(warned + failed > 0)
             .show(ui, |ui| {
                 for check in &attempt.checks {
-                    let (mark, colour) = match check.verdict {
-                        Verdict::Pass => ("pass", palette.ok),
-                        Verdict::Warn => ("warn", palette.warning),
-                        Verdict::Fail => ("FAIL", palette.failed),
+                    let colour = palette.verdict(check.verdict);
+                    let mark = match check.verdict {
+                        Verdict::Pass => "pass",
+                        Verdict::Warn => "warn",
+                        Verdict::Fail => "FAIL",
                     };
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(mark).monospace().strong().color(colour));

@@ -4,9 +4,11 @@
 
 mod app;
 mod body_view;
+mod compare_view;
 mod curl;
 mod diagram;
 mod discovery;
+mod experiments_panel;
 mod explain;
 mod explain_panel;
 mod form_widgets;
@@ -18,6 +20,7 @@ mod preset_dialog;
 mod profile_form;
 mod profiles_panel;
 mod provider_panel;
+mod request_editor;
 mod sensitive;
 mod table;
 mod theme;

@@ -198,6 +198,11 @@ impl ProviderForm {
         self.demo.client_secret = self.demo_client.fields().client_secret;
     }
 
+    /// The embedded demo provider is chosen (its misbehaviours can be switched).
+    pub fn is_demo(&self) -> bool {
+        self.source == Source::Demo
+    }
+
     /// Who plays the browser in A–C.
     pub fn user_agent(&self) -> UserAgentKind {
         let scripted = |username: &str, password: &str| UserAgentKind::Scripted {

@@ -43,6 +43,15 @@ impl Palette {
         }
     }
 
+    /// The colour of a check's or an experiment's verdict.
+    pub fn verdict(&self, verdict: crate::trace::Verdict) -> Color32 {
+        match verdict {
+            crate::trace::Verdict::Pass => self.ok,
+            crate::trace::Verdict::Warn => self.warning,
+            crate::trace::Verdict::Fail => self.failed,
+        }
+    }
+
     pub fn of(theme: Theme) -> Self {
         match theme {
             Theme::Dark => Self {

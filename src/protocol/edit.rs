@@ -115,6 +115,55 @@ pub fn apply(req: &mut HttpRequest, edits: &[Edit]) -> Result<(), String> {
     Ok(())
 }
 
+/// The edits that turn `original` into `edited`, parameter by parameter and header by header,
+/// so that the user's changes can be carried onto a newer request: a token request edited by
+/// hand is re-sent with a fresh code, keeping every change but the ones the user did not make.
+/// A changed URL or method is set whole.
+pub fn between(original: &HttpRequest, edited: &HttpRequest) -> Vec<Edit> {
+    let mut out = Vec::new();
+    if original.method != edited.method {
+        out.push(Edit::SetMethod(edited.method.clone()));
+    }
+    let (before, body_before) = params_of(original);
+    let (after, body_after) = params_of(edited);
+    let url_changed = if body_after {
+        original.url != edited.url
+    } else {
+        without_query(&original.url) != without_query(&edited.url)
+    };
+    if url_changed || body_before != body_after {
+        out.push(Edit::SetUrl(edited.url.clone()));
+    }
+    for p in before.iter() {
+        if after.get(&p.name).is_none() {
+            out.push(Edit::RemoveParam(p.name.clone()));
+        }
+    }
+    for p in after.iter() {
+        if before.get(&p.name) != Some(p.value.as_str()) {
+            out.push(Edit::SetParam(p.name.clone(), p.value.clone()));
+        }
+    }
+    if !body_after && original.body != edited.body {
+        out.push(Edit::SetBody(edited.body.clone()));
+    }
+    for h in original.headers.iter() {
+        if edited.headers.get(&h.name).is_none() {
+            out.push(Edit::RemoveHeader(h.name.clone()));
+        }
+    }
+    for h in edited.headers.iter() {
+        if original.headers.get(&h.name) != Some(h.value.as_str()) {
+            out.push(Edit::SetHeader(h.name.clone(), h.value.clone()));
+        }
+    }
+    out
+}
+
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +233,65 @@ mod tests {
         )
         .unwrap();
         assert_eq!(get.url, "http://as/authorize?state=t");
+    }
+
+    #[test]
+    fn edits_between_two_requests_carry_the_changes_onto_a_third() {
+        let form = |code: &str, verifier: &str| {
+            Params::from([
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("code_verifier", verifier),
+            ])
+        };
+        let original = HttpRequest::post_form("http://as/token", &form("c1", "v1"));
+        let mut edited = original.clone();
+        apply(
+            &mut edited,
+            &[
+                Edit::RemoveParam("code_verifier".into()),
+                Edit::SetParam("scope".into(), "admin".into()),
+                Edit::SetHeader("Accept".into(), "application/json".into()),
+            ],
+        )
+        .unwrap();
+        let edits = between(&original, &edited);
+        assert_eq!(
+            edits,
+            vec![
+                Edit::RemoveParam("code_verifier".into()),
+                Edit::SetParam("scope".into(), "admin".into()),
+                Edit::SetHeader("Accept".into(), "application/json".into()),
+            ]
+        );
+        // A newer request with a fresh code keeps its code and gets the user's changes.
+        let mut fresh = HttpRequest::post_form("http://as/token", &form("c2", "v2"));
+        apply(&mut fresh, &edits).unwrap();
+        assert_eq!(
+            fresh.body,
+            "grant_type=authorization_code&code=c2&scope=admin"
+        );
+        assert_eq!(fresh.headers.get("accept"), Some("application/json"));
+        assert!(between(&original, &original).is_empty());
+    }
+
+    #[test]
+    fn edits_between_get_requests_ignore_the_query_in_the_url() {
+        let original = HttpRequest::get("http://as/authorize?state=s&scope=a");
+        let mut edited = original.clone();
+        apply(&mut edited, &[Edit::SetParam("scope".into(), "b".into())]).unwrap();
+        assert_eq!(
+            between(&original, &edited),
+            vec![Edit::SetParam("scope".into(), "b".into())]
+        );
+        edited.method = "POST".into();
+        edited.url = "http://other/authorize?state=s&scope=b".into();
+        assert_eq!(
+            between(&original, &edited)[..2],
+            [
+                Edit::SetMethod("POST".into()),
+                Edit::SetUrl("http://other/authorize?state=s&scope=b".into())
+            ]
+        );
     }
 }

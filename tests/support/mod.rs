@@ -3,4 +3,5 @@
 
 pub mod canned;
 pub mod demo_flow;
+pub mod gui;
 pub mod oidc_provider;

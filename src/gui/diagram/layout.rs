@@ -126,6 +126,8 @@ pub struct LaneLayout {
 pub struct ArrowLayout {
     pub step: StepId,
     pub status: Status,
+    /// How many attempts the step has had (replays included).
+    pub attempts: usize,
     /// Horizontal legs as point pairs, each ending in a head; a bent arrow drops down at the
     /// browser's lifeline between its legs. `both_ends` adds a head at the very first point.
     pub path: Vec<Pos2>,
@@ -138,10 +140,14 @@ pub struct ArrowLayout {
 }
 
 impl ArrowLayout {
-    /// `E Token response: ok` — the arrow's name for screen readers and UI tests.
+    /// `E Token response: ok`, `D ×2 Token request: failed` — the arrow's name for screen readers and UI tests.
     pub fn accessible_label(&self) -> String {
+        let times = match self.attempts {
+            0 | 1 => String::new(),
+            n => format!(" ×{n}"),
+        };
         format!(
-            "{} {}: {}",
+            "{}{times} {}: {}",
             self.step.letter(),
             self.step.name(),
             self.status.word()
@@ -246,7 +252,11 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         let center = (span_min + span_max) / 2.0;
         let row_top = y;
 
-        let title = format!("{}   {}", step.id.letter(), step.id.name());
+        // `D ×3`: how often the step was sent, the latest outcome is the arrow's colour.
+        let title = match step.attempts.len() {
+            0 | 1 => format!("{}   {}", step.id.letter(), step.id.name()),
+            n => format!("{} ×{n}   {}", step.id.letter(), step.id.name()),
+        };
         let mut labels = vec![place_centered(
             &title,
             TextRole::Title,
@@ -289,6 +299,7 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         arrows.push(ArrowLayout {
             step: step.id,
             status: status_of,
+            attempts: step.attempts.len(),
             path,
             both_ends: step.id == StepId::B,
             labels,
@@ -320,9 +331,6 @@ fn detail_lines(step: &Step, status: Status) -> (Vec<(String, TextRole)>, String
         return (Vec::new(), String::new());
     };
     let mut facts = Vec::new();
-    if step.attempts.len() > 1 {
-        facts.push(format!("attempt {}", step.attempts.len()));
-    }
     match status {
         Status::InFlight if attempt.summary.is_empty() => facts.push("in flight…".to_owned()),
         Status::WaitingForUser if attempt.summary.is_empty() => {

@@ -1,0 +1,112 @@
+//! The experiments tab: one click prepares a modified replay (reuse the code, drop the PKCE
+//! verifier, …), and the verdict says whether the provider did what RFC 6749 / RFC 9700 expect.
+//! With the demo provider, its misbehaviours can be switched on to see a verdict fail.
+
+use egui::{RichText, Ui};
+
+use crate::config::ProviderConfig;
+use crate::demo::Misbehaviour;
+use crate::experiments::{Experiment, Finding};
+use crate::gui::theme::{self, Palette};
+use crate::trace::{Trace, Verdict};
+
+/// What the tab needs of the run on screen.
+pub struct RunView<'a> {
+    pub trace: &'a Trace,
+    pub config: &'a ProviderConfig,
+    pub findings: &'a [(Experiment, Finding)],
+    pub running: Option<Experiment>,
+}
+
+pub enum PanelAction {
+    Run(Experiment),
+    /// Show the experiment's answer next to the attempt before it.
+    Show(Experiment),
+    MisbehaviourChanged,
+}
+
+/// `demo`: the demo provider's switches when it is the provider in use.
+pub fn show(
+    ui: &mut Ui,
+    run: Option<RunView<'_>>,
+    busy: Option<&str>,
+    demo: Option<&mut Misbehaviour>,
+    palette: &Palette,
+) -> Option<PanelAction> {
+    let mut action = None;
+    egui::ScrollArea::vertical()
+        .id_salt("experiments")
+        .show(ui, |ui| {
+            ui.label("Each experiment sends a modified request and checks the provider's answer against what the RFCs expect.");
+            if let Some(m) = demo {
+                egui::CollapsingHeader::new(RichText::new("Make the demo provider misbehave").strong())
+                    .id_salt("misbehave")
+                    .show(ui, |ui| {
+                        ui.weak("Switch on a fault, run the flow again, then the experiment that catches it.");
+                        for (name, what) in Misbehaviour::NAMES {
+                            if let Some(flag) = m.flag_mut(name)
+                                && ui.checkbox(flag, what).on_hover_text(name).changed()
+                            {
+                                action = Some(PanelAction::MisbehaviourChanged);
+                            }
+                        }
+                    });
+            }
+            ui.add_space(theme::SECTION_GAP);
+            let Some(run) = run else {
+                ui.weak("Run the flow first: experiments start from a finished run.");
+                return;
+            };
+            for experiment in Experiment::ALL {
+                ui.separator();
+                // The plan's commands are thrown away: building it tells whether it can run.
+                let plan = experiment.plan(0, run.config, run.trace).map(|_| ());
+                ui.horizontal_wrapped(|ui| {
+                    let enabled = plan.is_ok() && busy.is_none();
+                    let button = ui
+                        .add_enabled(enabled, egui::Button::new(experiment.title()))
+                        .on_hover_text(format!("Expected: {}", experiment.expectation()));
+                    let button = match (&plan, busy) {
+                        (Err(why), _) => button.on_disabled_hover_text(why.as_str()),
+                        (Ok(()), Some(why)) => button.on_disabled_hover_text(why),
+                        _ => button,
+                    };
+                    if button.clicked() {
+                        action = Some(PanelAction::Run(experiment));
+                    }
+                    if run.running == Some(experiment) {
+                        ui.spinner();
+                        ui.weak("running…");
+                    }
+                });
+                ui.label(
+                    RichText::new(format!("Expected: {}", experiment.expectation()))
+                        .small()
+                        .weak(),
+                );
+                if let Err(why) = &plan {
+                    ui.label(RichText::new(format!("Not possible here: {why}")).small().weak());
+                }
+                if let Some((_, finding)) = run.findings.iter().rev().find(|(e, _)| *e == experiment) {
+                    ui.horizontal_wrapped(|ui| {
+                        let colour = palette.verdict(finding.verdict);
+                        let word = match finding.verdict {
+                            Verdict::Pass => "PASS",
+                            Verdict::Warn => "WARN",
+                            Verdict::Fail => "FAIL",
+                        };
+                        ui.label(RichText::new(word).strong().monospace().color(colour));
+                        ui.label(RichText::new(&finding.summary).color(colour));
+                        if ui
+                            .small_button("Show")
+                            .on_hover_text("Select the step that shows the provider's answer, compared with the attempt before")
+                            .clicked()
+                        {
+                            action = Some(PanelAction::Show(experiment));
+                        }
+                    });
+                }
+            }
+        });
+    action
+}

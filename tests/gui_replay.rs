@@ -1,0 +1,218 @@
+//! Editing a step's request in the app, sending it again, comparing the attempts, experiments
+//! with their verdicts, and the steps after E — driven by labels, against the embedded demo
+//! provider.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use oauthviz::protocol::token::parse_token_response;
+use oauthviz::trace::StepId;
+use support::gui::*;
+
+type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
+
+fn finished_demo_run() -> App {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+    h
+}
+
+fn sent_param(h: &App, step: StepId, attempt: usize, name: &str) -> Option<String> {
+    let run = h.state().current_run().unwrap();
+    let request = run.trace.step(step).attempts[attempt]
+        .request
+        .clone()
+        .unwrap();
+    oauthviz::protocol::edit::params_of(&request)
+        .0
+        .get(name)
+        .map(str::to_owned)
+}
+
+#[test]
+fn d_edited_and_sent_again_is_a_second_attempt_compared_with_the_first() {
+    let mut h = finished_demo_run();
+    click(&mut h, "D Token request: ok");
+    click(&mut h, "Edit and send again");
+    h.get_by_label("Editing a copy of D attempt 1");
+    let verifier = sent_param(&h, StepId::D, 0, "code_verifier").unwrap();
+    // Secrets are masked in the editor too until revealed.
+    h.get_by_role_and_label(Role::PasswordInput, "Value of code_verifier");
+
+    click(&mut h, "Remove code_verifier");
+    h.get_by_label("removed: it will not be sent");
+    h.get_by_label("1 change");
+    set_text(
+        &mut h,
+        Role::TextInput,
+        "Value of grant_type",
+        "authorization_code ",
+    );
+    h.get_by_label("2 changes");
+    click(&mut h, "Reset grant_type");
+    h.get_by_label("1 change");
+    click(
+        &mut h,
+        "Get a new authorization code first (runs A–C again)",
+    );
+    click(&mut h, "Send again");
+    until_idle(&mut h);
+
+    // A–C ran again for a fresh code; D went out without the verifier and was refused.
+    h.get_by_label("A ×2 Authorization request: ok");
+    h.get_by_label("D ×2 Token request: ok");
+    h.get_by_label("E ×2 Token response: failed");
+    assert_eq!(sent_param(&h, StepId::D, 1, "code_verifier"), None);
+    assert_ne!(
+        sent_param(&h, StepId::D, 1, "code"),
+        sent_param(&h, StepId::D, 0, "code"),
+        "the replay used the new code"
+    );
+
+    // The inspector now compares the two attempts.
+    h.get_by_label("Compare attempt");
+    h.get_by_label("param code_verifier");
+    h.get_by_label("param code");
+    h.get_by_label("json error");
+    h.get_by_label("invalid_grant");
+    assert!(h.query_all_by_label("400 Bad Request").next().is_some());
+    assert!(
+        h.query_by_label_contains(&verifier).is_none(),
+        "the verifier is on screen before reveal"
+    );
+    click(&mut h, "Reveal secrets");
+    h.get_by_label(&verifier);
+}
+
+#[test]
+fn edits_survive_moving_to_another_step_and_a_malformed_url_is_shown_not_sent() {
+    let mut h = finished_demo_run();
+    click(&mut h, "F Protected resource request: ok");
+    click(&mut h, "Edit and send again");
+    set_text(&mut h, Role::TextInput, "URL", "http://exa mple/");
+    h.get_by_label_contains("The URL is malformed");
+    h.get_by_label_contains("Cannot send: URL:");
+    assert!(h.get_by_label("Send again").accesskit_node().is_disabled());
+
+    click(&mut h, "A Authorization request: ok");
+    click(&mut h, "F Protected resource request: ok");
+    click(&mut h, "Edit and send again");
+    assert_eq!(
+        text_of(&h, "URL"),
+        "http://exa mple/",
+        "what was typed is kept"
+    );
+    click(&mut h, "Reset URL");
+    click(&mut h, "Send again");
+    until_idle(&mut h);
+    h.get_by_label("G ×2 Protected resource response: ok");
+}
+
+#[test]
+fn a_tampered_state_on_c_is_caught_by_the_clients_check() {
+    let mut h = finished_demo_run();
+    click(&mut h, "C Authorization response (redirect): ok");
+    click(&mut h, "Edit and send again");
+    set_text(&mut h, Role::TextInput, "Value of state", "forged");
+    click(&mut h, "Send again");
+    until_idle(&mut h);
+    h.get_by_label("C ×2 Authorization response (redirect): failed");
+    assert!(
+        h.query_all_by_label_contains("the returned `state` differs from the one sent")
+            .next()
+            .is_some()
+    );
+    // The token request was not sent with the forged callback's code.
+    assert_eq!(
+        h.state()
+            .current_run()
+            .unwrap()
+            .trace
+            .step(StepId::D)
+            .attempts
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Stop before the token request (D)");
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    h.get_by_label("C Authorization response (redirect): ok");
+    h.get_by_label("G Protected resource response: waiting");
+
+    click(&mut h, "D Token request: waiting");
+    click(&mut h, "Edit and send again");
+    click(&mut h, "Add parameter");
+    set_text(&mut h, Role::TextInput, "Name of new param 5", "resource");
+    set_text(
+        &mut h,
+        Role::TextInput,
+        "Value of resource",
+        "https://api.example",
+    );
+    h.get_by_label("added");
+    click(&mut h, "Then continue the flow to G with the answer");
+    click(&mut h, "Send again");
+    until_idle(&mut h);
+    h.get_by_label("E Token response: ok");
+    h.get_by_label("G Protected resource response: ok");
+    assert_eq!(
+        sent_param(&h, StepId::D, 0, "resource").as_deref(),
+        Some("https://api.example")
+    );
+}
+
+#[test]
+fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
+    let mut h = finished_demo_run();
+    click(&mut h, "Experiments");
+    click(&mut h, "Reuse the authorization code");
+    until_idle(&mut h);
+    h.get_by_label("PASS");
+    h.get_by_label_contains("as expected: the provider answered invalid_grant");
+    // The answer is on screen next to the attempt before it.
+    h.get_by_label("Compare attempt");
+    h.get_by_label("json error");
+
+    click(&mut h, "Make the demo provider misbehave");
+    click(&mut h, "a code can be exchanged more than once");
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    click(&mut h, "Reuse the authorization code");
+    until_idle(&mut h);
+    h.get_by_label("FAIL");
+    h.get_by_label_contains("the provider accepted it");
+}
+
+#[test]
+fn refresh_runs_after_e_and_can_be_sent_again() {
+    let mut h = finished_demo_run();
+    click(&mut h, "R Refresh");
+    until_idle(&mut h);
+    h.get_by_label("R Refresh: ok");
+    let run = h.state().current_run().unwrap();
+    let response = run.trace.step(StepId::Refresh).attempts[0]
+        .response
+        .clone()
+        .unwrap();
+    assert!(parse_token_response(&response).is_ok());
+
+    // The old refresh token again: the demo provider rotates them, so it is refused.
+    click(&mut h, "Edit and send again");
+    click(&mut h, "Send again");
+    until_idle(&mut h);
+    h.get_by_label("R ×2 Refresh: failed");
+    click(&mut h, "I Introspect");
+    until_idle(&mut h);
+    h.get_by_label("I Introspect: ok");
+}
