@@ -303,32 +303,36 @@ impl Experiment {
                 } else {
                     Edit::RemoveParam("state".into())
                 };
-                vec![replay(StepId::C, ReplayRequest::Latest, vec![edit])]
+                // From a callback just received for a fresh request: the latest one may be
+                // an earlier experiment's (a refused downgrade, an already tampered state).
+                vec![
+                    fresh_code,
+                    replay(StepId::C, ReplayRequest::Latest, vec![edit]),
+                ]
             }
             Experiment::BearerInQuery | Experiment::GarbageToken => {
-                let sent = trace
+                if trace
                     .step(StepId::F)
                     .latest()
                     .and_then(|a| a.request.as_ref())
-                    .ok_or("this run has no resource request (F) to change")?;
-                let edits = if self == Experiment::GarbageToken {
-                    vec![Edit::SetHeader(
+                    .is_none()
+                {
+                    return needs("a resource request (F) in this run");
+                }
+                let edit = if self == Experiment::GarbageToken {
+                    Edit::SetHeader(
                         "Authorization".into(),
                         format!("Bearer {}", random::token(24)),
-                    )]
+                    )
                 } else {
-                    let token = sent
-                        .headers
-                        .get("authorization")
-                        .and_then(|h| h.strip_prefix("Bearer "))
-                        .ok_or("the resource request carries no Bearer token to move")?
-                        .to_owned();
-                    vec![
-                        Edit::RemoveHeader("Authorization".into()),
-                        Edit::SetParam("access_token".into(), token),
-                    ]
+                    Edit::BearerToQuery
                 };
-                vec![replay(StepId::F, ReplayRequest::Latest, edits)]
+                // Fresh tokens and F as the client builds it: an earlier experiment may have
+                // revoked the tokens (a reused code does) or left F edited.
+                vec![
+                    fresh_tokens,
+                    replay(StepId::F, ReplayRequest::Default, vec![edit]),
+                ]
             }
             Experiment::RefreshTwice => {
                 let issued_refresh = trace.step(StepId::E).attempts.iter().any(|a| {

@@ -47,6 +47,31 @@ fn every_experiment_passes_against_the_strict_provider() {
     }
 }
 
+/// One after the other on the same run, as "Run all" and repeated `--experiment` do: no
+/// experiment may be coloured by what the ones before it did (revoked tokens, an edited F, a
+/// tampered callback).
+#[test]
+fn all_experiments_in_one_run_pass_against_the_strict_provider() {
+    let server = demo(DemoOptions::default());
+    let cfg = ProviderConfig::demo(&server);
+    let engine = Engine::start(|| {}).unwrap();
+    let mut trace = engine.run_blocking(1, cfg.clone(), scripted(), |_, _| {});
+    assert_all_ok(&trace);
+    for experiment in Experiment::ALL {
+        for command in experiment.plan(1, &cfg, &trace).unwrap() {
+            engine.command_blocking(command, &mut trace, |_, _| {});
+        }
+        let finding = experiment.judge(&cfg, &trace);
+        assert_eq!(
+            finding.verdict,
+            Verdict::Pass,
+            "{}: {}",
+            experiment.id(),
+            finding.summary
+        );
+    }
+}
+
 #[test]
 fn public_client_refresh_rotation_is_checked() {
     let public = |c: &mut ProviderConfig| {

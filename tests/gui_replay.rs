@@ -179,7 +179,9 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     click(&mut h, "Reuse the authorization code");
     until_idle(&mut h);
     h.get_by_label("PASS");
-    h.get_by_label_contains("as expected: the provider answered invalid_grant");
+    h.get_by_label_contains(
+        "Experiment “Reuse the authorization code”: PASS — as expected: the provider answered invalid_grant",
+    );
     // The answer is on screen next to the attempt before it.
     h.get_by_label("Compare attempt");
     h.get_by_label("json error");
@@ -191,7 +193,32 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     click(&mut h, "Reuse the authorization code");
     until_idle(&mut h);
     h.get_by_label("FAIL");
-    h.get_by_label_contains("the provider accepted it");
+    h.get_by_label_contains(
+        "Experiment “Reuse the authorization code”: FAIL — the provider accepted it",
+    );
+}
+
+#[test]
+fn all_experiments_pass_against_the_strict_demo_provider() {
+    let mut h = finished_demo_run();
+    click(&mut h, "Experiments");
+    click(&mut h, "Run all experiments");
+    until(&mut h, |h| {
+        h.state()
+            .current_run()
+            .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
+    });
+    let run = h.state().current_run().unwrap();
+    for (experiment, finding) in &run.findings {
+        assert_eq!(
+            finding.verdict,
+            oauthviz::trace::Verdict::Pass,
+            "{}: {}",
+            experiment.id(),
+            finding.summary
+        );
+    }
+    h.get_by_label("12 passed, 0 warnings, 0 failed");
 }
 
 #[test]

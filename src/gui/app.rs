@@ -9,8 +9,8 @@ use crate::config::ProviderConfig;
 use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{Command, Engine, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::experiments::{Experiment, Finding};
-use crate::gui::diagram;
-use crate::gui::experiments_panel::{self, PanelAction};
+use crate::gui::diagram::{self, Banner, Tone};
+use crate::gui::experiments_panel::{self, PanelAction, verdict_word};
 use crate::gui::inspector::{self, Inspector};
 use crate::gui::login_url;
 use crate::gui::profiles_panel::ProfilesPanel;
@@ -19,7 +19,7 @@ use crate::gui::theme::{self, Palette};
 use crate::gui::{explain_panel, format};
 use crate::profile::ProfileStore;
 use crate::protocol::token;
-use crate::trace::{Outcome, StepId, Trace, Update};
+use crate::trace::{Outcome, StepId, Trace, Update, Verdict};
 
 /// The key of the app's state in eframe's storage.
 const STORAGE_KEY: &str = "oauthviz";
@@ -47,6 +47,18 @@ pub struct Run {
     experiment: Option<(Experiment, usize)>,
     /// Verdicts of the experiments run on this run, oldest first.
     pub findings: Vec<(Experiment, Finding)>,
+    /// What was last sent after the first flow, for the banner.
+    activity: Option<Activity>,
+    /// Experiments still to run after the current one ("Run all").
+    queued: std::collections::VecDeque<Experiment>,
+}
+
+/// Something sent on a run after its first flow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Activity {
+    /// A step sent again (edited or not), or one of the steps after E.
+    Sent(StepId),
+    Experiment(Experiment),
 }
 
 impl Run {
@@ -76,6 +88,81 @@ impl Run {
         });
         (open || self.outstanding > 0 || !self.trace.finished)
             .then_some("Wait for the step in flight to finish, or Cancel it.")
+    }
+
+    /// The line above the diagram: after a replay or an experiment, what came of it.
+    fn banner(&self) -> Banner {
+        let plain = diagram::banner(Some(&self.trace), self.scripted);
+        let Some(activity) = self.activity else {
+            return plain;
+        };
+        let waiting = plain.tone == Tone::Attention;
+        match activity {
+            Activity::Experiment(e) if self.experiment.is_some() => Banner {
+                text: format!("Experiment “{}” running…", e.title()),
+                tone: if waiting {
+                    Tone::Attention
+                } else {
+                    Tone::Neutral
+                },
+            },
+            Activity::Experiment(e) => match self.findings.iter().rev().find(|(f, _)| *f == e) {
+                Some((_, finding)) => Banner {
+                    text: format!(
+                        "Experiment “{}”: {} — {}",
+                        e.title(),
+                        verdict_word(finding.verdict),
+                        finding.summary
+                    ),
+                    tone: match finding.verdict {
+                        Verdict::Pass => Tone::Good,
+                        Verdict::Warn => Tone::Attention,
+                        Verdict::Fail => Tone::Bad,
+                    },
+                },
+                None => plain,
+            },
+            Activity::Sent(step) if self.busy().is_some() => Banner {
+                text: format!("Sending {} again…", step.letter()),
+                tone: if waiting {
+                    Tone::Attention
+                } else {
+                    Tone::Neutral
+                },
+            },
+            Activity::Sent(step) => {
+                let answer = match step {
+                    StepId::A | StepId::B => StepId::C,
+                    StepId::D => StepId::E,
+                    StepId::F => StepId::G,
+                    other => other,
+                };
+                let outcome = self.trace.step(answer).outcome();
+                let status = diagram::layout::Status::of(&outcome);
+                let mut text = format!(
+                    "Sent {} again: {} {}",
+                    step.letter(),
+                    answer.letter(),
+                    status.word()
+                );
+                if let Some(reason) = outcome.reason() {
+                    text.push_str(&format!(" — {reason}"));
+                }
+                if let (Some(stop), Some(reason)) = (self.trace.failed_step, &self.trace.error)
+                    && stop != answer
+                {
+                    text.push_str(&format!("; then stopped at {}: {reason}", stop.letter()));
+                }
+                Banner {
+                    text,
+                    tone: match status {
+                        diagram::layout::Status::Ok => Tone::Good,
+                        diagram::layout::Status::Failed => Tone::Bad,
+                        _ => Tone::Attention,
+                    },
+                }
+            }
+        }
     }
 
     /// Whether the provider issued a refresh token in this run.
@@ -175,6 +262,7 @@ impl OauthvizApp {
     fn drain_events(&mut self) {
         let Ok(engine) = &self.engine else { return };
         let mut judged_here = None;
+        let mut next_experiment = Vec::new();
         while let Some(event) = engine.try_recv() {
             let Some(index) = self.runs.iter().position(|r| r.id == event.run) else {
                 continue;
@@ -196,7 +284,9 @@ impl OauthvizApp {
                 run.experiment = None;
                 let finding = experiment.judge(&run.config, &run.trace);
                 run.findings.push((experiment, finding));
-                if self.current == Some(index) {
+                if !run.queued.is_empty() {
+                    next_experiment.push(index);
+                } else if self.current == Some(index) {
                     judged_here = Some(experiment);
                 }
             } else if run.trace.finished
@@ -207,6 +297,9 @@ impl OauthvizApp {
                 // A failure explains itself best with its step already open.
                 self.selected = run.trace.failed_step;
             }
+        }
+        for index in next_experiment {
+            self.run_queued(index);
         }
         if let Some(experiment) = judged_here {
             self.show_experiment(experiment);
@@ -250,34 +343,45 @@ impl OauthvizApp {
         for run in &mut self.runs {
             run.outstanding = 0;
             run.experiment = None;
+            run.queued.clear();
         }
     }
 
-    fn run_experiment(&mut self, experiment: Experiment) {
-        let Some(run) = self.current_run() else {
+    /// Queues `experiments` on the run on screen and starts the first that can run.
+    fn run_experiments(&mut self, experiments: &[Experiment]) {
+        let Some(index) = self.current else { return };
+        self.runs[index].queued = experiments.iter().copied().collect();
+        self.run_queued(index);
+    }
+
+    /// Starts the next queued experiment of run `index` that can run here; those that cannot
+    /// get a verdict saying why.
+    fn run_queued(&mut self, index: usize) {
+        let (Ok(engine), Some(run)) = (&self.engine, self.runs.get_mut(index)) else {
             return;
         };
-        match experiment.plan(run.id, &run.config, &run.trace) {
-            Ok(commands) => {
-                let count = commands
-                    .iter()
-                    .filter(|c| matches!(c, Command::Replay { .. }))
-                    .count();
-                if let Some(index) = self.current {
-                    self.runs[index].experiment = Some((experiment, count));
+        while let Some(experiment) = run.queued.pop_front() {
+            match experiment.plan(run.id, &run.config, &run.trace) {
+                Ok(commands) => {
+                    let count = commands
+                        .iter()
+                        .filter(|c| matches!(c, Command::Replay { .. }))
+                        .count();
+                    run.experiment = Some((experiment, count));
+                    run.activity = Some(Activity::Experiment(experiment));
+                    run.outstanding += count;
+                    for command in commands {
+                        engine.send(command);
+                    }
+                    return;
                 }
-                self.send_all(commands);
-            }
-            Err(why) => {
-                if let Some(index) = self.current {
-                    self.runs[index].findings.push((
-                        experiment,
-                        Finding {
-                            verdict: crate::trace::Verdict::Warn,
-                            summary: format!("not run: {why}"),
-                        },
-                    ));
-                }
+                Err(why) => run.findings.push((
+                    experiment,
+                    Finding {
+                        verdict: Verdict::Warn,
+                        summary: format!("not run: {why}"),
+                    },
+                )),
             }
         }
     }
@@ -293,6 +397,11 @@ impl OauthvizApp {
             request,
             edits,
             continue_flow,
+        };
+        let sent = match &action {
+            inspector::Action::Send { step, .. } => *step,
+            inspector::Action::SendWithFreshCode { .. } => StepId::D,
+            inspector::Action::Prepare(_) => StepId::A,
         };
         let commands = match action {
             inspector::Action::Send {
@@ -319,6 +428,7 @@ impl OauthvizApp {
                 return;
             }
         };
+        self.set_activity(Activity::Sent(sent));
         self.send_all(commands);
     }
 
@@ -328,6 +438,7 @@ impl OauthvizApp {
             return;
         };
         self.selected = Some(step);
+        self.set_activity(Activity::Sent(step));
         self.send_all(vec![Command::Replay {
             run,
             step,
@@ -335,6 +446,12 @@ impl OauthvizApp {
             edits: Vec::new(),
             continue_flow: false,
         }]);
+    }
+
+    fn set_activity(&mut self, activity: Activity) {
+        if let Some(index) = self.current {
+            self.runs[index].activity = Some(activity);
+        }
     }
 
     fn start_run(&mut self, config: ProviderConfig) {
@@ -348,6 +465,7 @@ impl OauthvizApp {
             // Starting a run cancels the others, queued commands included.
             run.outstanding = 0;
             run.experiment = None;
+            run.queued.clear();
         }
         let id = self.next_run;
         self.next_run += 1;
@@ -359,6 +477,8 @@ impl OauthvizApp {
             outstanding: 1,
             experiment: None,
             findings: Vec::new(),
+            activity: None,
+            queued: Default::default(),
         });
         self.current = Some(self.runs.len() - 1);
         self.selected = None;
@@ -480,7 +600,8 @@ impl OauthvizApp {
                 }
             });
         match panel_action {
-            Some(PanelAction::Run(experiment)) => self.run_experiment(experiment),
+            Some(PanelAction::Run(experiment)) => self.run_experiments(&[experiment]),
+            Some(PanelAction::RunAll) => self.run_experiments(&Experiment::ALL),
             Some(PanelAction::Show(experiment)) => self.show_experiment(experiment),
             Some(PanelAction::MisbehaviourChanged) => {
                 if let Ok(server) = &self.demo {
@@ -512,7 +633,7 @@ impl OauthvizApp {
                 login_url::show(ui, &run.trace, &palette);
             }
             let (trace, banner) = match self.current_run() {
-                Some(run) => (&run.trace, diagram::banner(Some(&run.trace), run.scripted)),
+                Some(run) => (&run.trace, run.banner()),
                 None => {
                     placeholder = Trace::new("");
                     (&placeholder, diagram::banner(None, false))

@@ -20,6 +20,8 @@ pub struct RunView<'a> {
 
 pub enum PanelAction {
     Run(Experiment),
+    /// Every experiment, one after the other.
+    RunAll,
     /// Show the experiment's answer next to the attempt before it.
     Show(Experiment),
     MisbehaviourChanged,
@@ -57,6 +59,28 @@ pub fn show(
                 ui.weak("Run the flow first: experiments start from a finished run.");
                 return;
             };
+            let all = ui
+                .add_enabled(busy.is_none(), egui::Button::new("Run all experiments"))
+                .on_hover_text("Each experiment in turn; those that do not fit this provider say why");
+            if all.clicked() {
+                action = Some(PanelAction::RunAll);
+            }
+            let judged: Vec<_> = Experiment::ALL
+                .iter()
+                .filter_map(|e| run.findings.iter().rev().find(|(f, _)| f == e))
+                .collect();
+            if !judged.is_empty() {
+                let count = |v: Verdict| judged.iter().filter(|(_, f)| f.verdict == v).count();
+                ui.label(
+                    RichText::new(format!(
+                        "{} passed, {} warnings, {} failed",
+                        count(Verdict::Pass),
+                        count(Verdict::Warn),
+                        count(Verdict::Fail)
+                    ))
+                    .strong(),
+                );
+            }
             for experiment in Experiment::ALL {
                 ui.separator();
                 // The plan's commands are thrown away: building it tells whether it can run.
@@ -90,12 +114,7 @@ pub fn show(
                 if let Some((_, finding)) = run.findings.iter().rev().find(|(e, _)| *e == experiment) {
                     ui.horizontal_wrapped(|ui| {
                         let colour = palette.verdict(finding.verdict);
-                        let word = match finding.verdict {
-                            Verdict::Pass => "PASS",
-                            Verdict::Warn => "WARN",
-                            Verdict::Fail => "FAIL",
-                        };
-                        ui.label(RichText::new(word).strong().monospace().color(colour));
+                        ui.label(RichText::new(verdict_word(finding.verdict)).strong().monospace().color(colour));
                         ui.label(RichText::new(&finding.summary).color(colour));
                         if ui
                             .small_button("Show")
@@ -109,4 +128,12 @@ pub fn show(
             }
         });
     action
+}
+
+pub fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+    }
 }

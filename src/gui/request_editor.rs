@@ -358,35 +358,38 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
     ui.add_space(theme::ITEM_GAP);
 
     let fresh = Draft::new(&draft.origin, draft.origin_attempt);
-    egui::Grid::new("request-line")
-        .num_columns(3)
-        .spacing([theme::ITEM_GAP * 2.0, theme::ITEM_GAP])
-        .show(ui, |ui| {
-            let label = ui.label("Method");
-            ui.add(TextEdit::singleline(&mut draft.method).desired_width(90.0))
-                .labelled_by(label.id);
-            reset_button(ui, draft.method != fresh.method, "Method", || {
-                draft.method = fresh.method.clone()
-            });
-            ui.end_row();
-            let label = ui.label("URL");
-            let width = (ui.available_width() - 80.0).max(200.0);
-            let changed = ui
-                .add(
-                    TextEdit::singleline(&mut draft.url)
-                        .font(egui::TextStyle::Monospace)
-                        .desired_width(width),
-                )
-                .labelled_by(label.id)
-                .changed();
-            if changed {
-                draft.take_query_from_url();
-            }
-            reset_button(ui, draft.url != fresh.url, "URL", || {
-                draft.url = fresh.url.clone()
-            });
-            ui.end_row();
+    // Fixed sizes (`add_sized`): a text field in a grid cell only ever gets the width the
+    // cell had the frame before, which starts out tiny.
+    let row_height = ui.spacing().interact_size.y;
+    let label_width = 60.0;
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([label_width, row_height], egui::Label::new("Method"));
+        ui.add_sized(
+            [90.0, row_height],
+            TextEdit::singleline(&mut draft.method).font(egui::TextStyle::Monospace),
+        )
+        .labelled_by(label.id);
+        reset_button(ui, draft.method != fresh.method, "Method", || {
+            draft.method = fresh.method.clone()
         });
+    });
+    ui.horizontal(|ui| {
+        let label = ui.add_sized([label_width, row_height], egui::Label::new("URL"));
+        let width = (ui.available_width() - RESET_WIDTH).max(200.0);
+        let changed = ui
+            .add_sized(
+                [width, row_height],
+                TextEdit::singleline(&mut draft.url).font(egui::TextStyle::Monospace),
+            )
+            .labelled_by(label.id)
+            .changed();
+        if changed {
+            draft.take_query_from_url();
+        }
+        reset_button(ui, draft.url != fresh.url, "URL", || {
+            draft.url = fresh.url.clone()
+        });
+    });
     form_widgets::field_error(ui, draft.method_error().as_deref(), palette);
     form_widgets::field_error(
         ui,
@@ -508,14 +511,17 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
     action
 }
 
+/// Room kept at the end of the URL row for its reset button.
+const RESET_WIDTH: f32 = 60.0;
+/// Room kept at the end of a parameter row for its mark and buttons.
+const ROW_TAIL_WIDTH: f32 = 190.0;
+
 fn reset_button(ui: &mut Ui, changed: bool, what: &str, reset: impl FnOnce()) {
     if changed {
         let button = ui.small_button("Reset");
         if accessible_name(button, &format!("Reset {what}")).clicked() {
             reset();
         }
-    } else {
-        ui.label("");
     }
 }
 
@@ -530,60 +536,61 @@ fn rows_ui(
 ) {
     let palette = cx.palette;
     let mut drop_row = None;
-    egui::Grid::new(kind)
-        .num_columns(4)
-        .striped(true)
-        .spacing([theme::ITEM_GAP * 2.0, theme::ITEM_GAP])
-        .show(ui, |ui| {
-            for (i, row) in rows.iter_mut().enumerate() {
-                let state = row.state();
-                let label = if row.name.is_empty() {
-                    format!("new {kind} {}", i + 1)
-                } else {
-                    row.name.clone()
-                };
-                let name_width = theme::TABLE_NAME_WIDTH * 0.8;
-                let value_width = (ui.available_width() - name_width - 160.0).max(160.0);
-                if state == FieldState::Removed {
-                    ui.label(RichText::new(&row.name).monospace().strikethrough());
-                    ui.label(
-                        RichText::new("removed: it will not be sent")
-                            .italics()
-                            .color(palette.failed),
-                    );
-                    ui.label("");
-                    let restore = ui
-                        .small_button("Restore")
-                        .on_hover_text(format!("Send {label} again"));
-                    if accessible_name(restore, &format!("Restore {label}")).clicked() {
-                        row.removed = false;
-                    }
-                    ui.end_row();
-                    continue;
-                }
-                let name = ui.add(
-                    TextEdit::singleline(&mut row.name)
-                        .font(egui::TextStyle::Monospace)
-                        .hint_text("name")
-                        .desired_width(name_width),
-                );
-                accessible_name(name, &format!("Name of {label}"));
-                let hidden = secret(&row.name) && !cx.reveal;
-                let value = ui.add(
-                    TextEdit::singleline(&mut row.value)
-                        .font(egui::TextStyle::Monospace)
-                        .password(hidden)
-                        .desired_width(value_width),
-                );
-                accessible_name(value, &format!("Value of {label}"));
-                let (mark, colour) = match state {
-                    FieldState::Unchanged => ("", palette.weak_text),
-                    FieldState::Edited => ("edited", palette.warning),
-                    FieldState::Added => ("added", palette.ok),
-                    FieldState::Removed => ("", palette.failed),
-                };
-                ui.label(RichText::new(mark).small().strong().color(colour));
+    let row_height = ui.spacing().interact_size.y;
+    let name_width = theme::TABLE_NAME_WIDTH * 0.9;
+    // Name, value, then the mark and the buttons at the end of the row.
+    let value_width = (ui.available_width() - name_width - ROW_TAIL_WIDTH).max(160.0);
+    ui.push_id(kind, |ui| {
+        for (i, row) in rows.iter_mut().enumerate() {
+            let state = row.state();
+            let label = if row.name.is_empty() {
+                format!("new {kind} {}", i + 1)
+            } else {
+                row.name.clone()
+            };
+            ui.push_id(i, |ui| {
                 ui.horizontal(|ui| {
+                    if state == FieldState::Removed {
+                        ui.add_sized(
+                            [name_width, row_height],
+                            egui::Label::new(RichText::new(&row.name).monospace().strikethrough()),
+                        );
+                        ui.label(
+                            RichText::new("removed: it will not be sent")
+                                .italics()
+                                .color(palette.failed),
+                        );
+                        let restore = ui
+                            .small_button("Restore")
+                            .on_hover_text(format!("Send {label} again"));
+                        if accessible_name(restore, &format!("Restore {label}")).clicked() {
+                            row.removed = false;
+                        }
+                        return;
+                    }
+                    let name = ui.add_sized(
+                        [name_width, row_height],
+                        TextEdit::singleline(&mut row.name)
+                            .font(egui::TextStyle::Monospace)
+                            .hint_text("name"),
+                    );
+                    accessible_name(name, &format!("Name of {label}"));
+                    let hidden = secret(&row.name) && !cx.reveal;
+                    let value = ui.add_sized(
+                        [value_width, row_height],
+                        TextEdit::singleline(&mut row.value)
+                            .font(egui::TextStyle::Monospace)
+                            .password(hidden),
+                    );
+                    accessible_name(value, &format!("Value of {label}"));
+                    let (mark, colour) = match state {
+                        FieldState::Edited => ("edited", palette.warning),
+                        FieldState::Added => ("added", palette.ok),
+                        FieldState::Unchanged | FieldState::Removed => ("", palette.weak_text),
+                    };
+                    if !mark.is_empty() {
+                        ui.label(RichText::new(mark).small().strong().color(colour));
+                    }
                     if state == FieldState::Edited {
                         let reset = ui.small_button("Reset");
                         if accessible_name(reset, &format!("Reset {label}")).clicked() {
@@ -599,9 +606,9 @@ fn rows_ui(
                         }
                     }
                 });
-                ui.end_row();
-            }
-        });
+            });
+        }
+    });
     if let Some(i) = drop_row {
         rows.remove(i);
     }
