@@ -58,6 +58,10 @@ pub struct ProviderConfig {
     /// RFC 7662, for the Introspect step.
     #[serde(default)]
     pub introspection_endpoint: Option<String>,
+    /// The provider's metadata says its authorization responses carry `iss` (RFC 9207 §3):
+    /// a callback without one is then rejected (§2.4), not only warned about.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
 }
 
 impl ProviderConfig {
@@ -118,6 +122,9 @@ impl ProviderConfig {
             &mut self.introspection_endpoint,
             &meta.introspection_endpoint,
         );
+        // A provider that says it sends iss is held to it; nothing the user wrote says otherwise.
+        self.authorization_response_iss_parameter_supported |=
+            meta.authorization_response_iss_parameter_supported;
         if self.name.is_empty() || self.name == "command line" {
             self.name = meta.issuer.clone();
         }

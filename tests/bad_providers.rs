@@ -58,14 +58,46 @@ fn error_object_with_4xx_is_the_providers_error() {
 }
 
 #[test]
-fn oversized_body_is_refused() {
+fn oversized_body_is_refused_but_its_status_and_headers_are_kept() {
+    // Announced with Content-Length: refused before reading, status line and headers kept.
     let (_, trace) = token_endpoint_answers(Answer::Fixed(
-        200,
+        201,
         "application/json",
         "x".repeat(2 * 1024 * 1024),
     ));
     let reason = failure(&trace, StepId::D);
-    assert!(reason.contains("larger than the 1 MiB limit"), "{reason}");
+    assert!(
+        reason.contains("larger than the 1 MiB limit")
+            && reason.contains("exceeded 1048576 bytes")
+            && reason.contains("announced 2097152 bytes"),
+        "{reason}"
+    );
+    let d = trace.step(StepId::D).latest().unwrap();
+    assert_eq!(d.transport_error.as_deref(), Some(reason.as_str()));
+    let kept = received(&trace, StepId::D);
+    assert_eq!(kept.status, 201);
+    assert_eq!(kept.headers.get("content-type"), Some("application/json"));
+    assert!(
+        kept.body.is_empty(),
+        "an announced oversized body is not read"
+    );
+    assert!(trace.step(StepId::E).attempts.is_empty());
+
+    // Unannounced (chunked): read up to the cap, kept cut there.
+    let (_, trace) = token_endpoint_answers(Answer::Unannounced(
+        200,
+        "application/json",
+        "y".repeat(2 * 1024 * 1024),
+    ));
+    let reason = failure(&trace, StepId::D);
+    assert!(
+        reason.contains("exceeded 1048576 bytes") && reason.contains("cut off"),
+        "{reason}"
+    );
+    let kept = received(&trace, StepId::D);
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.headers.get("x-canned"), Some("unannounced"));
+    assert_eq!(kept.body.len(), 1024 * 1024);
 }
 
 #[test]

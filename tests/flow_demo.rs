@@ -430,3 +430,101 @@ fn commands_sent_at_once_run_in_the_order_sent() {
         (serde_json::json!(true), serde_json::json!(false))
     );
 }
+
+/// The demo provider known by its issuer alone: A discovers its endpoints and metadata.
+fn by_issuer(server: &demo::DemoServer) -> oauthviz::config::ProviderConfig {
+    oauthviz::config::ProviderConfig {
+        name: "demo by issuer".into(),
+        issuer: Some(server.issuer()),
+        client_id: demo::BASIC_CLIENT_ID.into(),
+        client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
+        client_auth: ClientAuth::Basic,
+        redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
+        scope: oauthviz::config::DEMO_SCOPE.into(),
+        pkce: PkceMethod::S256,
+        ..Default::default()
+    }
+}
+
+fn no_iss() -> DemoOptions {
+    DemoOptions {
+        misbehaviour: Misbehaviour {
+            no_iss: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+fn iss_check(trace: &oauthviz::trace::Trace) -> oauthviz::trace::Check {
+    trace
+        .step(StepId::C)
+        .latest()
+        .unwrap()
+        .checks
+        .iter()
+        .find(|c| c.name.contains("RFC 9207"))
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn missing_iss_fails_c_when_the_metadata_advertised_it() {
+    let server = demo(no_iss());
+    let trace = run(by_issuer(&server), scripted());
+    let reason = failure(&trace, StepId::C);
+    assert!(
+        reason.contains("authorization_response_iss_parameter_supported")
+            && reason.contains("RFC 9207 §2.4"),
+        "{reason}"
+    );
+    assert_eq!(iss_check(&trace).verdict, Verdict::Fail);
+    assert!(
+        trace.step(StepId::D).attempts.is_empty(),
+        "the code of a rejected response is not used"
+    );
+    // The same provider sending iss passes C and the whole flow, discovered the same way.
+    let strict = demo(DemoOptions::default());
+    assert_all_ok(&run(by_issuer(&strict), scripted()));
+}
+
+#[test]
+fn missing_iss_without_metadata_stays_a_warning() {
+    let server = demo(no_iss());
+    // Endpoints given directly: no metadata says the provider sends iss.
+    let trace = run_demo(&server, |_| {});
+    assert!(
+        matches!(outcome(&trace, StepId::C), Outcome::Warning(_)),
+        "{:?}",
+        outcome(&trace, StepId::C)
+    );
+    assert_eq!(iss_check(&trace).verdict, Verdict::Warn);
+    assert!(outcome(&trace, StepId::G).is_ok());
+}
+
+#[test]
+fn without_a_configured_issuer_the_id_token_iss_is_a_warning_not_a_failure() {
+    let server = demo(DemoOptions::default());
+    // Endpoints entered by hand without the issuer (or Entra's multi-tenant `common`).
+    let trace = run_demo(&server, |c| c.issuer = None);
+    assert!(
+        matches!(outcome(&trace, StepId::E), Outcome::Warning(_)),
+        "{:?}",
+        outcome(&trace, StepId::E)
+    );
+    let e = trace.step(StepId::E).latest().unwrap();
+    let iss = e
+        .checks
+        .iter()
+        .find(|c| c.name == "id_token: iss is the provider's issuer")
+        .unwrap();
+    assert_eq!(iss.verdict, Verdict::Warn, "{iss:?}");
+    assert!(iss.detail.contains("set the issuer"), "{iss:?}");
+    let signature = e
+        .checks
+        .iter()
+        .find(|c| c.name == "id_token: signature is valid")
+        .unwrap();
+    assert_eq!(signature.verdict, Verdict::Pass, "{signature:?}");
+    assert!(outcome(&trace, StepId::G).is_ok());
+}

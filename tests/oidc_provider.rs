@@ -13,7 +13,7 @@ use oauthviz::protocol::params::Params;
 use oauthviz::protocol::pkce::PkceMethod;
 use oauthviz::protocol::secret::Secret;
 use oauthviz::protocol::token::ClientAuth;
-use oauthviz::trace::{StepId, Trace};
+use oauthviz::trace::{StepId, Trace, Verdict};
 use support::demo_flow::{assert_all_ok, failure, received, run, sent};
 use support::oidc_provider::*;
 
@@ -74,6 +74,19 @@ fn assert_issuer_checked(trace: &Trace, issuer: &str) {
     );
 }
 
+/// The id_token's signature was verified against the provider's JWKS: `assert_all_ok` would
+/// also accept a warning such as "not verified".
+fn assert_id_token_signature_verified(trace: &Trace) {
+    let e = trace.step(StepId::E).latest().unwrap();
+    let sig = e
+        .checks
+        .iter()
+        .find(|c| c.name == "id_token: signature is valid")
+        .unwrap_or_else(|| panic!("no id_token signature check on E: {:?}", e.checks));
+    assert_eq!(sig.verdict, Verdict::Pass, "{sig:?}");
+    assert!(sig.detail.contains("signature verified"), "{sig:?}");
+}
+
 #[test]
 fn client_secret_basic_completes_a_to_g() {
     let op = provider();
@@ -87,6 +100,7 @@ fn client_secret_basic_completes_a_to_g() {
         login(),
     );
     assert_all_ok(&trace);
+    assert_id_token_signature_verified(&trace);
     assert_issuer_checked(&trace, &op.issuer);
     // The login and consent were oidc-provider's own pages, on separate interactions.
     let pages = &trace.step(StepId::B).latest().unwrap().exchanges;
@@ -111,6 +125,7 @@ fn client_secret_post_completes_a_to_g() {
         login(),
     );
     assert_all_ok(&trace);
+    assert_id_token_signature_verified(&trace);
 }
 
 #[test]
@@ -121,6 +136,7 @@ fn public_client_with_pkce_completes_a_to_g() {
         login(),
     );
     assert_all_ok(&trace);
+    assert_id_token_signature_verified(&trace);
     let d = sent(&trace, StepId::D);
     assert!(d.form().unwrap().get("code_verifier").is_some());
 }

@@ -35,7 +35,7 @@ mod authorize;
 mod clients;
 mod discovery;
 mod http;
-mod keys;
+pub(crate) mod keys;
 mod pages;
 mod resource;
 mod router;

@@ -497,7 +497,7 @@ async fn authorize(
             a.attempt.response = pages.first().and_then(|p| p.response.clone());
             b.attempt.summary =
                 format!("scripted login as '{username}' ({} requests)", pages.len());
-            let first_failed = pages.len() == 1 && pages[0].response.is_none();
+            let first_failed = pages.len() == 1 && pages[0].error.is_some();
             b.attempt.exchanges = pages;
             if let Err(e) = browsed {
                 if first_failed {
@@ -548,7 +548,11 @@ async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Res
             Err(e) => e.clone(),
         },
     });
-    let iss_check = check_iss(s.provider.issuer.as_deref(), callback.iss());
+    let iss_check = check_iss(
+        s.provider.issuer.as_deref(),
+        callback.iss(),
+        s.provider.authorization_response_iss_parameter_supported,
+    );
     let iss_name = "iss identifies the expected provider (RFC 9207)";
     c.attempt.checks.push(match (&iss_check, callback.iss()) {
         (Ok(()), Some(iss)) => Check {
@@ -635,9 +639,8 @@ async fn check_id_token(s: &Session, tokens: &TokenResponse, open: &mut Open) ->
         }
         None => None,
     };
-    let issuer = s.provider.issuer.clone().unwrap_or_default();
     let expected = id_token::Expected {
-        issuer: &issuer,
+        issuer: s.provider.issuer.as_deref(),
         client_id: &s.provider.client_id,
         nonce: s.nonce.as_deref(),
         access_token: Some(tokens.access_token.expose()),
@@ -745,15 +748,16 @@ async fn single_exchange(
     open.attempt.request = Some(request.clone());
     open.attempt.summary = format!("{} {}", request.method, path_of(&request.url));
     rec.update(&open);
-    match s.back.send(&request).await {
+    match s.back.send_keeping_partial(&request).await {
         Ok(resp) => {
             open.attempt.response = Some(resp.clone());
             open.attempt.summary = response_summary(&resp);
             Ok((resp, open))
         }
         Err(err) => {
-            open.attempt.transport_error = Some(err.clone());
-            Err(fail(rec, open, err))
+            open.attempt.response = err.partial;
+            open.attempt.transport_error = Some(err.message.clone());
+            Err(fail(rec, open, err.message))
         }
     }
 }
@@ -772,7 +776,7 @@ async fn exchange(
     d.attempt.summary = format!("{} {what}", request.method);
     d.attempt.request = Some(request.clone());
     rec.update(&d);
-    match client.send(&request).await {
+    match client.send_keeping_partial(&request).await {
         Ok(resp) => {
             let mut e = rec.begin_at(resp_step, Outcome::InFlight, d.started());
             e.attempt.response = Some(resp.clone());
@@ -780,8 +784,10 @@ async fn exchange(
             Ok((resp, e))
         }
         Err(err) => {
-            d.attempt.transport_error = Some(err.clone());
-            Err(fail(rec, d, err))
+            // What did come back of a cut-off answer (status, headers) stays with the error.
+            d.attempt.response = err.partial;
+            d.attempt.transport_error = Some(err.message.clone());
+            Err(fail(rec, d, err.message))
         }
     }
 }

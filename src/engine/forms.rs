@@ -10,6 +10,10 @@ pub struct Input {
     pub kind: String,
     pub value: String,
     pub checked: bool,
+    /// The `id` attribute, empty when absent.
+    pub id: String,
+    /// The `autocomplete` attribute (`username`, `email`, `off`, …), empty when absent.
+    pub autocomplete: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,20 +37,26 @@ impl Form {
         self.inputs.iter().find(|i| i.kind == "password")
     }
 
-    /// The field a person would type their user name into.
+    /// The field a person would type their user name into: one that says so (its name or id,
+    /// `autocomplete="username"`/`"email"`, `type="email"`), or, next to a password field, the
+    /// first text field. A lone text field that says nothing (a search box: `q`) is not one.
     pub fn username_field(&self) -> Option<&Input> {
         let typed = |i: &&Input| matches!(i.kind.as_str(), "text" | "email" | "tel");
-        let named = |i: &&Input| {
-            let n = i.name.to_ascii_lowercase();
-            ["user", "login", "email", "identifier", "name", "account"]
-                .iter()
-                .any(|k| n.contains(k))
+        let says_so = |i: &&Input| {
+            let autocomplete = i.autocomplete.to_ascii_lowercase();
+            let words = format!("{} {}", i.name, i.id).to_ascii_lowercase();
+            i.kind == "email"
+                || autocomplete
+                    .split_whitespace()
+                    .any(|t| t == "username" || t == "email")
+                || ["user", "login", "email", "identifier", "name", "account"]
+                    .iter()
+                    .any(|k| words.contains(k))
         };
-        self.inputs
-            .iter()
-            .filter(typed)
-            .find(named)
-            .or_else(|| self.inputs.iter().find(typed))
+        self.inputs.iter().filter(typed).find(says_so).or_else(|| {
+            self.password_field()
+                .and_then(|_| self.inputs.iter().find(typed))
+        })
     }
 
     /// What the form submits with no button pressed: every successful control (HTML §4.10.21.4).
@@ -142,6 +152,8 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
                             .find(|o| o.value().attr("selected").is_some())
                             .or(options.first());
                         inputs.push(Input {
+                            id: attr("id").unwrap_or_default(),
+                            autocomplete: attr("autocomplete").unwrap_or_default(),
                             name,
                             kind: "select".into(),
                             value: chosen
@@ -156,6 +168,8 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
                         });
                     }
                     "textarea" => inputs.push(Input {
+                        id: attr("id").unwrap_or_default(),
+                        autocomplete: attr("autocomplete").unwrap_or_default(),
                         name,
                         kind: "textarea".into(),
                         value: text_of(&el),
@@ -174,6 +188,8 @@ pub fn parse_forms(html: &str) -> Vec<Form> {
                             continue;
                         }
                         inputs.push(Input {
+                            id: attr("id").unwrap_or_default(),
+                            autocomplete: attr("autocomplete").unwrap_or_default(),
                             name,
                             value: attr("value").unwrap_or_else(|| {
                                 if kind == "checkbox" {
@@ -269,6 +285,48 @@ mod tests {
         );
         assert_eq!(f.buttons[0].text, "Sign in");
         assert_eq!(forms[0].method, "GET");
+    }
+
+    #[test]
+    fn a_search_box_is_not_a_user_name_field() {
+        let forms = parse_forms(LOGIN);
+        // The page's search form: one text field called q, no password next to it.
+        assert_eq!(forms[0].username_field(), None);
+        assert_eq!(forms[1].username_field().unwrap().name, "identifier");
+    }
+
+    #[test]
+    fn user_name_fields_are_known_by_name_id_autocomplete_or_a_password_next_to_them() {
+        let field = |html: &str| {
+            parse_forms(html)[0]
+                .username_field()
+                .map(|i| i.name.clone())
+        };
+        // Identifier-first pages: no password field, the field must say what it is.
+        assert_eq!(
+            field(r#"<form method=post><input name="q"><input name="loginfmt"></form>"#).as_deref(),
+            Some("loginfmt")
+        );
+        assert_eq!(
+            field(r#"<form method=post><input name="f1" autocomplete="username"></form>"#)
+                .as_deref(),
+            Some("f1")
+        );
+        assert_eq!(
+            field(r#"<form method=post><input name="f2" id="user-id"></form>"#).as_deref(),
+            Some("f2")
+        );
+        assert_eq!(
+            field(r#"<form method=post><input type="email" name="f3"></form>"#).as_deref(),
+            Some("f3")
+        );
+        assert_eq!(field(r#"<form><input name="query"></form>"#), None);
+        // Next to a password field, the text field is the user name whatever it is called.
+        assert_eq!(
+            field(r#"<form method=post><input name="uid"><input type=password name=pw></form>"#)
+                .as_deref(),
+            Some("uid")
+        );
     }
 
     #[test]

@@ -45,6 +45,13 @@ impl HttpClient {
     }
 
     pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, String> {
+        self.send_keeping_partial(req).await.map_err(|e| e.message)
+    }
+
+    /// Like [`HttpClient::send`], but a response whose body is over the cap still comes back,
+    /// in the error, with its status line, headers and the body cut at the cap (empty when the
+    /// announced length was over it already): the trace shows what the server answered.
+    pub async fn send_keeping_partial(&self, req: &HttpRequest) -> Result<HttpResponse, SendError> {
         let method = Method::from_bytes(req.method.trim().as_bytes())
             .map_err(|_| format!("'{}' is not a valid HTTP method", req.method))?;
         let url = crate::protocol::http::parse_url(&req.url)?;
@@ -77,33 +84,44 @@ impl HttpClient {
                 })
                 .collect(),
         );
+        let response = |body: &[u8]| HttpResponse {
+            status,
+            headers: headers.clone(),
+            body: String::from_utf8_lossy(body).into_owned(),
+        };
         if let Some(len) = resp.content_length()
             && len as usize > self.body_limit
         {
-            return Err(self.too_large(&url, Some(len)));
+            return Err(SendError {
+                message: self.too_large(&url, Some(len)),
+                partial: Some(response(&[])),
+            });
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.describe(&url, &e))? {
             if body.len() + chunk.len() > self.body_limit {
-                return Err(self.too_large(&url, None));
+                let room = self.body_limit - body.len();
+                body.extend_from_slice(&chunk[..room]);
+                return Err(SendError {
+                    message: self.too_large(&url, None),
+                    partial: Some(response(&body)),
+                });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(HttpResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        })
+        Ok(response(&body))
     }
 
     fn too_large(&self, url: &url::Url, announced: Option<u64>) -> String {
-        let announced = announced
-            .map(|l| format!(" (it announced {l} bytes)"))
-            .unwrap_or_default();
+        let (announced, kept) = match announced {
+            Some(l) => (format!(", it announced {l} bytes"), "the body was not read"),
+            None => (String::new(), "the body is cut off at the limit"),
+        };
         format!(
-            "the response from {} is larger than the {} limit{announced}: not read",
+            "the response from {} is larger than the {} limit (the body exceeded {} bytes{announced}): its status and headers are kept, {kept}",
             origin(url),
-            human_bytes(self.body_limit)
+            human_bytes(self.body_limit),
+            self.body_limit
         )
     }
 
@@ -123,6 +141,23 @@ impl HttpClient {
             format!("could not connect to {target}: {cause}")
         } else {
             format!("request to {target} failed: {}", error_chain(e))
+        }
+    }
+}
+
+/// Why [`HttpClient::send_keeping_partial`] has no complete response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendError {
+    pub message: String,
+    /// What did arrive, when the answer was cut off (a body over the cap).
+    pub partial: Option<HttpResponse>,
+}
+
+impl From<String> for SendError {
+    fn from(message: String) -> Self {
+        Self {
+            message,
+            partial: None,
         }
     }
 }

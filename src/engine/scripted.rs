@@ -8,7 +8,7 @@ use reqwest::header::HeaderValue;
 use url::Url;
 
 use super::forms::{APPROVE_WORDS, DENY_WORDS, Form, page_digest, parse_forms};
-use super::http::HttpClient;
+use super::http::{HttpClient, SendError};
 use crate::protocol::http::{HttpRequest, HttpResponse, parse_url};
 use crate::protocol::params::Params;
 use crate::trace::Exchange;
@@ -43,7 +43,7 @@ impl ScriptedAgent {
         }
     }
 
-    async fn send(&self, request: &mut HttpRequest, url: &Url) -> Result<HttpResponse, String> {
+    async fn send(&self, request: &mut HttpRequest, url: &Url) -> Result<HttpResponse, SendError> {
         if let Some(cookies) = self
             .cookies
             .cookies(url)
@@ -51,7 +51,7 @@ impl ScriptedAgent {
         {
             request.headers.set("Cookie", cookies);
         }
-        let response = self.client.send(request).await?;
+        let response = self.client.send_keeping_partial(request).await?;
         let set: Vec<HeaderValue> = response
             .headers
             .iter()
@@ -80,10 +80,13 @@ impl ScriptedAgent {
             let sent = self.send(&mut next, &here).await;
             let response = match sent {
                 Ok(r) => r,
-                Err(e) => {
+                Err(SendError {
+                    message: e,
+                    partial,
+                }) => {
                     log.push(Exchange {
                         request: next,
-                        response: None,
+                        response: partial,
                         error: Some(e.clone()),
                     });
                     return Err(if arrived {
@@ -259,6 +262,152 @@ mod tests {
         let req = submit(&page, post, post.default_fields()).unwrap();
         assert_eq!((req.method.as_str(), req.body.as_str()), ("POST", "q=1"));
         assert_eq!(req.headers.get("origin"), Some("http://127.0.0.1:9"));
+    }
+
+    /// A loopback site answering with `page(method, path, body)`; what it was sent is recorded
+    /// as `METHOD path body`.
+    struct Site {
+        url: String,
+        seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    type Page = fn(&str, &str, &str) -> (u16, Vec<(&'static str, String)>, String);
+
+    impl Site {
+        fn start(page: Page) -> Site {
+            use std::sync::atomic::Ordering;
+            let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+            let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            std::thread::spawn({
+                let (seen, stop) = (seen.clone(), stop.clone());
+                move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Ok(Some(mut req)) =
+                            server.recv_timeout(std::time::Duration::from_millis(20))
+                        else {
+                            continue;
+                        };
+                        let mut body = String::new();
+                        let _ = std::io::Read::read_to_string(req.as_reader(), &mut body);
+                        let method = req.method().as_str().to_owned();
+                        seen.lock()
+                            .unwrap()
+                            .push(format!("{method} {} {body}", req.url()));
+                        let (status, headers, html) = page(&method, req.url(), &body);
+                        let mut resp = tiny_http::Response::from_string(html)
+                            .with_status_code(status)
+                            .with_header(
+                                tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap(),
+                            );
+                        for (name, value) in headers {
+                            resp.add_header(
+                                tiny_http::Header::from_bytes(name, value.as_bytes()).unwrap(),
+                            );
+                        }
+                        let _ = req.respond(resp);
+                    }
+                }
+            });
+            Site { url, seen, stop }
+        }
+
+        fn seen(&self) -> Vec<String> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    impl Drop for Site {
+        fn drop(&mut self) {
+            self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// An identifier-first login (user name on one page, password on the next), whose first page
+    /// also has a search form before the login form. The redirect goes to `REDIRECT`'s port,
+    /// passed in the page's query.
+    fn identifier_first(
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> (u16, Vec<(&'static str, String)>, String) {
+        let html = |s: &str| (200, Vec::new(), s.to_owned());
+        match (method, path.split('?').next().unwrap_or("")) {
+            ("GET", "/authorize") => {
+                let back = path.split_once("back=").map(|(_, b)| b).unwrap_or("");
+                html(&format!(
+                    r#"<html><head><title>Sign in</title></head><body>
+                    <form action="/search" method="get"><input name="q" placeholder="Search help"><button>Search</button></form>
+                    <form action="/identify?back={back}" method="post">
+                      <input type="hidden" name="flow" value="f-1">
+                      <input type="text" name="loginfmt" autocomplete="username">
+                      <button type="submit">Next</button>
+                    </form></body></html>"#
+                ))
+            }
+            ("POST", "/identify") => {
+                let back = path.split_once("back=").map(|(_, b)| b).unwrap_or("");
+                html(&format!(
+                    r#"<html><body><p>Enter the password for {body}</p>
+                    <form action="/password?back={back}" method="post">
+                      <input type="hidden" name="flow" value="f-2">
+                      <input type="password" name="passwd">
+                      <input type="submit" value="Sign in">
+                    </form></body></html>"#
+                ))
+            }
+            ("POST", "/password") if body.contains("passwd=pw") => {
+                let back = path.split_once("back=").map(|(_, b)| b).unwrap_or("");
+                (
+                    302,
+                    vec![(
+                        "Location",
+                        format!("http://127.0.0.1:{back}/callback?code=c-1"),
+                    )],
+                    String::new(),
+                )
+            }
+            _ => (404, Vec::new(), "<title>Not found</title>".into()),
+        }
+    }
+
+    #[test]
+    fn identifier_first_login_past_a_search_form_reaches_the_redirect_uri() {
+        let site = Site::start(identifier_first);
+        let client = Site::start(|_, _, _| (200, Vec::new(), "done".into()));
+        let port = client.url.rsplit(':').next().unwrap().to_owned();
+        let agent = ScriptedAgent::new(
+            HttpClient::new(std::time::Duration::from_secs(5), 1 << 20).unwrap(),
+            Credentials {
+                username: "alice".into(),
+                password: "pw".into(),
+                deny_consent: false,
+            },
+        );
+        let mut log = Vec::new();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = rt.block_on(agent.browse(
+            &format!("{}/authorize?back={port}", site.url),
+            &format!("{}/callback", client.url),
+            &mut log,
+        ));
+        assert_eq!(result, Ok(()), "{:#?}", site.seen());
+        // The login form was chosen, not the search form; then the password page.
+        assert_eq!(
+            site.seen(),
+            [
+                format!("GET /authorize?back={port} "),
+                format!("POST /identify?back={port} flow=f-1&loginfmt=alice"),
+                format!("POST /password?back={port} flow=f-2&passwd=pw"),
+            ]
+        );
+        assert_eq!(client.seen(), ["GET /callback?code=c-1 "]);
+        assert_eq!(log.len(), 4, "every page and the redirect are recorded");
     }
 
     #[test]

@@ -657,6 +657,8 @@ impl Profile {
             private_key_kid: self.private_key_kid,
             token_request_headers,
             quirks: self.quirks,
+            // Known from the provider's metadata only, when a run discovers it.
+            authorization_response_iss_parameter_supported: false,
         })
     }
 }

@@ -70,12 +70,21 @@ pub fn check_state(sent: &str, returned: Option<&str>) -> Result<(), String> {
     }
 }
 
-/// RFC 9207 §2.4: when the provider sends `iss`, it must be the expected issuer (mix-up defence).
-pub fn check_iss(expected: Option<&str>, returned: Option<&str>) -> Result<(), String> {
+/// RFC 9207 §2.4: when the provider sends `iss`, it must be the expected issuer (mix-up defence);
+/// when its metadata says it sends one (`authorization_response_iss_parameter_supported`), a
+/// response without `iss` must be rejected.
+pub fn check_iss(
+    expected: Option<&str>,
+    returned: Option<&str>,
+    advertised: bool,
+) -> Result<(), String> {
     match (expected, returned) {
         (Some(e), Some(r)) if e != r => Err(format!(
             "the callback's `iss` is '{r}' but this provider's issuer is '{e}' (RFC 9207 mix-up defence): the flow stops here"
         )),
+        (_, None) if advertised => Err(
+            "the callback has no `iss`, but the provider's metadata says it sends one (authorization_response_iss_parameter_supported: true): RFC 9207 §2.4 says the client MUST reject such a response, as it may come from another provider (mix-up attack); the flow stops here".into(),
+        ),
         _ => Ok(()),
     }
 }
@@ -134,8 +143,16 @@ mod tests {
 
     #[test]
     fn iss_check() {
-        assert!(check_iss(Some("https://a"), Some("https://a")).is_ok());
-        assert!(check_iss(Some("https://a"), None).is_ok());
-        assert!(check_iss(Some("https://a"), Some("https://b")).is_err());
+        assert!(check_iss(Some("https://a"), Some("https://a"), false).is_ok());
+        assert!(check_iss(Some("https://a"), None, false).is_ok());
+        assert!(check_iss(Some("https://a"), Some("https://b"), false).is_err());
+        // RFC 9207 §2.4: advertised, so a missing iss is rejected.
+        assert!(check_iss(Some("https://a"), Some("https://a"), true).is_ok());
+        let err = check_iss(Some("https://a"), None, true).unwrap_err();
+        assert!(
+            err.contains("authorization_response_iss_parameter_supported") && err.contains("MUST"),
+            "{err}"
+        );
+        assert!(check_iss(None, None, true).is_err());
     }
 }

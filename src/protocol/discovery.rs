@@ -53,12 +53,21 @@ pub fn parse_metadata(issuer: &str, resp: &HttpResponse) -> Result<Metadata, Str
     let meta: Metadata = serde_json::from_str(&resp.body).map_err(|e| {
         format!("the metadata document is not valid JSON of the expected shape: {e}")
     })?;
-    let asked = issuer.trim().trim_end_matches('/');
-    if meta.issuer.trim_end_matches('/') != asked {
-        return Err(format!(
-            "the metadata says its issuer is '{}', but '{asked}' was asked for: refusing it (it could describe another provider)",
-            meta.issuer
-        ));
+    // Surrounding whitespace is a typing slip; everything else, a trailing slash included, counts.
+    let asked = issuer.trim();
+    if meta.issuer != asked {
+        let differs_by_slash = meta.issuer.trim_end_matches('/') == asked.trim_end_matches('/');
+        return Err(if differs_by_slash {
+            let found = &meta.issuer;
+            format!(
+                "the metadata says its issuer is '{found}', but '{asked}' was asked for: they differ only by a trailing slash, and issuers are compared exactly (RFC 8414 §3.3, OpenID Connect Discovery §4.3; the iss of its tokens will be '{found}' too): use exactly '{found}' as the issuer"
+            )
+        } else {
+            format!(
+                "the metadata says its issuer is '{}', but '{asked}' was asked for: refusing it (it could describe another provider)",
+                meta.issuer
+            )
+        });
     }
     for (name, value) in [
         ("authorization_endpoint", &meta.authorization_endpoint),
@@ -111,9 +120,51 @@ mod tests {
     }
 
     #[test]
+    fn issuer_comparison_is_exact_and_a_trailing_slash_is_named() {
+        let doc_for = |iss: &str| {
+            doc(&format!(
+                r#"{{"issuer":"{iss}","authorization_endpoint":"https://a/auth","token_endpoint":"https://a/token"}}"#
+            ))
+        };
+        // The document has the slash (Auth0 does), the user typed none.
+        let err = parse_metadata(
+            "https://t.auth0.example",
+            &doc_for("https://t.auth0.example/"),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("trailing slash")
+                && err.contains("use exactly 'https://t.auth0.example/'"),
+            "{err}"
+        );
+        // The other way round.
+        let err = parse_metadata(
+            "https://idp.example/realms/x/",
+            &doc_for("https://idp.example/realms/x"),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("trailing slash")
+                && err.contains("use exactly 'https://idp.example/realms/x'"),
+            "{err}"
+        );
+        // Another provider altogether is not a slash problem.
+        let err = parse_metadata("https://idp.example", &doc_for("https://idp.example.evil"))
+            .unwrap_err();
+        assert!(!err.contains("trailing slash"), "{err}");
+        assert!(
+            parse_metadata(
+                "https://t.auth0.example/",
+                &doc_for("https://t.auth0.example/")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn parses_endpoints_and_rejects_malformed() {
         let body = r#"{"issuer":"https://idp.example","authorization_endpoint":"https://idp.example/auth","token_endpoint":"https://idp.example/token","code_challenge_methods_supported":["S256"]}"#;
-        let m = parse_metadata("https://idp.example/", &doc(body)).unwrap();
+        let m = parse_metadata(" https://idp.example ", &doc(body)).unwrap();
         assert_eq!(m.code_challenge_methods_supported, ["S256"]);
         assert!(
             parse_metadata("https://idp.example", &doc("<html>"))

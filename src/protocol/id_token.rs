@@ -7,7 +7,9 @@ use std::str::FromStr as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::jwk::{
+    AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse,
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -18,7 +20,10 @@ use super::jwt;
 /// What the id_token must match.
 #[derive(Clone, Debug)]
 pub struct Expected<'a> {
-    pub issuer: &'a str,
+    /// The provider's issuer; `None` when the configuration has none (endpoints entered by hand,
+    /// or a multi-tenant provider such as Entra's `common` that has no single issuer): `iss`
+    /// cannot be compared then, which is a warning, not a failure.
+    pub issuer: Option<&'a str>,
     pub client_id: &'a str,
     /// The nonce sent in the authorization request, if one was.
     pub nonce: Option<&'a str>,
@@ -47,14 +52,7 @@ pub fn validate(
     let mut checks = vec![signature(token, &decoded, jwks, expected)];
     let claims = &decoded.claims;
 
-    checks.push(Check::from_result(
-        "iss is the provider's issuer",
-        match decoded.claim_str("iss") {
-            Some(iss) if iss == expected.issuer => Ok(format!("iss = {iss}")),
-            Some(iss) => Err(format!("iss is '{iss}', expected '{}'", expected.issuer)),
-            None => Err("the id_token has no iss".into()),
-        },
-    ));
+    checks.push(issuer_check(decoded.claim_str("iss"), expected.issuer));
 
     let audiences: Vec<&str> = match claims.get("aud") {
         Some(Value::String(a)) => vec![a.as_str()],
@@ -162,6 +160,27 @@ pub fn validate(
     checks
 }
 
+/// OpenID Connect Core §3.1.3.7 item 2: `iss` MUST exactly match the provider's issuer.
+fn issuer_check(iss: Option<&str>, expected: Option<&str>) -> Check {
+    const NAME: &str = "iss is the provider's issuer";
+    match (iss, expected.filter(|e| !e.trim().is_empty())) {
+        (None, _) => Check::new(NAME, Verdict::Fail, "the id_token has no iss"),
+        (Some(iss), Some(e)) if iss == e => Check::new(NAME, Verdict::Pass, format!("iss = {iss}")),
+        (Some(iss), Some(e)) => Check::new(
+            NAME,
+            Verdict::Fail,
+            format!("iss is '{iss}', expected '{e}'"),
+        ),
+        (Some(iss), None) => Check::new(
+            NAME,
+            Verdict::Warn,
+            format!(
+                "not compared: iss is '{iss}' but this provider's issuer is unknown (none is configured), so the token could come from another provider; set the issuer in the profile to check it"
+            ),
+        ),
+    }
+}
+
 fn signature(
     token: &str,
     decoded: &jwt::DecodedJwt,
@@ -204,18 +223,30 @@ fn signature(
             serde_json::from_str::<JwkSet>(doc)
                 .map_err(|e| format!("the JWKS is not a valid JWK set: {e}"))
         })
-        .and_then(|set| {
-            let jwk = match kid {
-                Some(kid) => set
-                    .find(kid)
-                    .ok_or_else(|| format!("the JWKS has no key with kid '{kid}'"))?,
-                None => set
-                    .keys
-                    .iter()
-                    .find(|k| DecodingKey::from_jwk(k).is_ok_and(|d| d.family() == alg.family()))
-                    .ok_or_else(|| format!("the JWKS has no key for {alg_name}"))?,
-            };
-            DecodingKey::from_jwk(jwk).map_err(|e| format!("the JWKS key cannot be used: {e}"))
+        .and_then(|set| match kid {
+            Some(kid) => {
+                let jwk = set.find(kid).ok_or_else(|| {
+                    let known: Vec<&str> = set
+                        .keys
+                        .iter()
+                        .filter_map(|k| k.common.key_id.as_deref())
+                        .collect();
+                    format!(
+                        "the JWKS has no key with kid '{kid}' (it has {}): the token was signed with a key this provider does not publish, or its keys rotated",
+                        if known.is_empty() {
+                            "no kids".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    )
+                })?;
+                key_for(jwk, alg, alg_name, &format!("the JWKS key '{kid}'"))
+            }
+            None => set
+                .keys
+                .iter()
+                .find_map(|k| key_for(k, alg, alg_name, "a JWKS key").ok())
+                .ok_or_else(|| format!("the JWKS has no key usable for {alg_name}")),
         })
     };
     let key = match key {
@@ -244,6 +275,78 @@ fn signature(
     }
 }
 
+/// The verification key `jwk` gives for `alg`, or why it must not be used: a key meant for
+/// encryption, declared for another algorithm (RFC 8725 §3.1: each key is used with exactly one
+/// algorithm), or of the wrong type or curve for `alg`.
+fn key_for(jwk: &Jwk, alg: Algorithm, alg_name: &str, what: &str) -> Result<DecodingKey, String> {
+    if let Some(usage) = &jwk.common.public_key_use
+        && *usage != PublicKeyUse::Signature
+    {
+        let usage = match usage {
+            PublicKeyUse::Encryption => "enc",
+            PublicKeyUse::Other(u) => u.as_str(),
+            PublicKeyUse::Signature => "sig",
+        };
+        return Err(format!(
+            "{what} has use '{usage}', not 'sig': it is not for verifying signatures"
+        ));
+    }
+    if let Some(declared) = jwk.common.key_algorithm
+        && declared != KeyAlgorithm::from(alg)
+    {
+        return Err(format!(
+            "{what} is declared for alg {declared} but the id_token says {alg_name}: refused (a key is used with exactly one algorithm, RFC 8725 §3.1)"
+        ));
+    }
+    let (kty, curve) = match &jwk.algorithm {
+        AlgorithmParameters::EllipticCurve(p) => ("EC", Some(p.curve.clone())),
+        AlgorithmParameters::RSA(_) => ("RSA", None),
+        AlgorithmParameters::OctetKey(_) => ("oct", None),
+        AlgorithmParameters::OctetKeyPair(p) => ("OKP", Some(p.curve.clone())),
+        _ => ("unsupported", None),
+    };
+    let (needed_kty, needed_curve) = match alg {
+        Algorithm::ES256 => ("EC", Some(EllipticCurve::P256)),
+        Algorithm::ES384 => ("EC", Some(EllipticCurve::P384)),
+        Algorithm::EdDSA => ("OKP", Some(EllipticCurve::Ed25519)),
+        Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => ("oct", None),
+        _ => ("RSA", None),
+    };
+    if kty != needed_kty {
+        return Err(format!(
+            "{what} is an {kty} key, but {alg_name} needs an {needed_kty} key: refused"
+        ));
+    }
+    if let (Some(have), Some(need)) = (&curve, &needed_curve)
+        && have != need
+    {
+        return Err(format!(
+            "{what} is on curve {}, but {alg_name} needs {}: refused",
+            curve_name(have),
+            curve_name(need)
+        ));
+    }
+    DecodingKey::from_jwk(jwk)
+        .map_err(|e| format!("{what} cannot be used: {e}"))
+        .and_then(|key| {
+            if key.family() == alg.family() {
+                Ok(key)
+            } else {
+                Err(format!("{what} is not a key for {alg_name}"))
+            }
+        })
+}
+
+fn curve_name(c: &EllipticCurve) -> &'static str {
+    match c {
+        EllipticCurve::P256 => "P-256",
+        EllipticCurve::P384 => "P-384",
+        EllipticCurve::P521 => "P-521",
+        EllipticCurve::Ed25519 => "Ed25519",
+        _ => "an unsupported curve",
+    }
+}
+
 /// OpenID Connect Core §3.1.3.6: base64url of the left half of the hash of the token, the hash
 /// being the one of the id_token's alg (SHA-512 for EdDSA/Ed25519).
 pub fn left_half_hash(alg: &str, token: &str) -> Option<String> {
@@ -269,7 +372,7 @@ mod tests {
 
     fn expected(nonce: Option<&'static str>) -> Expected<'static> {
         Expected {
-            issuer: "https://op.example",
+            issuer: Some("https://op.example"),
             client_id: "app",
             nonce,
             access_token: Some("the-access-token"),
@@ -405,6 +508,166 @@ mod tests {
             &expected(Some("n-1")),
         );
         assert_eq!(unreachable[0].verdict, Verdict::Fail);
+    }
+
+    #[test]
+    fn without_a_configured_issuer_iss_is_a_warning_and_the_other_checks_still_run() {
+        let mut claims = good_claims();
+        claims["aud"] = json!("someone-else");
+        let checks = validate(
+            &token(claims),
+            Some(Err(String::new())),
+            &Expected {
+                issuer: None,
+                ..expected(Some("n-1"))
+            },
+        );
+        let iss = checks
+            .iter()
+            .find(|c| c.name == "iss is the provider's issuer")
+            .unwrap();
+        assert_eq!(iss.verdict, Verdict::Warn, "{iss:?}");
+        assert!(
+            iss.detail.contains("https://op.example")
+                && iss.detail.contains("unknown")
+                && iss.detail.contains("set the issuer in the profile"),
+            "{iss:?}"
+        );
+        // The signature and the other claims are still checked: the wrong aud fails.
+        assert_eq!(failed(&checks), ["aud contains this client"]);
+        assert_eq!(checks[0].verdict, Verdict::Pass, "{checks:?}");
+        assert_eq!(checks.len(), 7, "{checks:?}");
+        // An empty issuer (a blank field) is no issuer either.
+        let blank = validate(
+            &token(good_claims()),
+            Some(Err(String::new())),
+            &Expected {
+                issuer: Some(" "),
+                ..expected(Some("n-1"))
+            },
+        );
+        assert!(failed(&blank).is_empty(), "{blank:?}");
+    }
+
+    // The asymmetric path: ES256 id_tokens signed the way the demo provider signs its own,
+    // verified against a JWKS.
+
+    use crate::demo::keys::SigningKey;
+
+    fn es256_claims() -> Value {
+        let mut claims = good_claims();
+        claims["at_hash"] = json!(left_half_hash("ES256", "the-access-token").unwrap());
+        claims
+    }
+
+    fn signature_check(token: &str, jwks: &Value) -> Check {
+        let doc = jwks.to_string();
+        let checks = validate(token, Some(Ok(&doc)), &expected(Some("n-1")));
+        let sig = checks
+            .iter()
+            .find(|c| c.name == "signature is valid")
+            .unwrap()
+            .clone();
+        let others: Vec<_> = failed(&checks)
+            .into_iter()
+            .filter(|n| *n != "signature is valid")
+            .collect();
+        assert!(
+            others.is_empty(),
+            "only the signature is at stake: {checks:?}"
+        );
+        sig
+    }
+
+    #[test]
+    fn an_es256_token_verifies_against_the_jwks() {
+        let key = SigningKey::generate().unwrap();
+        let jwks = key.jwks();
+        let sig = signature_check(&key.sign_jwt("JWT", &es256_claims()).unwrap(), &jwks);
+        assert_eq!(sig.verdict, Verdict::Pass, "{sig:?}");
+        assert!(
+            sig.detail
+                .contains(jwks["keys"][0]["kid"].as_str().unwrap()),
+            "{sig:?}"
+        );
+    }
+
+    #[test]
+    fn a_tampered_es256_token_fails_the_signature_check() {
+        let key = SigningKey::generate().unwrap();
+        let signed = key.sign_jwt("JWT", &es256_claims()).unwrap();
+        let [header, _, sig] = signed.split('.').collect::<Vec<_>>()[..] else {
+            panic!("{signed}")
+        };
+        let mut claims = es256_claims();
+        claims["sub"] = json!("mallory");
+        let forged = format!(
+            "{header}.{}.{sig}",
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let check = signature_check(&forged, &key.jwks());
+        assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+        assert!(check.detail.contains("does not verify"), "{check:?}");
+        // Signed by another key that claims the same kid: refused too.
+        let other = SigningKey::generate().unwrap();
+        let mut jwks = other.jwks();
+        jwks["keys"][0]["kid"] = key.jwks()["keys"][0]["kid"].clone();
+        let check = signature_check(&signed, &jwks);
+        assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+    }
+
+    #[test]
+    fn a_kid_missing_from_the_jwks_fails_naming_the_kid() {
+        let signer = SigningKey::generate().unwrap();
+        let published = SigningKey::generate().unwrap();
+        let kid = signer.jwks()["keys"][0]["kid"].as_str().unwrap().to_owned();
+        let check = signature_check(
+            &signer.sign_jwt("JWT", &es256_claims()).unwrap(),
+            &published.jwks(),
+        );
+        assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+        assert!(
+            check.detail.contains(&format!("no key with kid '{kid}'")),
+            "{check:?}"
+        );
+        let published_kid = published.jwks()["keys"][0]["kid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(check.detail.contains(&published_kid), "{check:?}");
+    }
+
+    #[test]
+    fn a_jwks_key_of_the_wrong_type_alg_use_or_curve_is_refused() {
+        let key = SigningKey::generate().unwrap();
+        let token = key.sign_jwt("JWT", &es256_claims()).unwrap();
+        let jwk = key.jwks()["keys"][0].clone();
+        let kid = jwk["kid"].clone();
+        let refused = |jwk: Value, words: &[&str]| {
+            let check = signature_check(&token, &json!({ "keys": [jwk] }));
+            assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+            for w in words {
+                assert!(check.detail.contains(w), "{w}: {check:?}");
+            }
+        };
+        let mut declared_es384 = jwk.clone();
+        declared_es384["alg"] = json!("ES384");
+        refused(declared_es384, &["declared for alg ES384", "ES256"]);
+        let mut rs256 = jwk.clone();
+        rs256["alg"] = json!("RS256");
+        refused(rs256, &["declared for alg RS256"]);
+        let rsa = json!({
+            "kty": "RSA", "kid": kid, "use": "sig",
+            "n": URL_SAFE_NO_PAD.encode([0xc5u8; 256]), "e": "AQAB",
+        });
+        refused(rsa, &["RSA key", "ES256 needs an EC key"]);
+        let mut enc = jwk.clone();
+        enc["use"] = json!("enc");
+        refused(enc, &["use 'enc'"]);
+        let mut p384 = jwk;
+        p384["crv"] = json!("P-384");
+        p384.as_object_mut().unwrap().remove("alg");
+        refused(p384, &["curve P-384", "needs P-256"]);
     }
 
     #[test]

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub enum Answer {
-    /// Status, Content-Type, body.
+    /// Status, Content-Type, body (with its Content-Length).
     Fixed(u16, &'static str, String),
+    /// Like `Fixed`, without a Content-Length: the body comes chunked, its size unannounced.
+    Unannounced(u16, &'static str, String),
     /// Waits this long before answering 200 `{}`.
     Slow(Duration),
 }
@@ -37,6 +39,21 @@ impl Canned {
                     std::thread::spawn(move || {
                         let (status, ct, body) = match answer {
                             Answer::Fixed(s, ct, b) => (s, ct, b),
+                            Answer::Unannounced(s, ct, b) => {
+                                let resp = tiny_http::Response::new(
+                                    tiny_http::StatusCode(s),
+                                    vec![
+                                        tiny_http::Header::from_bytes("Content-Type", ct).unwrap(),
+                                        tiny_http::Header::from_bytes("X-Canned", "unannounced")
+                                            .unwrap(),
+                                    ],
+                                    std::io::Cursor::new(b.into_bytes()),
+                                    None,
+                                    None,
+                                );
+                                let _ = req.respond(resp);
+                                return;
+                            }
                             Answer::Slow(d) => {
                                 let until = std::time::Instant::now() + d;
                                 while std::time::Instant::now() < until
@@ -49,6 +66,8 @@ impl Canned {
                         };
                         let resp = tiny_http::Response::from_string(body)
                             .with_status_code(status)
+                            // tiny_http sends bodies over 32 KiB chunked; `Fixed` announces its length.
+                            .with_chunked_threshold(usize::MAX)
                             .with_header(
                                 tiny_http::Header::from_bytes("Content-Type", ct).unwrap(),
                             );
