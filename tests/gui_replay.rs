@@ -209,16 +209,17 @@ fn all_experiments_pass_against_the_strict_demo_provider() {
             .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
     });
     let run = h.state().current_run().unwrap();
-    for (experiment, finding) in &run.findings {
+    for judged in &run.findings {
         assert_eq!(
-            finding.verdict,
+            judged.finding.verdict,
             oauthviz::trace::Verdict::Pass,
             "{}: {}",
-            experiment.id(),
-            finding.summary
+            judged.experiment.id(),
+            judged.finding.summary
         );
     }
     h.get_by_label("12 passed, 0 warnings, 0 failed");
+    h.get_by_label("All experiments: 12 passed, 0 warnings, 0 failed");
 }
 
 #[test]

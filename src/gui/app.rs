@@ -5,6 +5,7 @@
 use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
+use crate::compare;
 use crate::config::ProviderConfig;
 use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{Command, Engine, ReplayRequest, RunId, RunOptions, UserAgentKind};
@@ -46,11 +47,20 @@ pub struct Run {
     /// The experiment being carried out and how many of its commands are still to finish.
     experiment: Option<(Experiment, usize)>,
     /// Verdicts of the experiments run on this run, oldest first.
-    pub findings: Vec<(Experiment, Finding)>,
+    pub findings: Vec<Judged>,
     /// What was last sent after the first flow, for the banner.
     activity: Option<Activity>,
     /// Experiments still to run after the current one ("Run all").
     queued: std::collections::VecDeque<Experiment>,
+}
+
+/// An experiment's verdict and where its answer is.
+pub struct Judged {
+    pub experiment: Experiment,
+    pub finding: Finding,
+    /// The attempt of the judged step that holds the provider's answer (none when the
+    /// experiment could not run).
+    pub attempt: Option<usize>,
 }
 
 /// Something sent on a run after its first flow.
@@ -59,6 +69,8 @@ enum Activity {
     /// A step sent again (edited or not), or one of the steps after E.
     Sent(StepId),
     Experiment(Experiment),
+    /// "Run all experiments".
+    AllExperiments,
 }
 
 impl Run {
@@ -106,8 +118,9 @@ impl Run {
                     Tone::Neutral
                 },
             },
-            Activity::Experiment(e) => match self.findings.iter().rev().find(|(f, _)| *f == e) {
-                Some((_, finding)) => Banner {
+            Activity::Experiment(e) => match self.findings.iter().rev().find(|j| j.experiment == e)
+            {
+                Some(Judged { finding, .. }) => Banner {
                     text: format!(
                         "Experiment “{}”: {} — {}",
                         e.title(),
@@ -122,6 +135,30 @@ impl Run {
                 },
                 None => plain,
             },
+            Activity::AllExperiments => {
+                let latest =
+                    |e: &Experiment| self.findings.iter().rev().find(|j| j.experiment == *e);
+                let judged: Vec<&Judged> = Experiment::ALL.iter().filter_map(latest).collect();
+                let count = |v: Verdict| judged.iter().filter(|j| j.finding.verdict == v).count();
+                let (pass, warn, fail) = (
+                    count(Verdict::Pass),
+                    count(Verdict::Warn),
+                    count(Verdict::Fail),
+                );
+                let running = self.busy().is_some() || !self.queued.is_empty();
+                Banner {
+                    text: format!(
+                        "All experiments{}: {pass} passed, {warn} warnings, {fail} failed",
+                        if running { " (running…)" } else { "" }
+                    ),
+                    tone: match (running, fail, warn) {
+                        (true, _, _) => Tone::Neutral,
+                        (false, 0, 0) => Tone::Good,
+                        (false, 0, _) => Tone::Attention,
+                        _ => Tone::Bad,
+                    },
+                }
+            }
             Activity::Sent(step) if self.busy().is_some() => Banner {
                 text: format!("Sending {} again…", step.letter()),
                 tone: if waiting {
@@ -283,10 +320,18 @@ impl OauthvizApp {
             if let Some(experiment) = judged {
                 run.experiment = None;
                 let finding = experiment.judge(&run.config, &run.trace);
-                run.findings.push((experiment, finding));
+                let attempt =
+                    compare::exchange_count(&run.trace, experiment.judged_step()).checked_sub(1);
+                run.findings.push(Judged {
+                    experiment,
+                    finding,
+                    attempt,
+                });
                 if !run.queued.is_empty() {
                     next_experiment.push(index);
-                } else if self.current == Some(index) {
+                } else if self.current == Some(index)
+                    && run.activity != Some(Activity::AllExperiments)
+                {
                     judged_here = Some(experiment);
                 }
             } else if run.trace.finished
@@ -312,14 +357,19 @@ impl OauthvizApp {
             return;
         };
         let step = experiment.judged_step();
-        let mode = if crate::compare::exchange_count(&run.trace, step) > 1 {
-            inspector::Mode::Compare
-        } else {
-            inspector::Mode::Details
-        };
+        let attempt = run
+            .findings
+            .iter()
+            .rev()
+            .find(|j| j.experiment == experiment)
+            .and_then(|j| j.attempt);
         let id = run.id;
         self.selected = Some(step);
-        self.inspector.open(id, step, mode);
+        self.set_activity(Activity::Experiment(experiment));
+        match attempt {
+            Some(i) if i > 0 => self.inspector.open_comparison(id, step, i - 1, i),
+            _ => self.inspector.open(id, step, inspector::Mode::Details),
+        }
     }
 
     /// Sends `commands` for the run on screen, counting what will report back.
@@ -350,7 +400,12 @@ impl OauthvizApp {
     /// Queues `experiments` on the run on screen and starts the first that can run.
     fn run_experiments(&mut self, experiments: &[Experiment]) {
         let Some(index) = self.current else { return };
-        self.runs[index].queued = experiments.iter().copied().collect();
+        let run = &mut self.runs[index];
+        run.queued = experiments.iter().copied().collect();
+        run.activity = Some(match experiments {
+            [one] => Activity::Experiment(*one),
+            _ => Activity::AllExperiments,
+        });
         self.run_queued(index);
     }
 
@@ -368,20 +423,23 @@ impl OauthvizApp {
                         .filter(|c| matches!(c, Command::Replay { .. }))
                         .count();
                     run.experiment = Some((experiment, count));
-                    run.activity = Some(Activity::Experiment(experiment));
+                    if run.activity != Some(Activity::AllExperiments) {
+                        run.activity = Some(Activity::Experiment(experiment));
+                    }
                     run.outstanding += count;
                     for command in commands {
                         engine.send(command);
                     }
                     return;
                 }
-                Err(why) => run.findings.push((
+                Err(why) => run.findings.push(Judged {
                     experiment,
-                    Finding {
+                    finding: Finding {
                         verdict: Verdict::Warn,
                         summary: format!("not run: {why}"),
                     },
-                )),
+                    attempt: None,
+                }),
             }
         }
     }

@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::compare::{self, Change};
+use crate::gui::diagram::layout::Status;
 use crate::gui::form_widgets::accessible_name;
 use crate::gui::sensitive;
 use crate::gui::theme::{self, Palette};
@@ -83,28 +84,47 @@ pub fn show(
     ) else {
         return;
     };
+    // Fixed column widths: grid cells start narrow, and long values would wrap to a
+    // character per line.
+    let head_width = WORD_WIDTH + theme::TABLE_NAME_WIDTH + theme::ITEM_GAP;
+    let value_width =
+        ((ui.available_width() - head_width) / 2.0 - theme::SECTION_GAP * 2.0).max(MIN_VALUE_WIDTH);
     ui.add_space(theme::ITEM_GAP);
-    egui::Grid::new("compare-summary")
-        .num_columns(3)
-        .spacing([theme::ITEM_GAP * 4.0, theme::ITEM_GAP])
-        .show(ui, |ui| {
-            ui.label("");
-            ui.label(RichText::new(format!("Attempt {}", left + 1)).strong());
-            ui.label(RichText::new(format!("Attempt {}", right + 1)).strong());
-            ui.end_row();
-            ui.label(RichText::new("request").weak());
-            ui.label(RichText::new(request_line(&a, reveal)).monospace());
-            ui.label(RichText::new(request_line(&b, reveal)).monospace());
-            ui.end_row();
-            ui.label(RichText::new("answer").weak());
-            ui.label(RichText::new(answer(&a)).monospace());
-            ui.label(RichText::new(answer(&b)).monospace());
-            ui.end_row();
-            ui.label(RichText::new("outcome").weak());
-            outcome_label(ui, &a, palette);
-            outcome_label(ui, &b, palette);
-            ui.end_row();
-        });
+    let status = |a: &Attempt| {
+        let status = Status::of(&a.outcome);
+        let text = match a.outcome.reason() {
+            Some(r) => format!("{}: {r}", status.word()),
+            None => status.word().to_owned(),
+        };
+        RichText::new(text).color(palette.status(status))
+    };
+    for (what, left_text, right_text) in [
+        (
+            "",
+            RichText::new(format!("Attempt {}", left + 1)).strong(),
+            RichText::new(format!("Attempt {}", right + 1)).strong(),
+        ),
+        (
+            "request",
+            RichText::new(request_line(&a, reveal)).monospace(),
+            RichText::new(request_line(&b, reveal)).monospace(),
+        ),
+        (
+            "answer",
+            RichText::new(answer(&a)).monospace(),
+            RichText::new(answer(&b)).monospace(),
+        ),
+        ("outcome", status(&a), status(&b)),
+    ] {
+        row(
+            ui,
+            &[
+                (head_width, RichText::new(what).weak()),
+                (value_width, left_text),
+                (value_width, right_text),
+            ],
+        );
+    }
     let comparison = compare::attempts(&a, &b);
     for (title, diffs) in [
         ("What the request changed", &comparison.request),
@@ -116,28 +136,31 @@ pub fn show(
             ui.weak("nothing");
             continue;
         }
-        egui::Grid::new(title)
-            .num_columns(4)
-            .striped(true)
-            .spacing([theme::ITEM_GAP * 3.0, theme::ITEM_GAP])
-            .show(ui, |ui| {
-                for d in diffs {
-                    let secret = is_secret_place(&d.place);
-                    let shown = |v: &str| sensitive::shown(v, secret, reveal).into_owned();
-                    let (word, colour, before, after) = match &d.change {
-                        Change::Added(v) => ("added", palette.ok, String::new(), shown(v)),
-                        Change::Removed(v) => ("removed", palette.failed, shown(v), String::new()),
-                        Change::Changed(x, y) => ("changed", palette.warning, shown(x), shown(y)),
-                    };
-                    ui.label(RichText::new(word).small().strong().color(colour));
-                    ui.label(RichText::new(&d.place).monospace().strong());
-                    ui.add(
-                        egui::Label::new(RichText::new(before).monospace().color(colour)).wrap(),
-                    );
-                    ui.add(egui::Label::new(RichText::new(after).monospace().color(colour)).wrap());
-                    ui.end_row();
-                }
-            });
+        for d in diffs {
+            let secret = is_secret_place(&d.place);
+            let shown = |v: &str| sensitive::shown(v, secret, reveal).into_owned();
+            let (word, colour, before, after) = match &d.change {
+                Change::Added(v) => ("added", palette.ok, String::new(), shown(v)),
+                Change::Removed(v) => ("removed", palette.failed, shown(v), String::new()),
+                Change::Changed(x, y) => ("changed", palette.warning, shown(x), shown(y)),
+            };
+            row(
+                ui,
+                &[
+                    (
+                        WORD_WIDTH,
+                        RichText::new(word).small().strong().color(colour),
+                    ),
+                    (
+                        theme::TABLE_NAME_WIDTH,
+                        RichText::new(&d.place).monospace().strong(),
+                    ),
+                    (value_width, RichText::new(before).monospace().color(colour)),
+                    (value_width, RichText::new(after).monospace().color(colour)),
+                ],
+            );
+            ui.separator();
+        }
     }
 }
 
@@ -194,17 +217,26 @@ fn answer(a: &Attempt) -> String {
 }
 
 fn short_outcome(a: &Attempt) -> String {
-    let status = crate::gui::diagram::layout::Status::of(&a.outcome);
-    status.word().to_owned()
+    Status::of(&a.outcome).word().to_owned()
 }
 
-fn outcome_label(ui: &mut Ui, a: &Attempt, palette: &Palette) {
-    let status = crate::gui::diagram::layout::Status::of(&a.outcome);
-    let text = match a.outcome.reason() {
-        Some(r) => format!("{}: {r}", status.word()),
-        None => status.word().to_owned(),
-    };
-    ui.add(egui::Label::new(RichText::new(text).color(palette.status(status))).wrap());
+const WORD_WIDTH: f32 = 64.0;
+const MIN_VALUE_WIDTH: f32 = 120.0;
+
+/// One line of cells of the given widths; text wraps inside its cell.
+fn row(ui: &mut Ui, cells: &[(f32, RichText)]) {
+    ui.horizontal_top(|ui| {
+        for (width, text) in cells {
+            ui.allocate_ui_with_layout(
+                egui::vec2(*width, 0.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_width(*width);
+                    ui.add(egui::Label::new(text.clone()).wrap());
+                },
+            );
+        }
+    });
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use egui::{RichText, Ui};
 
 use crate::config::ProviderConfig;
 use crate::demo::Misbehaviour;
-use crate::experiments::{Experiment, Finding};
+use crate::experiments::Experiment;
+use crate::gui::app::Judged;
 use crate::gui::theme::{self, Palette};
 use crate::trace::{Trace, Verdict};
 
@@ -14,7 +15,7 @@ use crate::trace::{Trace, Verdict};
 pub struct RunView<'a> {
     pub trace: &'a Trace,
     pub config: &'a ProviderConfig,
-    pub findings: &'a [(Experiment, Finding)],
+    pub findings: &'a [Judged],
     pub running: Option<Experiment>,
 }
 
@@ -67,10 +68,10 @@ pub fn show(
             }
             let judged: Vec<_> = Experiment::ALL
                 .iter()
-                .filter_map(|e| run.findings.iter().rev().find(|(f, _)| f == e))
+                .filter_map(|e| run.findings.iter().rev().find(|j| j.experiment == *e))
                 .collect();
             if !judged.is_empty() {
-                let count = |v: Verdict| judged.iter().filter(|(_, f)| f.verdict == v).count();
+                let count = |v: Verdict| judged.iter().filter(|j| j.finding.verdict == v).count();
                 ui.label(
                     RichText::new(format!(
                         "{} passed, {} warnings, {} failed",
@@ -111,7 +112,9 @@ pub fn show(
                 if let Err(why) = &plan {
                     ui.label(RichText::new(format!("Not possible here: {why}")).small().weak());
                 }
-                if let Some((_, finding)) = run.findings.iter().rev().find(|(e, _)| *e == experiment) {
+                if let Some(Judged { finding, .. }) =
+                    run.findings.iter().rev().find(|j| j.experiment == experiment)
+                {
                     ui.horizontal_wrapped(|ui| {
                         let colour = palette.verdict(finding.verdict);
                         ui.label(RichText::new(verdict_word(finding.verdict)).strong().monospace().color(colour));

@@ -117,6 +117,16 @@ impl Inspector {
         self.compare = compare_view::Pair::default();
     }
 
+    /// Shows attempts `left` and `right` of `step` side by side.
+    pub fn open_comparison(&mut self, run: RunId, step: StepId, left: usize, right: usize) {
+        self.open(run, step, Mode::Compare);
+        self.viewing = Some(right);
+        self.compare = compare_view::Pair {
+            left: Some(left),
+            right: Some(right),
+        };
+    }
+
     /// `busy` says why nothing can be sent right now.
     pub fn show(
         &mut self,

@@ -25,7 +25,7 @@ mod sensitive;
 mod table;
 mod theme;
 
-pub use app::{OauthvizApp, Run};
+pub use app::{Judged, OauthvizApp, Run};
 
 /// Opens the main window and returns when it is closed. `started` is when the process began:
 /// the time to the first frame is logged (`RUST_LOG=info`), since start-up speed is a feature.
