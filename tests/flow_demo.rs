@@ -526,5 +526,16 @@ fn without_a_configured_issuer_the_id_token_iss_is_a_warning_not_a_failure() {
         .find(|c| c.name == "id_token: signature is valid")
         .unwrap();
     assert_eq!(signature.verdict, Verdict::Pass, "{signature:?}");
+    // The callback's iss cannot be compared either, and says so instead of passing.
+    let c_iss = trace
+        .step(StepId::C)
+        .latest()
+        .unwrap()
+        .checks
+        .iter()
+        .find(|c| c.name.starts_with("iss identifies"))
+        .unwrap();
+    assert_eq!(c_iss.verdict, Verdict::Warn, "{c_iss:?}");
+    assert!(c_iss.detail.contains("not compared"), "{c_iss:?}");
     assert!(outcome(&trace, StepId::G).is_ok());
 }

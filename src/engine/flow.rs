@@ -554,7 +554,19 @@ async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Res
         s.provider.authorization_response_iss_parameter_supported,
     );
     let iss_name = "iss identifies the expected provider (RFC 9207)";
+    let configured = s
+        .provider
+        .issuer
+        .as_deref()
+        .filter(|i| !i.trim().is_empty());
     c.attempt.checks.push(match (&iss_check, callback.iss()) {
+        (Ok(()), Some(iss)) if configured.is_none() => Check {
+            name: iss_name.into(),
+            verdict: Verdict::Warn,
+            detail: format!(
+                "iss = {iss}, but this provider's issuer is not configured, so it was not compared: set the issuer in the profile to get the mix-up defence"
+            ),
+        },
         (Ok(()), Some(iss)) => Check {
             name: iss_name.into(),
             verdict: Verdict::Pass,

@@ -215,8 +215,8 @@ impl ProfileFields {
         profile::parse_client_auth(&self.client_auth).ok()
     }
 
-    /// Fills the endpoints left empty from discovered metadata (what was typed stays), and
-    /// returns how many it filled.
+    /// Fills the endpoints, PKCE method and client authentication left empty from discovered
+    /// metadata (what was typed stays), and returns how many it filled.
     pub fn apply_metadata(&mut self, meta: &Metadata) -> usize {
         let mut p = self.to_profile("");
         p.apply_metadata(meta);
@@ -229,6 +229,8 @@ impl ProfileFields {
             (&mut self.jwks_uri, p.jwks_uri),
             (&mut self.revocation_endpoint, p.revocation_endpoint),
             (&mut self.introspection_endpoint, p.introspection_endpoint),
+            (&mut self.pkce, p.pkce),
+            (&mut self.client_auth, p.client_auth),
         ] {
             if slot.trim().is_empty()
                 && let Some(v) = value

@@ -402,6 +402,38 @@ fn parse_pkce(s: &str) -> Result<PkceMethod, String> {
     })
 }
 
+/// The PKCE method to use by default with a provider that lists `supported`: S256 whenever it
+/// is there (RFC 9700 §2.1.1); `plain` only when it is all the provider offers. Nothing when
+/// the provider does not say.
+fn discovered_pkce(supported: &[String]) -> Option<&'static str> {
+    let has = |m: &str| supported.iter().any(|s| s == m);
+    if has("S256") {
+        Some("S256")
+    } else if has("plain") {
+        Some("plain")
+    } else {
+        None
+    }
+}
+
+/// The client authentication to use by default with a provider that lists `supported`: the
+/// first of basic, post and private_key_jwt it offers (RFC 8414 §2: absent means basic, which
+/// is also this tool's default, so nothing is set then).
+fn discovered_client_auth(supported: &[String]) -> Option<&'static str> {
+    [
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+    ]
+    .into_iter()
+    .find(|m| supported.iter().any(|s| s == m))
+    .map(|m| match m {
+        "client_secret_basic" => "basic",
+        "client_secret_post" => "post",
+        other => other,
+    })
+}
+
 /// An environment variable name a shell can set (`=` and NUL cannot be in one at all).
 fn is_env_name(s: &str) -> bool {
     !s.is_empty()
@@ -513,9 +545,21 @@ impl Profile {
             .collect()
     }
 
-    /// Fills endpoints the profile leaves empty from discovered metadata; what the user wrote
+    /// Fills what the profile leaves unset from discovered metadata — endpoints, and the PKCE
+    /// method and client authentication the provider says it supports; what the user wrote
     /// stays.
     pub fn apply_metadata(&mut self, meta: &Metadata) {
+        let unset = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        if unset(&self.pkce)
+            && let Some(m) = discovered_pkce(&meta.code_challenge_methods_supported)
+        {
+            self.pkce = Some(m.to_owned());
+        }
+        if unset(&self.client_auth)
+            && let Some(m) = discovered_client_auth(&meta.token_endpoint_auth_methods_supported)
+        {
+            self.client_auth = Some(m.to_owned());
+        }
         let fill = |slot: &mut Option<String>, value: &Option<String>| {
             if slot.as_deref().is_none_or(|s| s.trim().is_empty()) && value.is_some() {
                 slot.clone_from(value);

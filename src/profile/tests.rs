@@ -349,6 +349,45 @@ fn metadata_fills_only_what_is_empty() {
 }
 
 #[test]
+fn metadata_chooses_pkce_and_client_auth_only_when_the_profile_leaves_them_unset() {
+    let meta = Metadata {
+        issuer: "https://as".into(),
+        code_challenge_methods_supported: vec!["plain".into(), "S256".into()],
+        token_endpoint_auth_methods_supported: vec![
+            "private_key_jwt".into(),
+            "client_secret_post".into(),
+        ],
+        ..Default::default()
+    };
+    let mut p = Profile::default();
+    p.apply_metadata(&meta);
+    assert_eq!(p.pkce.as_deref(), Some("S256"), "S256 whenever offered");
+    assert_eq!(p.client_auth.as_deref(), Some("post"));
+
+    let mut chosen = Profile {
+        pkce: Some("off".into()),
+        client_auth: Some("none".into()),
+        ..Default::default()
+    };
+    chosen.apply_metadata(&meta);
+    assert_eq!(chosen.pkce.as_deref(), Some("off"));
+    assert_eq!(chosen.client_auth.as_deref(), Some("none"));
+
+    let mut silent = Profile::default();
+    silent.apply_metadata(&Metadata {
+        issuer: "https://as".into(),
+        code_challenge_methods_supported: vec!["plain".into()],
+        ..Default::default()
+    });
+    assert_eq!(
+        silent.pkce.as_deref(),
+        Some("plain"),
+        "all the provider offers"
+    );
+    assert_eq!(silent.client_auth, None, "not listed: basic, the default");
+}
+
+#[test]
 fn debug_output_never_shows_the_secret() {
     let p = Profile {
         client_secret: Some(Secret::new("hunter2")),
