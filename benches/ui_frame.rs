@@ -3,7 +3,9 @@
 //!
 //! 1. A demo flow (auto-approve), then E selected in the inspector: measured from the click,
 //!    so the first frames include opening the inspector for the first time.
-//! 2. Then a flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
+//! 2. All twelve experiments on that run (some 70 more attempts), then E compared across two
+//!    attempts, then D's request open in the editor.
+//! 3. Then a flow whose protected resource answers with a 2 MiB JSON body, G selected, the body
 //!    scrolled: A–E against a second demo provider (auto-approve, entered as "your provider" by
 //!    its issuer), F/G against a local server here. The system browser is `curl`, via `$BROWSER`.
 //!
@@ -37,6 +39,7 @@ fn main() {
         .build_eframe(|cc| OauthvizApp::new(None, &cc.egui_ctx));
     h.run_ok();
     finished_flow(&mut h);
+    replays(&mut h);
     big_body(&mut h);
 }
 
@@ -59,6 +62,41 @@ fn finished_flow(h: &mut Harness<'_, OauthvizApp>) {
     until_finished(h);
     h.get_by_label("E Token response: ok").click();
     report("finished flow, E selected", &measure(h, |_, _| {}));
+}
+
+fn click_containing(h: &mut Harness<'_, OauthvizApp>, label: &str) {
+    h.get_by_label_contains(label).scroll_to_me();
+    h.run_ok();
+    h.get_by_label_contains(label).click();
+}
+
+fn replays(h: &mut Harness<'_, OauthvizApp>) {
+    click_containing(h, "Experiments");
+    h.run_ok();
+    click_containing(h, "Run all experiments");
+    for _ in 0..1200 {
+        h.step();
+        if h
+            .state()
+            .current_run()
+            .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let run = h.state().current_run().unwrap();
+    assert_eq!(run.findings.len(), 12, "the experiments did not finish");
+    let attempts: usize = run.trace.steps.iter().map(|s| s.attempts.len()).sum();
+    // E is still selected from the flow before.
+    h.run_ok();
+    click_containing(h, "Compare attempts (");
+    report(
+        &format!("after all experiments ({attempts} attempts), E compared"),
+        &measure(h, |_, _| {}),
+    );
+    click_containing(h, "Edit and send again");
+    report("D's request open in the editor", &measure(h, |_, _| {}));
 }
 
 fn big_body(h: &mut Harness<'_, OauthvizApp>) {
