@@ -76,8 +76,7 @@ fn replays(h: &mut Harness<'_, OauthvizApp>) {
     click_containing(h, "Run all experiments");
     for _ in 0..1200 {
         h.step();
-        if h
-            .state()
+        if h.state()
             .current_run()
             .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
         {

@@ -33,17 +33,20 @@ fn try_experiment(
     experiment.judge(&cfg, &trace)
 }
 
+fn assert_pass(experiment: Experiment, finding: &Finding) {
+    assert_eq!(
+        finding.verdict,
+        Verdict::Pass,
+        "{}: {}",
+        experiment.id(),
+        finding.summary
+    );
+}
+
 #[test]
 fn every_experiment_passes_against_the_strict_provider() {
     for experiment in Experiment::ALL {
-        let finding = try_experiment(&[], |_| {}, experiment);
-        assert_eq!(
-            finding.verdict,
-            Verdict::Pass,
-            "{}: {}",
-            experiment.id(),
-            finding.summary
-        );
+        assert_pass(experiment, &try_experiment(&[], |_| {}, experiment));
     }
 }
 
@@ -61,14 +64,7 @@ fn all_experiments_in_one_run_pass_against_the_strict_provider() {
         for command in experiment.plan(1, &cfg, &trace).unwrap() {
             engine.command_blocking(command, &mut trace, |_, _| {});
         }
-        let finding = experiment.judge(&cfg, &trace);
-        assert_eq!(
-            finding.verdict,
-            Verdict::Pass,
-            "{}: {}",
-            experiment.id(),
-            finding.summary
-        );
+        assert_pass(experiment, &experiment.judge(&cfg, &trace));
     }
 }
 

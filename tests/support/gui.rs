@@ -58,19 +58,9 @@ pub fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizAp
 
 /// Steps the UI until the run on screen has finished (at most ~20 s).
 pub fn until_finished(harness: &mut Harness<'_, OauthvizApp>) {
-    for _ in 0..400 {
-        harness.step();
-        if harness
-            .state()
-            .current_run()
-            .is_some_and(|r| r.trace.finished)
-        {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the run did not finish");
+    wait(harness, 400, "the run did not finish", |h| {
+        h.state().current_run().is_some_and(|r| r.trace.finished)
+    });
 }
 
 pub fn choose_auto_approve(harness: &mut Harness<'_, OauthvizApp>) {
@@ -109,9 +99,19 @@ pub fn choose_client_auth(harness: &mut Harness<'_, OauthvizApp>, method: &str) 
 /// Steps the UI until `done` holds (at most ~10 s): for work on other threads.
 pub fn until(
     harness: &mut Harness<'_, OauthvizApp>,
+    done: impl FnMut(&Harness<'_, OauthvizApp>) -> bool,
+) {
+    wait(harness, 200, "timed out", done);
+}
+
+/// Steps the UI, 50 ms apart, until `done` holds; panics with `what` after `tries` steps.
+fn wait(
+    harness: &mut Harness<'_, OauthvizApp>,
+    tries: usize,
+    what: &str,
     mut done: impl FnMut(&Harness<'_, OauthvizApp>) -> bool,
 ) {
-    for _ in 0..200 {
+    for _ in 0..tries {
         harness.step();
         if done(harness) {
             harness.run_ok();
@@ -119,23 +119,13 @@ pub fn until(
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("timed out");
+    panic!("{what}");
 }
 
 /// Steps the UI until the run on screen has nothing in flight and nothing queued (at most
 /// ~20 s): replays and experiments leave the run finished while they go on.
 pub fn until_idle(harness: &mut Harness<'_, OauthvizApp>) {
-    for _ in 0..400 {
-        harness.step();
-        if harness
-            .state()
-            .current_run()
-            .is_some_and(|r| r.busy().is_none())
-        {
-            harness.run_ok();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the run did not settle");
+    wait(harness, 400, "the run did not settle", |h| {
+        h.state().current_run().is_some_and(|r| r.busy().is_none())
+    });
 }
