@@ -149,6 +149,7 @@ fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
     until_finished(&mut h);
     h.get_by_label("C Authorization response (redirect): ok");
     h.get_by_label("G Protected resource response: waiting");
+    h.get_by_label_contains("Paused before D: its request is prepared.");
 
     click(&mut h, "D Token request: waiting");
     click(&mut h, "Edit and send again");

@@ -175,8 +175,11 @@ fn serve(
         if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8") {
             page = page.with_header(h);
         }
+        // Queued before the page goes out: whoever sees the page may rely on the callback
+        // being there (a test's client, or a discard right after).
+        let queued = tx.send(received).is_ok();
         let _ = request.respond(page);
-        if tx.send(received).is_err() {
+        if !queued {
             return;
         }
     }

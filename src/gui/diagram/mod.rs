@@ -46,6 +46,17 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
                 ),
                 tone: Tone::Good,
             }
+        } else if let Some(prepared) = trace.steps.iter().find(|s| {
+            s.latest()
+                .is_some_and(|a| a.outcome == Outcome::Pending && a.request.is_some())
+        }) {
+            Banner {
+                text: format!(
+                    "Paused before {0}: its request is prepared. Select {0}, edit it if you like, and Send again.",
+                    prepared.id.letter()
+                ),
+                tone: Tone::Attention,
+            }
         } else {
             let at = trace
                 .failed_step
