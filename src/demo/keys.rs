@@ -54,13 +54,24 @@ impl SigningKey {
     /// A compact JWS (RFC 7515) over `claims` with header `{"alg":"ES256","typ":typ,"kid":…}`.
     /// ES256 signatures are the fixed-width `r || s` of RFC 7518 §3.4.
     pub fn sign_jwt(&self, typ: &str, claims: &Value) -> Result<String, String> {
-        let header = json!({ "alg": "ES256", "typ": typ, "kid": self.kid });
+        self.sign_with_header(
+            &json!({ "alg": "ES256", "typ": typ, "kid": self.kid }),
+            claims,
+        )
+    }
+
+    /// A compact JWS with exactly `header` (tests sign tokens without a `kid` with it).
+    pub(crate) fn sign_with_header(
+        &self,
+        header: &Value,
+        claims: &Value,
+    ) -> Result<String, String> {
         let encode = |v: &Value| {
             serde_json::to_vec(v)
                 .map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
                 .map_err(|e| format!("cannot serialize JWT part: {e}"))
         };
-        let signing_input = format!("{}.{}", encode(&header)?, encode(claims)?);
+        let signing_input = format!("{}.{}", encode(header)?, encode(claims)?);
         let signature = self
             .pair
             .sign(&self.rng, signing_input.as_bytes())

@@ -206,7 +206,7 @@ fn signature(
     let kid = decoded.header.get("kid").and_then(Value::as_str);
     let key = if matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) {
         match expected.client_secret {
-            Some(secret) => Ok(DecodingKey::from_secret(secret.as_bytes())),
+            Some(secret) => Ok(vec![DecodingKey::from_secret(secret.as_bytes())]),
             None => Err(format!(
                 "alg {alg_name} is keyed with the client secret, and this client has none"
             )),
@@ -240,16 +240,25 @@ fn signature(
                         }
                     )
                 })?;
-                key_for(jwk, alg, alg_name, &format!("the JWKS key '{kid}'"))
+                key_for(jwk, alg, alg_name, &format!("the JWKS key '{kid}'")).map(|k| vec![k])
             }
-            None => set
-                .keys
-                .iter()
-                .find_map(|k| key_for(k, alg, alg_name, "a JWKS key").ok())
-                .ok_or_else(|| format!("the JWKS has no key usable for {alg_name}")),
+            // No kid: every key that fits the alg is a candidate (a provider rotating keys
+            // publishes several), and one of them must verify.
+            None => {
+                let keys: Vec<DecodingKey> = set
+                    .keys
+                    .iter()
+                    .filter_map(|k| key_for(k, alg, alg_name, "a JWKS key").ok())
+                    .collect();
+                if keys.is_empty() {
+                    Err(format!("the JWKS has no key usable for {alg_name}"))
+                } else {
+                    Ok(keys)
+                }
+            }
         })
     };
-    let key = match key {
+    let keys: Vec<DecodingKey> = match key {
         Ok(k) => k,
         Err(e) => return Check::new(NAME, Verdict::Fail, e),
     };
@@ -258,21 +267,43 @@ fn signature(
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims = HashSet::new();
-    match jsonwebtoken::decode::<Value>(token, &key, &validation) {
-        Ok(_) => Check::new(
-            NAME,
-            Verdict::Pass,
-            format!(
-                "{alg_name} signature verified{}",
-                kid.map(|k| format!(" with key {k}")).unwrap_or_default()
-            ),
-        ),
-        Err(e) => Check::new(
-            NAME,
-            Verdict::Fail,
-            format!("{alg_name} signature does not verify: {e}"),
-        ),
+    let tried = keys.len();
+    let mut last_error = None;
+    for (i, key) in keys.iter().enumerate() {
+        match jsonwebtoken::decode::<Value>(token, key, &validation) {
+            Ok(_) => {
+                let with = match kid {
+                    Some(k) => format!(" with key {k}"),
+                    None if tried > 1 => {
+                        format!(
+                            " with JWKS key {} of {tried} (the token names no kid)",
+                            i + 1
+                        )
+                    }
+                    None => String::new(),
+                };
+                return Check::new(
+                    NAME,
+                    Verdict::Pass,
+                    format!("{alg_name} signature verified{with}"),
+                );
+            }
+            Err(e) => last_error = Some(e),
+        }
     }
+    let tried = if tried > 1 {
+        format!(" by any of the {tried} {alg_name} keys in the JWKS")
+    } else {
+        String::new()
+    };
+    Check::new(
+        NAME,
+        Verdict::Fail,
+        format!(
+            "{alg_name} signature does not verify{tried}: {}",
+            last_error.map(|e| e.to_string()).unwrap_or_default()
+        ),
+    )
 }
 
 /// The verification key `jwk` gives for `alg`, or why it must not be used: a key meant for
@@ -590,6 +621,30 @@ mod tests {
                 .contains(jwks["keys"][0]["kid"].as_str().unwrap()),
             "{sig:?}"
         );
+    }
+
+    #[test]
+    fn a_token_without_kid_is_tried_against_every_fitting_key() {
+        let (first, second) = (
+            SigningKey::generate().unwrap(),
+            SigningKey::generate().unwrap(),
+        );
+        let mut jwks = first.jwks();
+        jwks["keys"]
+            .as_array_mut()
+            .unwrap()
+            .push(second.jwks()["keys"][0].clone());
+        let header = json!({ "alg": "ES256", "typ": "JWT" });
+        let by_second = second.sign_with_header(&header, &es256_claims()).unwrap();
+        let sig = signature_check(&by_second, &jwks);
+        assert_eq!(sig.verdict, Verdict::Pass, "{sig:?}");
+        assert!(sig.detail.contains("key 2 of 2"), "{sig:?}");
+
+        let stranger = SigningKey::generate().unwrap();
+        let by_stranger = stranger.sign_with_header(&header, &es256_claims()).unwrap();
+        let sig = signature_check(&by_stranger, &jwks);
+        assert_eq!(sig.verdict, Verdict::Fail, "{sig:?}");
+        assert!(sig.detail.contains("any of the 2 ES256 keys"), "{sig:?}");
     }
 
     #[test]
