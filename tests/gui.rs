@@ -500,6 +500,13 @@ fn a_profile_for_the_demo_issuer_is_discovered_saved_and_runs_a_to_g_with_the_sc
         provider.authorization_endpoint()
     );
     assert_eq!(text_of(&h, "Token endpoint"), provider.token_endpoint());
+    // The demo provider's metadata promises iss on the redirect: the profile keeps that.
+    assert_eq!(
+        h.get_by_label("The provider sends iss on the redirect (RFC 9207)")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
     assert_eq!(
         text_of(&h, "Userinfo endpoint"),
         provider.userinfo_endpoint()

@@ -35,6 +35,8 @@ pub struct ProfileFields {
     pub jwks_uri: String,
     pub revocation_endpoint: String,
     pub introspection_endpoint: String,
+    /// RFC 9207: the provider says it sends `iss` on the redirect.
+    pub iss_on_redirect: bool,
     pub client_id: String,
     /// Never persisted by eframe; reaches the profile file only with `store_secret`.
     #[serde(skip)]
@@ -121,6 +123,7 @@ impl ProfileFields {
             jwks_uri: text(&p.jwks_uri),
             revocation_endpoint: text(&p.revocation_endpoint),
             introspection_endpoint: text(&p.introspection_endpoint),
+            iss_on_redirect: p.authorization_response_iss_parameter_supported,
             client_id: p.client_id.clone(),
             client_secret: p
                 .client_secret
@@ -170,6 +173,7 @@ impl ProfileFields {
             jwks_uri: optional(&self.jwks_uri),
             revocation_endpoint: optional(&self.revocation_endpoint),
             introspection_endpoint: optional(&self.introspection_endpoint),
+            authorization_response_iss_parameter_supported: self.iss_on_redirect,
             client_id: self.client_id.trim().to_owned(),
             client_secret: (!self.client_secret.is_empty())
                 .then(|| Secret::new(self.client_secret.clone())),
@@ -238,6 +242,10 @@ impl ProfileFields {
                 *slot = v;
                 filled += 1;
             }
+        }
+        if p.authorization_response_iss_parameter_supported && !self.iss_on_redirect {
+            self.iss_on_redirect = true;
+            filled += 1;
         }
         filled
     }
@@ -351,6 +359,13 @@ impl ProfileFields {
                 palette.weak_text,
             ),
         }
+        ui.checkbox(
+            &mut self.iss_on_redirect,
+            "The provider sends iss on the redirect (RFC 9207)",
+        )
+        .on_hover_text(
+            "authorization_response_iss_parameter_supported in its metadata (Discover sets it): a callback without iss is then refused, as it may come from another provider (mix-up attack)",
+        );
         let discovered = "discovered when empty";
         for (label, value, field) in [
             (

@@ -67,6 +67,11 @@ pub struct Profile {
     pub revocation_endpoint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introspection_endpoint: Option<String>,
+    /// The provider's metadata says it puts `iss` on every redirect (RFC 9207), so a callback
+    /// without one is refused. Kept here because a profile whose endpoints are all set is not
+    /// discovered again when it runs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authorization_response_iss_parameter_supported: bool,
     #[serde(default)]
     pub client_id: String,
     /// Present only when the user chose to store it ([`SecretChoice::Store`]).
@@ -565,6 +570,8 @@ impl Profile {
                 slot.clone_from(value);
             }
         };
+        self.authorization_response_iss_parameter_supported |=
+            meta.authorization_response_iss_parameter_supported;
         fill(&mut self.issuer, &Some(meta.issuer.clone()));
         fill(
             &mut self.authorization_endpoint,
@@ -596,6 +603,8 @@ impl Profile {
             resource_url: non_empty(&cfg.resource_url),
             revocation_endpoint: cfg.revocation_endpoint.clone(),
             introspection_endpoint: cfg.introspection_endpoint.clone(),
+            authorization_response_iss_parameter_supported: cfg
+                .authorization_response_iss_parameter_supported,
             client_id: cfg.client_id.clone(),
             client_secret: cfg.client_secret.clone(),
             client_auth: Some(cfg.client_auth.method_name().into()),
@@ -701,8 +710,9 @@ impl Profile {
             private_key_kid: self.private_key_kid,
             token_request_headers,
             quirks: self.quirks,
-            // Known from the provider's metadata only, when a run discovers it.
-            authorization_response_iss_parameter_supported: false,
+            // A run that discovers the metadata can still learn it.
+            authorization_response_iss_parameter_supported: self
+                .authorization_response_iss_parameter_supported,
         })
     }
 }

@@ -531,6 +531,7 @@ mod tests {
             jwks_uri: Some("https://as.example/jwks".into()),
             revocation_endpoint: Some("https://as.example/revoke".into()),
             introspection_endpoint: Some("https://as.example/introspect".into()),
+            authorization_response_iss_parameter_supported: true,
             client_id: "client-1".into(),
             client_secret: Some(Secret::new("s3cret-value")),
             client_secret_env: Some("MY_SECRET".into()),

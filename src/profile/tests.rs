@@ -395,3 +395,28 @@ fn debug_output_never_shows_the_secret() {
     };
     assert!(!format!("{p:?}").contains("hunter2"));
 }
+
+#[test]
+fn the_rfc_9207_promise_is_kept_in_the_file_and_reaches_the_run() {
+    let mut p = Profile {
+        client_auth: Some("none".into()),
+        ..usable()
+    };
+    p.apply_metadata(&Metadata {
+        issuer: "https://as.example".into(),
+        authorization_response_iss_parameter_supported: true,
+        ..Default::default()
+    });
+    assert!(p.authorization_response_iss_parameter_supported);
+    let text = super::store::to_toml(&p, SecretChoice::DoNotStore).unwrap();
+    assert!(
+        text.contains("authorization_response_iss_parameter_supported = true"),
+        "{text}"
+    );
+    let back = parse_str(&text).unwrap();
+    let cfg = back.into_config().unwrap();
+    assert!(cfg.authorization_response_iss_parameter_supported);
+    // Not written at all when false, so existing files stay as they are.
+    let plain = super::store::to_toml(&usable(), SecretChoice::DoNotStore).unwrap();
+    assert!(!plain.contains("iss_parameter"), "{plain}");
+}
