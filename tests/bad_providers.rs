@@ -101,6 +101,20 @@ fn oversized_body_is_refused_but_its_status_and_headers_are_kept() {
 }
 
 #[test]
+fn a_server_that_stalls_mid_body_times_out_with_what_it_sent_kept() {
+    let (_, trace) = token_endpoint_answers(Answer::Stalls(Duration::from_secs(5)));
+    let reason = failure(&trace, StepId::D);
+    assert!(
+        reason.contains("timeout") && reason.contains("after 11 bytes of the body"),
+        "{reason}"
+    );
+    let kept = received(&trace, StepId::D);
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.headers.get("x-canned"), Some("stalls"));
+    assert_eq!(kept.body, "{\"access_to");
+}
+
+#[test]
 fn slow_endpoint_times_out() {
     let (_, trace) = token_endpoint_answers(Answer::Slow(Duration::from_secs(5)));
     let reason = failure(&trace, StepId::D);

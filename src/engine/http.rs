@@ -48,9 +48,10 @@ impl HttpClient {
         self.send_keeping_partial(req).await.map_err(|e| e.message)
     }
 
-    /// Like [`HttpClient::send`], but a response whose body is over the cap still comes back,
-    /// in the error, with its status line, headers and the body cut at the cap (empty when the
-    /// announced length was over it already): the trace shows what the server answered.
+    /// Like [`HttpClient::send`], but a response whose body is over the cap, or cut off while
+    /// it was read (a timeout mid-body), still comes back in the error with its status line,
+    /// headers and the body that arrived (empty when the announced length was over the cap
+    /// already): the trace shows what the server answered.
     pub async fn send_keeping_partial(&self, req: &HttpRequest) -> Result<HttpResponse, SendError> {
         let method = Method::from_bytes(req.method.trim().as_bytes())
             .map_err(|_| format!("'{}' is not a valid HTTP method", req.method))?;
@@ -98,7 +99,22 @@ impl HttpClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.describe(&url, &e))? {
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // Cut off mid-body (a timeout, a reset): what did arrive is still the answer.
+                Err(e) => {
+                    return Err(SendError {
+                        message: format!(
+                            "{} after {} bytes of the body: its status and headers are kept, the body is what arrived",
+                            self.describe(&url, &e),
+                            body.len()
+                        ),
+                        partial: Some(response(&body)),
+                    });
+                }
+            };
             if body.len() + chunk.len() > self.body_limit {
                 let room = self.body_limit - body.len();
                 body.extend_from_slice(&chunk[..room]);
@@ -149,7 +165,7 @@ impl HttpClient {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SendError {
     pub message: String,
-    /// What did arrive, when the answer was cut off (a body over the cap).
+    /// What did arrive, when the answer was cut off (a body over the cap, or a stall mid-body).
     pub partial: Option<HttpResponse>,
 }
 

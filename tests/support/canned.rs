@@ -14,6 +14,9 @@ pub enum Answer {
     Unannounced(u16, &'static str, String),
     /// Waits this long before answering 200 `{}`.
     Slow(Duration),
+    /// Sends the status line, the headers and the first bytes of a longer body, then goes
+    /// quiet for this long (a server that hangs mid-answer).
+    Stalls(Duration),
 }
 
 pub struct Canned {
@@ -52,6 +55,21 @@ impl Canned {
                                     None,
                                 );
                                 let _ = req.respond(resp);
+                                return;
+                            }
+                            Answer::Stalls(d) => {
+                                use std::io::Write as _;
+                                let mut raw = req.into_writer();
+                                let _ = raw.write_all(
+                                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Canned: stalls\r\nContent-Length: 100\r\n\r\n{\"access_to",
+                                );
+                                let _ = raw.flush();
+                                let until = std::time::Instant::now() + d;
+                                while std::time::Instant::now() < until
+                                    && !stop.load(Ordering::Relaxed)
+                                {
+                                    std::thread::sleep(Duration::from_millis(20));
+                                }
                                 return;
                             }
                             Answer::Slow(d) => {
