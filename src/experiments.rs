@@ -335,13 +335,7 @@ impl Experiment {
                 ]
             }
             Experiment::RefreshTwice => {
-                let issued_refresh = trace.step(StepId::E).attempts.iter().any(|a| {
-                    a.response
-                        .as_ref()
-                        .and_then(|r| token::parse_token_response(r).ok())
-                        .is_some_and(|t| t.refresh_token.is_some())
-                });
-                if !issued_refresh {
+                if !trace.issued_refresh_token() {
                     return needs(
                         "a provider that issues refresh tokens in this run (ask for offline_access)",
                     );

@@ -239,6 +239,18 @@ impl Trace {
         self.step(StepId::G).outcome().is_ok()
     }
 
+    /// Whether a token response of this run (E or a refresh) carried a refresh token.
+    pub fn issued_refresh_token(&self) -> bool {
+        [StepId::E, StepId::Refresh].into_iter().any(|step| {
+            self.step(step).attempts.iter().any(|a| {
+                a.response
+                    .as_ref()
+                    .and_then(|r| crate::protocol::token::parse_token_response(r).ok())
+                    .is_some_and(|t| t.refresh_token.is_some())
+            })
+        })
+    }
+
     pub fn apply(&mut self, update: &Update) {
         match update {
             Update::Attempt {

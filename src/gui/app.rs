@@ -19,7 +19,6 @@ use crate::gui::provider_panel::ProviderForm;
 use crate::gui::theme::{self, Palette};
 use crate::gui::{explain_panel, format};
 use crate::profile::ProfileStore;
-use crate::protocol::token;
 use crate::trace::{Outcome, StepId, Trace, Update, Verdict};
 
 /// The key of the app's state in eframe's storage.
@@ -200,18 +199,6 @@ impl Run {
                 }
             }
         }
-    }
-
-    /// Whether the provider issued a refresh token in this run.
-    fn has_refresh_token(&self) -> bool {
-        [StepId::E, StepId::Refresh].into_iter().any(|step| {
-            self.trace.step(step).attempts.iter().any(|a| {
-                a.response
-                    .as_ref()
-                    .and_then(|r| token::parse_token_response(r).ok())
-                    .is_some_and(|t| t.refresh_token.is_some())
-            })
-        })
     }
 }
 
@@ -729,7 +716,7 @@ impl OauthvizApp {
             for (step, available, why_not, what) in [
                 (
                     StepId::Refresh,
-                    run.has_refresh_token(),
+                    run.trace.issued_refresh_token(),
                     "The provider issued no refresh token in this run (ask for offline_access)",
                     "Trade the refresh token for a new access token (RFC 6749 §6)",
                 ),
