@@ -62,6 +62,39 @@ pub struct Judged {
     pub attempt: Option<usize>,
 }
 
+impl Judged {
+    /// The newest verdict on `experiment` among `findings`.
+    pub fn latest(findings: &[Judged], experiment: Experiment) -> Option<&Judged> {
+        findings.iter().rev().find(|j| j.experiment == experiment)
+    }
+
+    /// "N passed, N warnings, N failed" over the newest verdict of each experiment, or `None`
+    /// before any was judged.
+    pub fn tally(findings: &[Judged]) -> Option<String> {
+        let judged: Vec<&Judged> = Experiment::ALL
+            .iter()
+            .filter_map(|e| Judged::latest(findings, *e))
+            .collect();
+        let count = |v: Verdict| judged.iter().filter(|j| j.finding.verdict == v).count();
+        (!judged.is_empty()).then(|| {
+            format!(
+                "{} passed, {} warnings, {} failed",
+                count(Verdict::Pass),
+                count(Verdict::Warn),
+                count(Verdict::Fail)
+            )
+        })
+    }
+
+    fn worst(findings: &[Judged]) -> Option<Verdict> {
+        Experiment::ALL
+            .iter()
+            .filter_map(|e| Judged::latest(findings, *e))
+            .map(|j| j.finding.verdict)
+            .max()
+    }
+}
+
 /// Something sent on a run after its first flow.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Activity {
@@ -86,6 +119,28 @@ impl Run {
             None if t.succeeded() => "ok".into(),
             None => "cancelled".into(),
         }
+    }
+
+    /// Sends `commands` for this run; returns how many of them will report back with a
+    /// `Finished` (replays and starts), which is what `outstanding` counts.
+    fn send(&mut self, engine: &Engine, commands: Vec<Command>) -> usize {
+        let mut reporting = 0;
+        for command in commands {
+            if matches!(command, Command::Replay { .. } | Command::Start { .. }) {
+                reporting += 1;
+            }
+            engine.send(command);
+        }
+        self.outstanding += reporting;
+        reporting
+    }
+
+    /// After a cancel or a new run: the engine dropped this run's queued commands without a
+    /// word, so nothing it counted on will report back.
+    fn forget_pending(&mut self) {
+        self.outstanding = 0;
+        self.experiment = None;
+        self.queued.clear();
     }
 
     /// Why nothing new can be sent on this run right now, if something is still going.
@@ -117,8 +172,7 @@ impl Run {
                     Tone::Neutral
                 },
             },
-            Activity::Experiment(e) => match self.findings.iter().rev().find(|j| j.experiment == e)
-            {
+            Activity::Experiment(e) => match Judged::latest(&self.findings, e) {
                 Some(Judged { finding, .. }) => Banner {
                     text: format!(
                         "Experiment “{}”: {} — {}",
@@ -135,26 +189,18 @@ impl Run {
                 None => plain,
             },
             Activity::AllExperiments => {
-                let latest =
-                    |e: &Experiment| self.findings.iter().rev().find(|j| j.experiment == *e);
-                let judged: Vec<&Judged> = Experiment::ALL.iter().filter_map(latest).collect();
-                let count = |v: Verdict| judged.iter().filter(|j| j.finding.verdict == v).count();
-                let (pass, warn, fail) = (
-                    count(Verdict::Pass),
-                    count(Verdict::Warn),
-                    count(Verdict::Fail),
-                );
                 let running = self.busy().is_some() || !self.queued.is_empty();
+                let tally = Judged::tally(&self.findings).unwrap_or_default();
                 Banner {
                     text: format!(
-                        "All experiments{}: {pass} passed, {warn} warnings, {fail} failed",
+                        "All experiments{}: {tally}",
                         if running { " (running…)" } else { "" }
                     ),
-                    tone: match (running, fail, warn) {
-                        (true, _, _) => Tone::Neutral,
-                        (false, 0, 0) => Tone::Good,
-                        (false, 0, _) => Tone::Attention,
-                        _ => Tone::Bad,
+                    tone: match (running, Judged::worst(&self.findings)) {
+                        (true, _) => Tone::Neutral,
+                        (false, Some(Verdict::Fail)) => Tone::Bad,
+                        (false, Some(Verdict::Warn)) => Tone::Attention,
+                        (false, _) => Tone::Good,
                     },
                 }
             }
@@ -344,12 +390,7 @@ impl OauthvizApp {
             return;
         };
         let step = experiment.judged_step();
-        let attempt = run
-            .findings
-            .iter()
-            .rev()
-            .find(|j| j.experiment == experiment)
-            .and_then(|j| j.attempt);
+        let attempt = Judged::latest(&run.findings, experiment).and_then(|j| j.attempt);
         let id = run.id;
         self.selected = Some(step);
         self.set_activity(Activity::Experiment(experiment));
@@ -364,24 +405,14 @@ impl OauthvizApp {
         let (Ok(engine), Some(index)) = (&self.engine, self.current) else {
             return;
         };
-        let run = &mut self.runs[index];
-        for command in commands {
-            if matches!(command, Command::Replay { .. } | Command::Start { .. }) {
-                run.outstanding += 1;
-            }
-            engine.send(command);
-        }
+        self.runs[index].send(engine, commands);
     }
 
     fn cancel(&mut self) {
         let Ok(engine) = &self.engine else { return };
         engine.send(Command::Cancel);
         // A cancel drops the queued commands, and says so only for the one in flight.
-        for run in &mut self.runs {
-            run.outstanding = 0;
-            run.experiment = None;
-            run.queued.clear();
-        }
+        self.runs.iter_mut().for_each(Run::forget_pending);
     }
 
     /// Queues `experiments` on the run on screen and starts the first that can run.
@@ -405,17 +436,10 @@ impl OauthvizApp {
         while let Some(experiment) = run.queued.pop_front() {
             match experiment.plan(run.id, &run.config, &run.trace) {
                 Ok(commands) => {
-                    let count = commands
-                        .iter()
-                        .filter(|c| matches!(c, Command::Replay { .. }))
-                        .count();
+                    let count = run.send(engine, commands);
                     run.experiment = Some((experiment, count));
                     if run.activity != Some(Activity::AllExperiments) {
                         run.activity = Some(Activity::Experiment(experiment));
-                    }
-                    run.outstanding += count;
-                    for command in commands {
-                        engine.send(command);
                     }
                     return;
                 }
@@ -506,12 +530,8 @@ impl OauthvizApp {
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
         }
-        for run in &mut self.runs {
-            // Starting a run cancels the others, queued commands included.
-            run.outstanding = 0;
-            run.experiment = None;
-            run.queued.clear();
-        }
+        // Starting a run cancels the others, queued commands included.
+        self.runs.iter_mut().for_each(Run::forget_pending);
         let id = self.next_run;
         self.next_run += 1;
         self.runs.push(Run {

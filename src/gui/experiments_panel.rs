@@ -66,21 +66,8 @@ pub fn show(
             if all.clicked() {
                 action = Some(PanelAction::RunAll);
             }
-            let judged: Vec<_> = Experiment::ALL
-                .iter()
-                .filter_map(|e| run.findings.iter().rev().find(|j| j.experiment == *e))
-                .collect();
-            if !judged.is_empty() {
-                let count = |v: Verdict| judged.iter().filter(|j| j.finding.verdict == v).count();
-                ui.label(
-                    RichText::new(format!(
-                        "{} passed, {} warnings, {} failed",
-                        count(Verdict::Pass),
-                        count(Verdict::Warn),
-                        count(Verdict::Fail)
-                    ))
-                    .strong(),
-                );
+            if let Some(tally) = Judged::tally(run.findings) {
+                ui.label(RichText::new(tally).strong());
             }
             for experiment in Experiment::ALL {
                 ui.separator();
@@ -112,9 +99,7 @@ pub fn show(
                 if let Err(why) = &plan {
                     ui.label(RichText::new(format!("Not possible here: {why}")).small().weak());
                 }
-                if let Some(Judged { finding, .. }) =
-                    run.findings.iter().rev().find(|j| j.experiment == experiment)
-                {
+                if let Some(Judged { finding, .. }) = Judged::latest(run.findings, experiment) {
                     ui.horizontal_wrapped(|ui| {
                         let colour = palette.verdict(finding.verdict);
                         ui.label(RichText::new(verdict_word(finding.verdict)).strong().monospace().color(colour));

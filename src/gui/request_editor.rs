@@ -40,6 +40,16 @@ impl Field {
         }
     }
 
+    /// A row the user (or a pasted query) added.
+    fn added(name: &str, value: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            original: None,
+            removed: false,
+        }
+    }
+
     fn state(&self) -> FieldState {
         match &self.original {
             _ if self.removed => FieldState::Removed,
@@ -235,12 +245,7 @@ impl Draft {
                         f.value = p.value.clone();
                         self.params.push(f);
                     }
-                    None => self.params.push(Field {
-                        name: p.name.clone(),
-                        value: p.value.clone(),
-                        original: None,
-                        removed: false,
-                    }),
+                    None => self.params.push(Field::added(&p.name, &p.value)),
                 }
             }
             for mut f in old.into_iter().filter(|f| f.original.is_some()) {
@@ -265,12 +270,7 @@ impl Draft {
             let query = query.split('#').next().unwrap_or_default().to_owned();
             self.url = base.to_owned();
             for p in Params::parse(&query).iter() {
-                self.params.push(Field {
-                    name: p.name.clone(),
-                    value: p.value.clone(),
-                    original: None,
-                    removed: false,
-                });
+                self.params.push(Field::added(&p.name, &p.value));
             }
         }
     }
@@ -422,12 +422,7 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
     if draft.form_as_table() || !draft.params_in_body {
         rows_ui(ui, "param", &mut draft.params, cx, is_secret_param);
         if ui.small_button("Add parameter").clicked() {
-            draft.params.push(Field {
-                name: String::new(),
-                value: String::new(),
-                original: None,
-                removed: false,
-            });
+            draft.params.push(Field::added("", ""));
         }
     }
     ui.add_space(theme::ITEM_GAP);
@@ -437,12 +432,7 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
         form_widgets::field_error(ui, Some(&e), palette);
     }
     if ui.small_button("Add header").clicked() {
-        draft.headers.push(Field {
-            name: String::new(),
-            value: String::new(),
-            original: None,
-            removed: false,
-        });
+        draft.headers.push(Field::added("", ""));
     }
     let show_raw = draft.raw_body.is_some() || !draft.params_in_body;
     if show_raw {
@@ -648,12 +638,7 @@ mod tests {
         let mut d = Draft::new(&token_request(), 0);
         d.params[1].value = "changed".into();
         d.params[2].removed = true;
-        d.params.push(Field {
-            name: "scope".into(),
-            value: "admin".into(),
-            original: None,
-            removed: false,
-        });
+        d.params.push(Field::added("scope", "admin"));
         assert_eq!(d.headers[1].name, "Authorization");
         d.headers[1].removed = true;
         assert_eq!(
