@@ -234,7 +234,14 @@ fn refresh_runs_after_e_and_can_be_sent_again() {
         .response
         .clone()
         .unwrap();
-    assert!(parse_token_response(&response).is_ok());
+    let tokens = parse_token_response(&response).unwrap();
+    // The new tokens are shown as fields (masked) like E's, their JWTs decoded.
+    h.get_by_label("Token response fields");
+    assert!(
+        h.query_by_label_contains(tokens.access_token.expose())
+            .is_none(),
+        "the new access token is masked"
+    );
 
     // The old refresh token again: the demo provider rotates them, so it is refused.
     click(&mut h, "Edit and send again");

@@ -221,8 +221,13 @@ impl Run {
                 };
                 let outcome = self.trace.step(answer).outcome();
                 let status = diagram::layout::Status::of(&outcome);
+                let again = if self.trace.step(step).attempts.len() > 1 {
+                    " again"
+                } else {
+                    ""
+                };
                 let mut text = format!(
-                    "Sent {} again: {} {}",
+                    "Sent {}{again}: {} {}",
                     step.letter(),
                     answer.letter(),
                     status.word()

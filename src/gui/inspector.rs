@@ -406,7 +406,8 @@ impl Inspector {
                         ui,
                         &format!("{id}/response"),
                         resp,
-                        step == StepId::E,
+                        // Both answer with tokens (RFC 6749 §5.1, §6).
+                        matches!(step, StepId::E | StepId::Refresh),
                         palette,
                     )
                 });

@@ -136,6 +136,15 @@ pub fn show(
             )
             .widget_info(|| WidgetInfo::labeled(Role::Label, true, &banner.text));
 
+            // A newly selected arrow is scrolled into view once (the steps after E are drawn
+            // below G, often under the inspector); later scrolling is the user's.
+            let shown_id = ui.scope_id().with("selection scrolled to");
+            if ui.data(|d| d.get_temp::<Option<StepId>>(shown_id)) != Some(selected) {
+                ui.data_mut(|d| d.insert_temp(shown_id, selected));
+                if let Some(arrow) = layout.arrows.iter().find(|a| Some(a.step) == selected) {
+                    ui.scroll_to_rect(arrow.row, None);
+                }
+            }
             let mut clicked = None;
             let mut hovered = None;
             for arrow in &layout.arrows {
