@@ -22,6 +22,12 @@ fn finished_demo_run() -> App {
     h
 }
 
+/// Selects the arrow labelled `arrow` and opens its request in the editor.
+fn open_editor(h: &mut App, arrow: &str) {
+    click(h, arrow);
+    click(h, "Edit and send again");
+}
+
 fn sent_param(h: &App, step: StepId, attempt: usize, name: &str) -> Option<String> {
     let run = h.state().current_run().unwrap();
     let request = run.trace.step(step).attempts[attempt]
@@ -37,8 +43,7 @@ fn sent_param(h: &App, step: StepId, attempt: usize, name: &str) -> Option<Strin
 #[test]
 fn d_edited_and_sent_again_is_a_second_attempt_compared_with_the_first() {
     let mut h = finished_demo_run();
-    click(&mut h, "D Token request: ok");
-    click(&mut h, "Edit and send again");
+    open_editor(&mut h, "D Token request: ok");
     h.get_by_label("Editing a copy of D attempt 1");
     let verifier = sent_param(&h, StepId::D, 0, "code_verifier").unwrap();
     // Secrets are masked in the editor too until revealed.
@@ -92,16 +97,14 @@ fn d_edited_and_sent_again_is_a_second_attempt_compared_with_the_first() {
 #[test]
 fn edits_survive_moving_to_another_step_and_a_malformed_url_is_shown_not_sent() {
     let mut h = finished_demo_run();
-    click(&mut h, "F Protected resource request: ok");
-    click(&mut h, "Edit and send again");
+    open_editor(&mut h, "F Protected resource request: ok");
     set_text(&mut h, Role::TextInput, "URL", "http://exa mple/");
     h.get_by_label_contains("The URL is malformed");
     h.get_by_label_contains("Cannot send: URL:");
     assert!(h.get_by_label("Send again").accesskit_node().is_disabled());
 
     click(&mut h, "A Authorization request: ok");
-    click(&mut h, "F Protected resource request: ok");
-    click(&mut h, "Edit and send again");
+    open_editor(&mut h, "F Protected resource request: ok");
     assert_eq!(
         text_of(&h, "URL"),
         "http://exa mple/",
@@ -116,8 +119,7 @@ fn edits_survive_moving_to_another_step_and_a_malformed_url_is_shown_not_sent() 
 #[test]
 fn a_tampered_state_on_c_is_caught_by_the_clients_check() {
     let mut h = finished_demo_run();
-    click(&mut h, "C Authorization response (redirect): ok");
-    click(&mut h, "Edit and send again");
+    open_editor(&mut h, "C Authorization response (redirect): ok");
     set_text(&mut h, Role::TextInput, "Value of state", "forged");
     click(&mut h, "Send again");
     until_idle(&mut h);
@@ -151,8 +153,7 @@ fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
     h.get_by_label("G Protected resource response: waiting");
     h.get_by_label_contains("Paused before D: its request is prepared.");
 
-    click(&mut h, "D Token request: waiting");
-    click(&mut h, "Edit and send again");
+    open_editor(&mut h, "D Token request: waiting");
     click(&mut h, "Add parameter");
     set_text(&mut h, Role::TextInput, "Name of new param 5", "resource");
     set_text(
