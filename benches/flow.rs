@@ -36,7 +36,7 @@ fn main() -> Result<(), String> {
         );
         let took = started.elapsed();
         if !trace.ok {
-            return Err(format!("run {i} failed: {:?}", trace.error));
+            return Err(format!("run {i} failed: {:?}", trace.error()));
         }
         if i >= WARMUP {
             times.push(took);

@@ -78,7 +78,7 @@ fn replays(h: &mut Harness<'_, OauthvizApp>) {
         h.step();
         if h.state()
             .current_run()
-            .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
+            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
         {
             break;
         }
@@ -132,7 +132,11 @@ fn big_body(h: &mut Harness<'_, OauthvizApp>) {
     h.get_by_label("Run flow").click();
     until_finished(h);
     let run = h.state().current_run().unwrap();
-    assert!(run.trace.ok, "the 2 MiB flow failed: {:?}", run.trace.error);
+    assert!(
+        run.trace.ok,
+        "the 2 MiB flow failed: {:?}",
+        run.trace.error()
+    );
     let g = run.trace.step(oauthviz::trace::StepId::G).latest().unwrap();
     assert_eq!(
         g.response.as_ref().map(|r| r.body.len()),

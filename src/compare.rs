@@ -45,40 +45,11 @@ impl Comparison {
     }
 }
 
-/// The request step and response step of an exchange (D/E, F/G), or the step itself.
-pub fn pair(step: StepId) -> (StepId, StepId) {
-    match step {
-        StepId::D | StepId::E => (StepId::D, StepId::E),
-        StepId::F | StepId::G => (StepId::F, StepId::G),
-        other => (other, other),
-    }
-}
-
-/// Attempt `index` of `step` as one exchange: the request from the request step, the response
-/// (or transport error) from the response step.
-pub fn exchange(trace: &Trace, step: StepId, index: usize) -> Option<Attempt> {
-    let (req_step, resp_step) = pair(step);
-    let req = trace.step(req_step).attempts.get(index)?;
-    let mut merged = req.clone();
-    if let Some(resp) = trace.step(resp_step).attempts.get(index)
-        && resp_step != req_step
-    {
-        merged.response.clone_from(&resp.response);
-        merged.outcome = resp.outcome.clone();
-    }
-    Some(merged)
-}
-
-/// How many attempts the step's exchange has.
-pub fn exchange_count(trace: &Trace, step: StepId) -> usize {
-    trace.step(pair(step).0).attempts.len()
-}
-
 /// Attempts `i` and `j` of a step's exchange, compared.
 pub fn step_attempts(trace: &Trace, step: StepId, i: usize, j: usize) -> Option<Comparison> {
     Some(attempts(
-        &exchange(trace, step, i)?,
-        &exchange(trace, step, j)?,
+        &trace.exchange(step, i)?,
+        &trace.exchange(step, j)?,
     ))
 }
 

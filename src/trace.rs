@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::protocol::check::{Check, Verdict};
+pub use crate::protocol::check::{Check, CheckId, Verdict};
+use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,6 +65,32 @@ impl StepId {
 
     pub fn is_extra(self) -> bool {
         Self::EXTRA.contains(&self)
+    }
+
+    /// The step that records the request of this step's exchange and the one that records its
+    /// answer: D/E and F/G are one HTTP exchange each; every other step holds both itself.
+    pub fn exchange(self) -> (StepId, StepId) {
+        match self {
+            StepId::D | StepId::E => (StepId::D, StepId::E),
+            StepId::F | StepId::G => (StepId::F, StepId::G),
+            other => (other, other),
+        }
+    }
+
+    /// The step that holds the request of this step's exchange: B is sent as A, E as D, G as F.
+    pub fn request_step(self) -> StepId {
+        match self {
+            StepId::B => StepId::A,
+            other => other.exchange().0,
+        }
+    }
+
+    /// The step whose outcome tells how sending this one went: A's answer is the redirect (C).
+    pub fn answered_by(self) -> StepId {
+        match self {
+            StepId::A | StepId::B => StepId::C,
+            other => other.exchange().1,
+        }
     }
 
     /// The step's name, as in the diagram.
@@ -185,12 +212,70 @@ pub enum Update {
         index: usize,
         attempt: Attempt,
     },
-    /// The run ended; `ok` only when G succeeded.
-    Finished {
-        ok: bool,
-        failed_step: Option<StepId>,
-        reason: Option<String>,
-    },
+    /// The run settled; `ok` only when G succeeded and nothing stopped it.
+    Finished { ok: bool, stop: Option<Stop> },
+}
+
+/// Where and why a run stopped short of a successful G.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stop {
+    /// The step that failed; none for a cancel or a pause between steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepId>,
+    pub reason: StopReason,
+}
+
+impl Stop {
+    pub fn at(step: StepId, reason: StopReason) -> Stop {
+        Stop {
+            step: Some(step),
+            reason,
+        }
+    }
+}
+
+/// Why a run stopped. The words shown for each are its `Display`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum StopReason {
+    /// The provider answered with an OAuth error object (RFC 6749 §4.1.2.1, §5.2) or a
+    /// `WWW-Authenticate` error (RFC 6750 §3.1).
+    Provider(OAuthError),
+    /// The provider refused without an OAuth error object; the words name what came back.
+    Refused(String),
+    /// An answer that could not be understood (not JSON, no access_token, …).
+    Malformed(String),
+    /// One of the client's own checks failed (state, iss, the id_token), so the client must
+    /// not go on with what it received.
+    Check { check: CheckId, message: String },
+    /// No answer: refused connection, timeout, TLS, a body over the size limit.
+    Transport(String),
+    /// The browser part (A–B): no browser could be opened, the login failed, no redirect came.
+    UserAgent(String),
+    /// The request could not be built or sent as asked (settings, no code yet, an edit).
+    Request(String),
+    /// Cancelled by the user or by a newer run.
+    Cancelled(String),
+    /// Stopped on purpose before a step, with its request prepared.
+    Paused,
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StopReason::Provider(error) => f.write_str(&error.described()),
+            StopReason::Check { message, .. } => f.write_str(message),
+            StopReason::Refused(m)
+            | StopReason::Malformed(m)
+            | StopReason::Transport(m)
+            | StopReason::UserAgent(m)
+            | StopReason::Request(m)
+            | StopReason::Cancelled(m) => f.write_str(m),
+            StopReason::Paused => {
+                f.write_str("G has not run yet: the next request is prepared, send it to go on")
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -205,9 +290,7 @@ pub struct Trace {
     pub ok: bool,
     pub finished: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_step: Option<StepId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub stop: Option<Stop>,
 }
 
 impl Trace {
@@ -217,9 +300,18 @@ impl Trace {
             steps: all_steps(Vec::new()),
             ok: false,
             finished: false,
-            failed_step: None,
-            error: None,
+            stop: None,
         }
+    }
+
+    /// The step that stopped the run, if one failed.
+    pub fn failed_step(&self) -> Option<StepId> {
+        self.stop.as_ref().and_then(|s| s.step)
+    }
+
+    /// Why the run stopped, in words.
+    pub fn error(&self) -> Option<String> {
+        self.stop.as_ref().map(|s| s.reason.to_string())
     }
 
     pub fn step(&self, id: StepId) -> &Step {
@@ -237,6 +329,46 @@ impl Trace {
     /// Whether the flow reached G successfully (by its latest attempt, replays included).
     pub fn succeeded(&self) -> bool {
         self.step(StepId::G).outcome().is_ok()
+    }
+
+    /// Attempt `index` of `step` as one exchange: the request from the request step, the
+    /// response (or transport error) and outcome from the response step.
+    pub fn exchange(&self, step: StepId, index: usize) -> Option<Attempt> {
+        let (req_step, resp_step) = step.exchange();
+        let req = self.step(req_step).attempts.get(index)?;
+        let mut merged = req.clone();
+        if let Some(resp) = self.step(resp_step).attempts.get(index)
+            && resp_step != req_step
+        {
+            merged.response.clone_from(&resp.response);
+            merged.outcome = resp.outcome.clone();
+        }
+        Some(merged)
+    }
+
+    /// The request and response a step's arrow stands for, borrowed: D and E (F and G) show the
+    /// two halves of one HTTP exchange, recorded at the same attempt index.
+    pub fn exchange_parts(
+        &self,
+        step: StepId,
+        index: usize,
+    ) -> (Option<&HttpRequest>, Option<&HttpResponse>) {
+        let (req_step, resp_step) = step.exchange();
+        let req = self.step(req_step).attempts.get(index);
+        let resp = self.step(resp_step).attempts.get(index);
+        let request = req
+            .and_then(|a| a.request.as_ref())
+            .or_else(|| resp.and_then(|a| a.request.as_ref()));
+        // A cut-off answer (a transport error after the headers) stays on the request step.
+        let response = resp
+            .and_then(|a| a.response.as_ref())
+            .or_else(|| req.and_then(|a| a.response.as_ref()));
+        (request, response)
+    }
+
+    /// How many attempts the step's exchange has.
+    pub fn exchange_count(&self, step: StepId) -> usize {
+        self.step(step.exchange().0).attempts.len()
     }
 
     /// Whether a token response of this run (E or a refresh) carried a refresh token.
@@ -265,16 +397,58 @@ impl Trace {
                     attempts.push(attempt.clone());
                 }
             }
-            Update::Finished {
-                ok,
-                failed_step,
-                reason,
-            } => {
+            Update::Finished { ok, stop } => {
                 self.finished = true;
                 self.ok = *ok;
-                self.failed_step = *failed_step;
-                self.error = reason.clone();
+                self.stop = stop.clone();
             }
+        }
+    }
+}
+
+/// The RFC 6749/6750 error an answer carried: on the callback (C), in a token-endpoint response, or in the resource server's `WWW-Authenticate`
+/// challenge or JSON body (G).
+pub fn oauth_error(
+    step: StepId,
+    request: Option<&HttpRequest>,
+    response: Option<&HttpResponse>,
+) -> Option<OAuthError> {
+    use crate::protocol::callback::Callback;
+    use crate::protocol::token::{TokenError, parse_token_response};
+    match step {
+        StepId::C => match Callback::parse(&request?.query()) {
+            Ok(Callback::Error { error, .. }) => Some(error),
+            _ => None,
+        },
+        StepId::A | StepId::B => None,
+        StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect => {
+            match parse_token_response(response?) {
+                Err(TokenError::OAuth { error, .. }) => Some(error),
+                _ => None,
+            }
+        }
+        StepId::F | StepId::G => {
+            let response = response?;
+            let challenge = response
+                .headers
+                .get("www-authenticate")
+                .and_then(crate::protocol::resource::bearer_challenge_error)
+                .map(|code| OAuthError {
+                    error: code,
+                    error_description: None,
+                    error_uri: None,
+                });
+            challenge.or_else(|| {
+                let v: serde_json::Value = serde_json::from_str(&response.body).ok()?;
+                Some(OAuthError {
+                    error: crate::protocol::error::ErrorCode::parse(v.get("error")?.as_str()?),
+                    error_description: v
+                        .get("error_description")
+                        .and_then(|d| d.as_str())
+                        .map(str::to_owned),
+                    error_uri: None,
+                })
+            })
         }
     }
 }

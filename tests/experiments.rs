@@ -7,10 +7,10 @@ mod support;
 use oauthviz::config::ProviderConfig;
 use oauthviz::demo::{self, DemoOptions, Misbehaviour};
 use oauthviz::engine::Engine;
-use oauthviz::experiments::{Experiment, Finding};
 use oauthviz::protocol::secret::Secret;
 use oauthviz::protocol::token::ClientAuth;
 use oauthviz::trace::{StepId, Verdict};
+use oauthviz::workbench::{Experiment, Finding};
 use support::demo_flow::{assert_all_ok, demo, scripted};
 
 fn try_experiment(

@@ -565,7 +565,7 @@ fn a_profile_for_the_demo_issuer_is_discovered_saved_and_runs_a_to_g_with_the_sc
     );
     let e = trace.step(StepId::E).latest().unwrap();
     assert!(
-        e.checks.iter().any(|c| c.name.starts_with("id_token")),
+        e.checks.iter().any(|c| c.id.is_id_token()),
         "{:?}",
         e.checks
     );

@@ -208,7 +208,7 @@ fn all_experiments_pass_against_the_strict_demo_provider() {
     until(&mut h, |h| {
         h.state()
             .current_run()
-            .is_some_and(|r| r.findings.len() == 12 && r.busy().is_none())
+            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
     });
     let run = h.state().current_run().unwrap();
     for judged in &run.findings {

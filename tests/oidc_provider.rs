@@ -81,7 +81,7 @@ fn assert_id_token_signature_verified(trace: &Trace) {
     let sig = e
         .checks
         .iter()
-        .find(|c| c.name == "id_token: signature is valid")
+        .find(|c| c.id == oauthviz::trace::CheckId::IdTokenSignature)
         .unwrap_or_else(|| panic!("no id_token signature check on E: {:?}", e.checks));
     assert_eq!(sig.verdict, Verdict::Pass, "{sig:?}");
     assert!(sig.detail.contains("signature verified"), "{sig:?}");
@@ -185,7 +185,7 @@ fn reused_code_shows_the_providers_invalid_grant() {
     let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
     let mut trace = engine.run_blocking(7, cfg.clone(), login(), |_, _| {});
     assert_all_ok(&trace);
-    let experiment = oauthviz::experiments::Experiment::ReuseCode;
+    let experiment = oauthviz::workbench::Experiment::ReuseCode;
     for command in experiment.plan(7, &cfg, &trace).unwrap() {
         engine.command_blocking(command, &mut trace, |_, _| {});
     }

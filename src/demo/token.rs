@@ -13,7 +13,7 @@ use super::http::{Request, Response, description, first_duplicate};
 use super::keys::at_hash;
 use super::resource::{RESOURCE_PATH, user_claims};
 use super::state::{AccessRecord, Ctx, REFRESH_TTL, RefreshRecord, State, later, unix_now};
-use crate::protocol::error::OAuthError;
+use crate::protocol::error::{ErrorCode, OAuthError};
 use crate::protocol::params::Params;
 use crate::protocol::pkce;
 use crate::protocol::random;
@@ -34,7 +34,7 @@ impl Failure {
     fn new(status: u16, error: &str, text: &str) -> Self {
         Self {
             status,
-            error: OAuthError::new(error, description(text)),
+            error: OAuthError::new(ErrorCode::parse(error), description(text)),
         }
     }
 

@@ -11,9 +11,8 @@ use super::scripted::{Credentials, ScriptedAgent};
 use super::{ReplayRequest, RunOptions, UserAgentKind};
 use crate::config::ProviderConfig;
 use crate::protocol::authorize::AuthorizationRequest;
-use crate::protocol::callback::{Callback, check_iss, check_state};
+use crate::protocol::callback::{Callback, callback_checks};
 use crate::protocol::edit::{self, Edit};
-use crate::protocol::error::OAuthError;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::protocol::pkce::{Pkce, PkceMethod};
 use crate::protocol::resource::{bearer_challenge_error, bearer_request};
@@ -22,10 +21,7 @@ use crate::protocol::secret::mask;
 use crate::protocol::token::ClientAuth;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
 use crate::protocol::{client_assertion, id_token, random};
-use crate::trace::{Check, Outcome, StepId, Verdict};
-
-/// Why a run stopped: the step and the reason shown on it.
-pub type Stop = (StepId, String);
+use crate::trace::{Check, CheckId, Outcome, StepId, Stop, StopReason, Verdict};
 
 /// What a run knows between steps, so that a replay can pick up where it likes.
 pub struct Session {
@@ -224,12 +220,12 @@ async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
         rec.update(&a);
         match discovery::discover(&s.back, &issuer).await {
             Ok(meta) => s.provider.apply_metadata(&meta),
-            Err(e) => return Err(fail(rec, a, format!("discovery: {e}"))),
+            Err(e) => return Err(fail(rec, a, StopReason::Request(format!("discovery: {e}")))),
         }
     }
     let (mut listener, request) = match prepare(s) {
         Ok(p) => p,
-        Err(e) => return Err(fail(rec, a, e)),
+        Err(e) => return Err(fail(rec, a, StopReason::Request(e))),
     };
     let received = authorize(rec, s, a, request, &mut listener).await;
     s.listener = Some(listener);
@@ -263,7 +259,7 @@ pub async fn replay(
     let step = if step == StepId::B { StepId::A } else { step };
     let request = match request {
         ReplayRequest::Default if step == StepId::C => None,
-        ReplayRequest::Default => Some(s.default_request(step).map_err(|e| (step, e))?),
+        ReplayRequest::Default => Some(s.default_request(step).map_err(|e| request_stop(step, e))?),
         ReplayRequest::Latest => Some(
             rec.trace()
                 .step(step)
@@ -272,7 +268,7 @@ pub async fn replay(
                 .rev()
                 .find_map(|a| a.request.clone())
                 .ok_or_else(|| {
-                    (
+                    request_stop(
                         step,
                         format!(
                             "step {} has no recorded request to send again",
@@ -285,18 +281,23 @@ pub async fn replay(
     };
     let request = match request {
         Some(mut r) => {
-            edit::apply(&mut r, edits).map_err(|e| (step, e))?;
+            edit::apply(&mut r, edits).map_err(|e| request_stop(step, e))?;
             Some(r)
         }
         None if edits.is_empty() => None,
-        None => return Err((step, "there is no request to edit for this step yet".into())),
+        None => {
+            return Err(request_stop(
+                step,
+                "there is no request to edit for this step yet".into(),
+            ));
+        }
     };
     match step {
         StepId::A | StepId::B => {
             let a = rec.begin(StepId::A, Outcome::InFlight);
             let request = match request.map_or_else(|| s.default_request(StepId::A), Ok) {
                 Ok(r) => r,
-                Err(e) => return Err(fail(rec, a, e)),
+                Err(e) => return Err(fail(rec, a, StopReason::Request(e))),
             };
             // Listen where this request says the provider should redirect, when that is here.
             let target = request
@@ -311,7 +312,7 @@ pub async fn replay(
                     (Err(_), Some(l)) => l,
                     (Err(e), None) => match RedirectListener::bind(&s.redirect_uri) {
                         Ok(l) => l,
-                        Err(_) => return Err(fail(rec, a, e)),
+                        Err(_) => return Err(fail(rec, a, StopReason::Request(e))),
                     },
                 },
             };
@@ -335,10 +336,12 @@ pub async fn replay(
                         .latest()
                         .and_then(|a| a.request.clone())
                 })
-                .ok_or((
-                    StepId::C,
-                    "no callback has been received in this run yet".to_owned(),
-                ))?;
+                .ok_or_else(|| {
+                    request_stop(
+                        StepId::C,
+                        "no callback has been received in this run yet".to_owned(),
+                    )
+                })?;
             if chain {
                 continue_from(rec, s, StepId::C, Some(received)).await
             } else {
@@ -373,8 +376,8 @@ pub async fn replay(
                 return Ok(());
             }
             let reason = match token::parse_token_response(&resp) {
-                Err(TokenError::OAuth { error, .. }) => provider_error(&error),
-                _ => format!("the provider answered {}", resp.status_line()),
+                Err(TokenError::OAuth { error, .. }) => StopReason::Provider(error),
+                _ => StopReason::Refused(format!("the provider answered {}", resp.status_line())),
             };
             Err(fail(rec, open, reason))
         }
@@ -389,13 +392,13 @@ fn resolve(
 ) -> Result<HttpRequest, Stop> {
     match request {
         Some(r) => Ok(r),
-        None => s.default_request(step).map_err(|e| (step, e)),
+        None => s.default_request(step).map_err(|e| request_stop(step, e)),
     }
 }
 
 /// Records the request `step` would send as a prepared, unsent attempt, for the user to edit.
 pub fn prepare_step(rec: &Recorder, s: &mut Session, step: StepId) -> Result<(), Stop> {
-    let request = s.default_request(step).map_err(|e| (step, e))?;
+    let request = s.default_request(step).map_err(|e| request_stop(step, e))?;
     let mut open = rec.begin(step, Outcome::Pending);
     open.attempt.summary = format!(
         "prepared, not sent: {} {}",
@@ -416,27 +419,37 @@ async fn continue_from(
 ) -> Result<(), Stop> {
     let pause = s.options.pause_after;
     if from == StepId::C {
-        let received = received.ok_or((StepId::C, "no callback to check".to_owned()))?;
+        let received =
+            received.ok_or_else(|| request_stop(StepId::C, "no callback to check".to_owned()))?;
         callback(rec, s, received).await?;
         if pause == Some(StepId::C) {
             return prepare_step(rec, s, StepId::D);
         }
     }
     if from <= StepId::D {
-        let request = s.default_request(StepId::D).map_err(|e| (StepId::D, e))?;
+        let request = s
+            .default_request(StepId::D)
+            .map_err(|e| request_stop(StepId::D, e))?;
         exchange_code(rec, s, request).await?;
         if matches!(pause, Some(StepId::D | StepId::E)) {
             return prepare_step(rec, s, StepId::F);
         }
     }
-    let request = s.default_request(StepId::F).map_err(|e| (StepId::F, e))?;
+    let request = s
+        .default_request(StepId::F)
+        .map_err(|e| request_stop(StepId::F, e))?;
     resource(rec, s, request).await
 }
 
-fn fail(rec: &Recorder, open: Open, reason: String) -> Stop {
+fn fail(rec: &Recorder, open: Open, reason: StopReason) -> Stop {
     let step = open.step;
-    rec.finish(open, Outcome::Failed(reason.clone()));
-    (step, reason)
+    rec.finish(open, Outcome::Failed(reason.to_string()));
+    Stop::at(step, reason)
+}
+
+/// A request that could not be built or edited stops the run before anything is sent.
+fn request_stop(step: StepId, why: String) -> Stop {
+    Stop::at(step, StopReason::Request(why))
 }
 
 /// A and B: sends the browser (or the scripted agent) to the authorization URL and waits for the
@@ -468,9 +481,9 @@ async fn authorize(
                 return Err(fail(
                     rec,
                     a,
-                    format!(
+                    StopReason::UserAgent(format!(
                         "could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"
-                    ),
+                    )),
                 ));
             }
             a.attempt.summary.push_str(" · opened in the browser");
@@ -505,17 +518,17 @@ async fn authorize(
                         b,
                         Outcome::Skipped("the authorization request failed".into()),
                     );
-                    return Err(fail(rec, a, e));
+                    return Err(fail(rec, a, StopReason::Transport(e)));
                 }
                 rec.finish(a, Outcome::Ok);
-                return Err(fail(rec, b, e));
+                return Err(fail(rec, b, StopReason::UserAgent(e)));
             }
             rec.finish(a, Outcome::Ok);
         }
     }
     let received = match listener.wait(s.options.callback_timeout).await {
         Ok(r) => r,
-        Err(e) => return Err(fail(rec, b, e)),
+        Err(e) => return Err(fail(rec, b, StopReason::UserAgent(e))),
     };
     if b.attempt.exchanges.is_empty() {
         b.attempt.summary = "the user finished at the authorization server".into();
@@ -530,69 +543,29 @@ async fn callback(rec: &Recorder, s: &mut Session, received: HttpRequest) -> Res
     c.attempt.request = Some(received.clone());
     let callback = match Callback::parse(&received.query()) {
         Ok(cb) => cb,
-        Err(e) => return Err(fail(rec, c, e)),
+        Err(e) => return Err(fail(rec, c, StopReason::Malformed(e))),
     };
-    let state_check = match &s.state {
-        Some(sent) => check_state(sent, callback.state()),
-        None => Err("this run sent no state, so the callback cannot be tied to a request".into()),
-    };
-    c.attempt.checks.push(Check {
-        name: "state matches the one sent (RFC 6749 §10.12)".into(),
-        verdict: if state_check.is_ok() {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        },
-        detail: match &state_check {
-            Ok(()) => "the returned state equals the one this client sent".into(),
-            Err(e) => e.clone(),
-        },
-    });
-    let iss_check = check_iss(
+    c.attempt.checks = callback_checks(
+        &callback,
+        s.state.as_deref(),
         s.provider.issuer.as_deref(),
-        callback.iss(),
         s.provider.authorization_response_iss_parameter_supported,
     );
-    let iss_name = "iss identifies the expected provider (RFC 9207)";
-    let configured = s
-        .provider
-        .issuer
-        .as_deref()
-        .filter(|i| !i.trim().is_empty());
-    c.attempt.checks.push(match (&iss_check, callback.iss()) {
-        (Ok(()), Some(iss)) if configured.is_none() => Check {
-            name: iss_name.into(),
-            verdict: Verdict::Warn,
-            detail: format!(
-                "iss = {iss}, but this provider's issuer is not configured, so it was not compared: set the issuer in the profile to get the mix-up defence"
-            ),
-        },
-        (Ok(()), Some(iss)) => Check {
-            name: iss_name.into(),
-            verdict: Verdict::Pass,
-            detail: format!("iss = {iss}"),
-        },
-        (Ok(()), None) => Check {
-            name: iss_name.into(),
-            verdict: Verdict::Warn,
-            detail: "the provider sent no `iss`: a client talking to several providers cannot detect mix-up attacks (RFC 9700 §4.4)".into(),
-        },
-        (Err(e), _) => Check {
-            name: iss_name.into(),
-            verdict: Verdict::Fail,
-            detail: e.clone(),
-        },
-    });
     let code = match &callback {
         Callback::Error { error, .. } => {
             c.attempt.summary = format!("error={}", error.error);
-            return Err(fail(rec, c, provider_error(error)));
+            return Err(fail(rec, c, StopReason::Provider(error.clone())));
         }
         Callback::Code { code, .. } => code.clone(),
     };
     c.attempt.summary = format!("code={}", mask(&code));
-    if let Err(e) = state_check.and(iss_check) {
-        return Err(fail(rec, c, e));
+    // A failed state or iss check means the code may not be this client's to use.
+    if let Some(failed) = c.attempt.checks.iter().find(|c| c.verdict == Verdict::Fail) {
+        let stop = StopReason::Check {
+            check: failed.id,
+            message: failed.detail.clone(),
+        };
+        return Err(fail(rec, c, stop));
     }
     s.code = Some(code.clone());
     let outcome = warning_or_ok(&c);
@@ -627,15 +600,19 @@ async fn exchange_code(rec: &Recorder, s: &mut Session, request: HttpRequest) ->
 
 /// Validates the id_token of a token response (OpenID Connect Core §3.1.3.7) into `open`'s
 /// checks; returns the reason to stop when a check fails, since a client must not trust it then.
-async fn check_id_token(s: &Session, tokens: &TokenResponse, open: &mut Open) -> Option<String> {
+async fn check_id_token(
+    s: &Session,
+    tokens: &TokenResponse,
+    open: &mut Open,
+) -> Option<StopReason> {
     let asked_openid = s.provider.scope.split_whitespace().any(|x| x == "openid");
     let Some(id_token) = &tokens.id_token else {
         if asked_openid {
-            open.attempt.checks.push(Check {
-                name: "id_token is present (scope openid)".into(),
-                verdict: Verdict::Warn,
-                detail: "scope had openid but the token response has no id_token: this provider did not do OpenID Connect here".into(),
-            });
+            open.attempt.checks.push(Check::new(
+                CheckId::IdTokenPresent,
+                Verdict::Warn,
+                "scope had openid but the token response has no id_token: this provider did not do OpenID Connect here",
+            ));
         }
         return None;
     };
@@ -665,16 +642,27 @@ async fn check_id_token(s: &Session, tokens: &TokenResponse, open: &mut Open) ->
         jwks.as_ref().map(|r| r.as_deref().map_err(Clone::clone)),
         &expected,
     );
-    let failed: Vec<String> = checks
+    let failed: Vec<&Check> = checks
         .iter()
         .filter(|c| c.verdict == Verdict::Fail)
-        .map(|c| format!("{} ({})", c.name, c.detail))
         .collect();
-    open.attempt.checks.extend(checks.into_iter().map(|mut c| {
-        c.name = format!("id_token: {}", c.name);
-        c
-    }));
-    (!failed.is_empty()).then(|| format!("the id_token failed validation: {}", failed.join("; ")))
+    let stop = failed.first().map(|first| StopReason::Check {
+        check: first.id,
+        message: format!(
+            "the id_token failed validation: {}",
+            failed
+                .iter()
+                .map(|c| format!(
+                    "{} ({})",
+                    c.name().trim_start_matches("id_token: "),
+                    c.detail
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    });
+    open.attempt.checks.extend(checks);
+    stop
 }
 
 /// Refresh (RFC 6749 §6): one step holds the whole exchange.
@@ -700,22 +688,22 @@ fn judge_tokens(
     match token::parse_token_response(resp) {
         Ok(t) => {
             open.attempt.summary = t.summary();
-            open.attempt.checks = token_checks(resp, &t);
+            open.attempt.checks = token::response_checks(resp, &t);
             Ok(t)
         }
         Err(TokenError::OAuth { error, .. }) => {
             open.attempt.summary = format!("{} {}", resp.status, error.error);
-            Err(fail_in_place(rec, open, provider_error(&error)))
+            Err(fail_in_place(rec, open, StopReason::Provider(error)))
         }
-        Err(TokenError::Malformed(m)) => Err(fail_in_place(rec, open, m)),
+        Err(TokenError::Malformed(m)) => Err(fail_in_place(rec, open, StopReason::Malformed(m))),
     }
 }
 
-fn fail_in_place(rec: &Recorder, open: &mut Open, reason: String) -> Stop {
+fn fail_in_place(rec: &Recorder, open: &mut Open, reason: StopReason) -> Stop {
     open.attempt.duration_ms = Some(open.elapsed_ms());
-    open.attempt.outcome = Outcome::Failed(reason.clone());
+    open.attempt.outcome = Outcome::Failed(reason.to_string());
     rec.update(open);
-    (open.step, reason)
+    Stop::at(open.step, reason)
 }
 
 /// F and G: the protected resource, with the access token as a bearer credential.
@@ -746,7 +734,7 @@ async fn resource(rec: &Recorder, s: &mut Session, request: HttpRequest) -> Resu
         "the resource server answered {}{challenge}",
         resp.status_line()
     );
-    Err(fail(rec, g, reason))
+    Err(fail(rec, g, StopReason::Refused(reason)))
 }
 
 /// An extra step: request and response on one attempt, left open for the caller to judge.
@@ -769,7 +757,7 @@ async fn single_exchange(
         Err(err) => {
             open.attempt.response = err.partial;
             open.attempt.transport_error = Some(err.message.clone());
-            Err(fail(rec, open, err.message))
+            Err(fail(rec, open, StopReason::Transport(err.message)))
         }
     }
 }
@@ -799,38 +787,9 @@ async fn exchange(
             // What did come back of a cut-off answer (status, headers) stays with the error.
             d.attempt.response = err.partial;
             d.attempt.transport_error = Some(err.message.clone());
-            Err(fail(rec, d, err.message))
+            Err(fail(rec, d, StopReason::Transport(err.message)))
         }
     }
-}
-
-fn token_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check> {
-    let cache = resp.headers.get("cache-control").unwrap_or("");
-    let verdict = |ok: bool| if ok { Verdict::Pass } else { Verdict::Warn };
-    vec![
-        Check {
-            name: "Cache-Control: no-store (RFC 6749 §5.1)".into(),
-            verdict: verdict(cache.to_ascii_lowercase().contains("no-store")),
-            detail: if cache.is_empty() {
-                "the token response has no Cache-Control header: a proxy or the client's cache could keep the tokens".into()
-            } else {
-                format!("Cache-Control: {cache}")
-            },
-        },
-        Check {
-            name: "token_type is Bearer (RFC 6750)".into(),
-            verdict: verdict(tokens.token_type.eq_ignore_ascii_case("bearer")),
-            detail: format!("token_type = {}", tokens.token_type),
-        },
-        Check {
-            name: "expires_in is given (RFC 6749 §5.1, RECOMMENDED)".into(),
-            verdict: verdict(tokens.expires_in.is_some()),
-            detail: match tokens.expires_in {
-                Some(s) => format!("the access token lives {s} s"),
-                None => "no expires_in: the client cannot know when the token expires".into(),
-            },
-        },
-    ]
 }
 
 fn warning_or_ok(open: &Open) -> Outcome {
@@ -839,25 +798,13 @@ fn warning_or_ok(open: &Open) -> Outcome {
         .checks
         .iter()
         .filter(|c| c.verdict == Verdict::Warn)
-        .map(|c| c.name.clone())
+        .map(|c| c.name())
         .collect();
     if warnings.is_empty() {
         Outcome::Ok
     } else {
         Outcome::Warning(warnings.join("; "))
     }
-}
-
-/// The provider's own words first, then what the code means.
-fn provider_error(error: &OAuthError) -> String {
-    let mut s = format!("the provider answered {error}");
-    if let Some(uri) = &error.error_uri {
-        s.push_str(&format!(" (see {uri})"));
-    }
-    if let Some(meaning) = error.explanation() {
-        s.push_str(&format!(" — {meaning}"));
-    }
-    s
 }
 
 fn path_of(url: &str) -> String {

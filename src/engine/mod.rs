@@ -3,7 +3,9 @@
 //!
 //! The [`Engine`] owns a tokio runtime on its own thread; consumers send [`Command`]s and drain
 //! [`Event`]s from a std channel, woken by the callback they injected (the GUI passes
-//! `request_repaint`), so nothing polls.
+//! `request_repaint`), so nothing polls. Every command gets an id when it is sent, and exactly
+//! one [`Report::Finished`] for it comes back — also for a command a cancel dropped — so a
+//! consumer knows a run is idle when it has no unfinished commands.
 
 pub mod discovery;
 mod flow;
@@ -13,8 +15,9 @@ pub mod listener;
 mod recorder;
 mod scripted;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -23,7 +26,7 @@ use tokio::sync::mpsc;
 use crate::config::ProviderConfig;
 use crate::protocol::edit::Edit;
 use crate::protocol::http::HttpRequest;
-use crate::trace::{StepId, Trace, Update};
+use crate::trace::{StepId, Stop, StopReason, Trace, Update};
 use recorder::{Emit, Recorder};
 
 /// Who plays the resource owner's browser in steps A–C.
@@ -70,6 +73,13 @@ impl Default for RunOptions {
 
 pub type RunId = u64;
 
+/// Names a command sent to the engine; its [`Report::Finished`] carries the same id.
+pub type CommandId = u64;
+
+/// The id of the engine's own housekeeping work, which is never reported: `Engine::send`
+/// numbers commands from 1.
+const INTERNAL: CommandId = 0;
+
 /// Which request a replay starts from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplayRequest {
@@ -101,19 +111,55 @@ pub enum Command {
     },
     /// Records the request `step` would send as an unsent attempt, to be edited and replayed.
     Prepare { run: RunId, step: StepId },
-    /// Cancels whatever is in flight (its open steps end as skipped).
-    Cancel,
+    /// Cancels what the run is doing (its open steps end as skipped) and drops what it had
+    /// queued; each dropped command finishes as [`CommandOutcome::Dropped`].
+    Cancel { run: RunId },
+}
+
+impl Command {
+    pub fn run(&self) -> RunId {
+        match self {
+            Command::Start { run, .. }
+            | Command::Replay { run, .. }
+            | Command::Prepare { run, .. }
+            | Command::Cancel { run } => *run,
+        }
+    }
+}
+
+/// How a command ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandOutcome {
+    /// It ran to its end (the trace says how the steps went).
+    Completed,
+    /// A cancel or a newer run dropped it, queued or half done.
+    Dropped,
+    /// The engine could not take it (an unknown run); the words say why.
+    Rejected(String),
+}
+
+/// What the engine reports about a run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Report {
+    /// A change to the run's trace.
+    Trace(Update),
+    /// A command is done: sent exactly once for every command the engine was sent.
+    Finished {
+        command: CommandId,
+        outcome: CommandOutcome,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub run: RunId,
-    pub update: Update,
+    pub report: Report,
 }
 
 /// The engine thread and its channels. Dropping it cancels the current run and joins the thread.
 pub struct Engine {
-    commands: Option<mpsc::UnboundedSender<Command>>,
+    commands: Option<mpsc::UnboundedSender<(CommandId, Command)>>,
+    next_command: AtomicU64,
     events: std_mpsc::Receiver<Event>,
     thread: Option<JoinHandle<()>>,
 }
@@ -139,16 +185,20 @@ impl Engine {
             .spawn(move || runtime.block_on(dispatch(cmd_rx, emit)))?;
         Ok(Engine {
             commands: Some(cmd_tx),
+            next_command: AtomicU64::new(1),
             events: ev_rx,
             thread: Some(thread),
         })
     }
 
-    pub fn send(&self, command: Command) {
+    /// Sends `command`; its `Finished` report will carry the id returned.
+    pub fn send(&self, command: Command) -> CommandId {
+        let id = self.next_command.fetch_add(1, Ordering::Relaxed);
         if let Some(tx) = &self.commands {
             // Fails only once the engine thread is gone, when there is nobody left to tell.
-            let _ = tx.send(command);
+            let _ = tx.send((id, command));
         }
+        id
     }
 
     pub fn try_recv(&self) -> Option<Event> {
@@ -170,49 +220,42 @@ impl Engine {
         on_update: impl FnMut(&Trace, &Update),
     ) -> Trace {
         let mut trace = Trace::new(&provider.name);
-        self.send(Command::Start {
-            run,
-            provider: Box::new(provider),
-            options,
-        });
-        self.wait_finished(run, &mut trace, on_update);
+        self.command_blocking(
+            Command::Start {
+                run,
+                provider: Box::new(provider),
+                options,
+            },
+            &mut trace,
+            on_update,
+        );
         trace
     }
 
-    /// Sends `command` (a replay or prepare of `run`) and blocks until the run settles again,
-    /// folding the updates into `trace`.
+    /// Sends `command` and blocks until it finished, folding its run's updates into `trace`.
+    /// For tests: it ignores other runs' events, which a consumer of several runs must not.
     pub fn command_blocking(
         &self,
         command: Command,
         trace: &mut Trace,
-        on_update: impl FnMut(&Trace, &Update),
-    ) {
-        let run = match &command {
-            Command::Replay { run, .. }
-            | Command::Prepare { run, .. }
-            | Command::Start { run, .. } => *run,
-            Command::Cancel => return self.send(command),
-        };
-        self.send(command);
-        self.wait_finished(run, trace, on_update);
-    }
-
-    fn wait_finished(
-        &self,
-        run: RunId,
-        trace: &mut Trace,
         mut on_update: impl FnMut(&Trace, &Update),
-    ) {
+    ) -> CommandOutcome {
+        let run = command.run();
+        let id = self.send(command);
         while let Ok(event) = self.events.recv() {
             if event.run != run {
                 continue;
             }
-            trace.apply(&event.update);
-            on_update(trace, &event.update);
-            if matches!(event.update, Update::Finished { .. }) {
-                break;
+            match event.report {
+                Report::Trace(update) => {
+                    trace.apply(&update);
+                    on_update(trace, &update);
+                }
+                Report::Finished { command, outcome } if command == id => return outcome,
+                Report::Finished { .. } => {}
             }
         }
+        CommandOutcome::Dropped
     }
 }
 
@@ -229,42 +272,67 @@ type BoxFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Se
 
 /// A run the engine remembers, so its steps can be replayed after it finished.
 struct Run {
+    id: RunId,
     recorder: Recorder,
     /// `None` when the run could not be set up (see `dispatch`).
     session: Arc<tokio::sync::Mutex<Option<flow::Session>>>,
     /// The run's work, done by one task in the order it was sent: an experiment's commands
     /// build on each other, so they must not overtake one another.
-    queue: mpsc::UnboundedSender<Work>,
+    queue: mpsc::UnboundedSender<(CommandId, Work)>,
     worker: tokio::task::JoinHandle<()>,
+    /// Commands queued or running. Whoever removes an id reports it finished — the worker
+    /// when the work is done, a cancel when it drops it — so each is reported exactly once.
+    unfinished: Arc<Mutex<Vec<CommandId>>>,
+    emit: Emit,
 }
 
 type Work = Box<dyn for<'a> FnOnce(&'a Recorder, &'a mut flow::Session) -> BoxFuture<'a> + Send>;
 
 impl Run {
-    fn new(recorder: Recorder, session: Option<flow::Session>) -> Run {
+    fn new(id: RunId, recorder: Recorder, session: Option<flow::Session>, emit: Emit) -> Run {
         let session = Arc::new(tokio::sync::Mutex::new(session));
-        let (queue, worker) = Self::worker(&recorder, &session);
+        let unfinished = Arc::new(Mutex::new(Vec::new()));
+        let (queue, worker) = Self::worker(id, &recorder, &session, &unfinished, &emit);
         Run {
+            id,
             recorder,
             session,
             queue,
             worker,
+            unfinished,
+            emit,
         }
     }
 
     fn worker(
+        run: RunId,
         recorder: &Recorder,
         session: &Arc<tokio::sync::Mutex<Option<flow::Session>>>,
-    ) -> (mpsc::UnboundedSender<Work>, tokio::task::JoinHandle<()>) {
-        let (tx, mut rx) = mpsc::unbounded_channel::<Work>();
+        unfinished: &Arc<Mutex<Vec<CommandId>>>,
+        emit: &Emit,
+    ) -> (
+        mpsc::UnboundedSender<(CommandId, Work)>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<(CommandId, Work)>();
         let recorder = recorder.for_task();
         let session = session.clone();
+        let unfinished = unfinished.clone();
+        let emit = emit.clone();
         let worker = tokio::spawn(async move {
-            while let Some(work) = rx.recv().await {
-                let mut guard = session.lock().await;
-                match guard.as_mut() {
-                    Some(s) => work(&recorder, s).await,
-                    None => recorder.settle(Some((StepId::A, "this run never started".into()))),
+            while let Some((id, work)) = rx.recv().await {
+                {
+                    let mut guard = session.lock().await;
+                    match guard.as_mut() {
+                        Some(s) => work(&recorder, s).await,
+                        None => recorder.settle(Some(Stop::at(
+                            StepId::A,
+                            StopReason::Request("this run never started".into()),
+                        ))),
+                    }
+                }
+                if take(&unfinished, id) {
+                    emit(finished(run, id, CommandOutcome::Completed));
                 }
             }
         });
@@ -275,24 +343,68 @@ impl Run {
     fn cancel(&mut self, reason: &str) {
         self.worker.abort();
         self.recorder.cancel(reason);
-        (self.queue, self.worker) = Self::worker(&self.recorder, &self.session);
+        let dropped = std::mem::take(&mut *lock(&self.unfinished));
+        for id in dropped {
+            (self.emit)(finished(self.id, id, CommandOutcome::Dropped));
+        }
+        (self.queue, self.worker) = Self::worker(
+            self.id,
+            &self.recorder,
+            &self.session,
+            &self.unfinished,
+            &self.emit,
+        );
+    }
+
+    /// Frees the run's redirect port (a newer run may need it), once the cancelled work has
+    /// let go of the session: queued, so it waits for that.
+    fn close_listener(&mut self) {
+        // Not a command anyone sent: no id in `unfinished`, so nothing reports it.
+        let _ = self.queue.send((
+            INTERNAL,
+            Box::new(|_, s| {
+                s.close_listener();
+                Box::pin(async {})
+            }),
+        ));
     }
 
     /// Queues `work` on this run's session, after everything sent before it.
-    fn spawn<F>(&mut self, work: F)
+    fn spawn<F>(&mut self, id: CommandId, work: F)
     where
         F: for<'a> FnOnce(&'a Recorder, &'a mut flow::Session) -> BoxFuture<'a> + Send + 'static,
     {
+        lock(&self.unfinished).push(id);
         // The worker lives as long as the run; a send fails only while the engine shuts down.
-        let _ = self.queue.send(Box::new(work));
+        let _ = self.queue.send((id, Box::new(work)));
     }
 }
 
-async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
+fn lock(unfinished: &Mutex<Vec<CommandId>>) -> std::sync::MutexGuard<'_, Vec<CommandId>> {
+    // A panic elsewhere leaves the list consistent: ids are pushed and removed whole.
+    unfinished.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Removes `id` from the unfinished commands; true when it was still there.
+fn take(unfinished: &Mutex<Vec<CommandId>>, id: CommandId) -> bool {
+    let mut list = lock(unfinished);
+    let found = list.iter().position(|c| *c == id);
+    found.map(|i| list.remove(i)).is_some()
+}
+
+fn finished(run: RunId, command: CommandId, outcome: CommandOutcome) -> Event {
+    Event {
+        run,
+        report: Report::Finished { command, outcome },
+    }
+}
+
+async fn dispatch(mut commands: mpsc::UnboundedReceiver<(CommandId, Command)>, emit: Emit) {
     let mut runs: std::collections::HashMap<RunId, Run> = Default::default();
     let defaults = RunOptions::default();
     let client = http::HttpClient::new(defaults.http_timeout, defaults.body_limit);
-    while let Some(command) = commands.recv().await {
+    while let Some((id, command)) = commands.recv().await {
+        let run = command.run();
         match command {
             Command::Start {
                 run,
@@ -301,31 +413,28 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
             } => {
                 for r in runs.values_mut() {
                     r.cancel("cancelled: a new run was started");
-                    r.spawn(|_, s| {
-                        s.close_listener();
-                        Box::pin(async {})
-                    });
+                    r.close_listener();
                 }
                 let recorder = Recorder::new(run, &provider.name, emit.clone());
                 let session = match &client {
                     Ok(client) => Some(flow::Session::new(*provider, options, client)),
                     Err(e) => {
-                        recorder.settle(Some((StepId::A, e.clone())));
+                        recorder.settle(Some(Stop::at(StepId::A, StopReason::Request(e.clone()))));
                         None
                     }
                 };
-                let mut entry = Run::new(recorder, session);
-                entry.spawn(|rec, s| Box::pin(flow::run_flow(s, rec)));
+                let mut entry = Run::new(run, recorder, session, emit.clone());
+                entry.spawn(id, |rec, s| Box::pin(flow::run_flow(s, rec)));
                 runs.insert(run, entry);
             }
             Command::Replay {
-                run,
+                run: _,
                 step,
                 request,
                 edits,
                 continue_flow,
             } => match runs.get_mut(&run) {
-                Some(r) => r.spawn(move |rec, s| {
+                Some(r) => r.spawn(id, move |rec, s| {
                     Box::pin(async move {
                         let stop = flow::replay(rec, s, step, request, &edits, continue_flow)
                             .await
@@ -333,36 +442,37 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, emit: Emit) {
                         rec.settle(stop);
                     })
                 }),
-                None => emit(Event {
-                    run,
-                    update: Update::Finished {
-                        ok: false,
-                        failed_step: Some(step),
-                        reason: Some(format!(
-                            "run {run} is not known to the engine: start a run first"
-                        )),
-                    },
-                }),
+                None => emit(unknown(run, id)),
             },
-            Command::Prepare { run, step } => {
+            Command::Prepare { run: _, step } => match runs.get_mut(&run) {
+                Some(r) => r.spawn(id, move |rec, s| {
+                    Box::pin(async move {
+                        if let Err(stop) = flow::prepare_step(rec, s, step) {
+                            rec.settle(Some(stop));
+                        }
+                    })
+                }),
+                None => emit(unknown(run, id)),
+            },
+            Command::Cancel { run: _ } => {
                 if let Some(r) = runs.get_mut(&run) {
-                    r.spawn(move |rec, s| {
-                        Box::pin(async move {
-                            if let Err(stop) = flow::prepare_step(rec, s, step) {
-                                rec.settle(Some(stop));
-                            }
-                        })
-                    });
-                }
-            }
-            Command::Cancel => {
-                for r in runs.values_mut() {
                     r.cancel("cancelled by the user");
                 }
+                emit(finished(run, id, CommandOutcome::Completed));
             }
         }
     }
     for r in runs.values_mut() {
         r.cancel("the engine stopped");
     }
+}
+
+fn unknown(run: RunId, command: CommandId) -> Event {
+    finished(
+        run,
+        command,
+        CommandOutcome::Rejected(format!(
+            "run {run} is not known to the engine: start a run first"
+        )),
+    )
 }

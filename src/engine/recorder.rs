@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use super::{Event, RunId};
-use crate::trace::{Attempt, Outcome, StepId, Trace, Update};
+use super::{Event, Report, RunId};
+use crate::trace::{Attempt, Outcome, StepId, Stop, StopReason, Trace, Update};
 
 pub type Emit = Arc<dyn Fn(Event) + Send + Sync>;
 
@@ -80,7 +80,7 @@ impl Recorder {
         }
         (self.emit)(Event {
             run: self.run,
-            update,
+            report: Report::Trace(update),
         });
     }
 
@@ -129,23 +129,20 @@ impl Recorder {
         self.update(&open);
     }
 
-    /// Reports where the run stands: ok when G's latest attempt succeeded.
-    pub fn settle(&self, stop: Option<(StepId, String)>) {
-        let ok = self.lock().trace.succeeded();
-        let (failed_step, reason) = match stop {
-            Some((step, reason)) => (Some(step), Some(reason)),
-            None if ok => (None, None),
-            None => (
-                None,
-                Some(
-                    "G has not run yet: the next request is prepared, send it to go on".to_owned(),
-                ),
-            ),
+    /// Reports where the run stands: ok when G's latest attempt succeeded and nothing stopped it.
+    pub fn settle(&self, stop: Option<Stop>) {
+        let succeeded = self.lock().trace.succeeded();
+        let stop = match stop {
+            Some(stop) => Some(stop),
+            None if succeeded => None,
+            None => Some(Stop {
+                step: None,
+                reason: StopReason::Paused,
+            }),
         };
         self.send(Update::Finished {
-            ok: ok && failed_step.is_none(),
-            failed_step,
-            reason,
+            ok: stop.is_none(),
+            stop,
         });
     }
 
@@ -180,8 +177,10 @@ impl Recorder {
         }
         current.send(Update::Finished {
             ok: false,
-            failed_step: None,
-            reason: Some(reason.to_owned()),
+            stop: Some(Stop {
+                step: None,
+                reason: StopReason::Cancelled(reason.to_owned()),
+            }),
         });
     }
 }

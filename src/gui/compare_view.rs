@@ -38,7 +38,7 @@ pub fn show(
     reveal: bool,
     palette: &Palette,
 ) {
-    let count = compare::exchange_count(trace, step);
+    let count = trace.exchange_count(step);
     if count < 2 {
         ui.label(
             "Only one attempt so far. Edit the request and press Send again (or run an experiment): the answers are compared here.",
@@ -78,10 +78,7 @@ pub fn show(
             *pair = Pair::default();
         }
     });
-    let (Some(a), Some(b)) = (
-        compare::exchange(trace, step, left),
-        compare::exchange(trace, step, right),
-    ) else {
+    let (Some(a), Some(b)) = (trace.exchange(step, left), trace.exchange(step, right)) else {
         return;
     };
     // Fixed column widths: grid cells start narrow, and long values would wrap to a
@@ -180,7 +177,8 @@ fn attempt_choice(
         .selected_text(format!("{}", current + 1))
         .show_ui(ui, |ui| {
             for i in 0..count {
-                let outcome = compare::exchange(trace, step, i)
+                let outcome = trace
+                    .exchange(step, i)
                     .map(|a| short_outcome(&a))
                     .unwrap_or_default();
                 if ui

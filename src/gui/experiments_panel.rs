@@ -6,10 +6,10 @@ use egui::{RichText, Ui};
 
 use crate::config::ProviderConfig;
 use crate::demo::Misbehaviour;
-use crate::experiments::Experiment;
-use crate::gui::app::Judged;
+use crate::gui::run_status::verdict_word;
 use crate::gui::theme::{self, Palette};
-use crate::trace::{Trace, Verdict};
+use crate::trace::Trace;
+use crate::workbench::{Experiment, Judged};
 
 /// What the tab needs of the run on screen.
 pub struct RunView<'a> {
@@ -116,12 +116,4 @@ pub fn show(
             }
         });
     action
-}
-
-pub fn verdict_word(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Pass => "PASS",
-        Verdict::Warn => "WARN",
-        Verdict::Fail => "FAIL",
-    }
 }

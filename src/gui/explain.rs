@@ -2,12 +2,9 @@
 //! parameter, header and claim is for, and what a failure means and what to try. Plain words,
 //! kept apart from the widgets so the wording can be reviewed in one place.
 
-use crate::protocol::callback::Callback;
-use crate::protocol::error::OAuthError;
+use crate::protocol::error::ErrorCode;
 use crate::protocol::http::{HttpRequest, HttpResponse};
-use crate::protocol::resource::bearer_challenge_error;
-use crate::protocol::token::{TokenError, parse_token_response};
-use crate::trace::{Attempt, Outcome, StepId, Verdict};
+use crate::trace::{Attempt, CheckId, Outcome, StepId, Verdict};
 
 pub const OVERVIEW: &str = "The Authorization Code flow lets an app (the client) use an API on your behalf without ever \
 seeing your password. Steps A–C happen in your browser (the front channel); D–G happen directly between the client \
@@ -239,7 +236,7 @@ pub fn failure(
         Outcome::Failed(r) | Outcome::Warning(r) => r,
         _ => return None,
     };
-    if let Some(error) = oauth_error(step, request, response) {
+    if let Some(error) = crate::trace::oauth_error(step, request, response) {
         return Some(Failure {
             headline: error.to_string(),
             meaning: error.explanation(),
@@ -252,14 +249,14 @@ pub fn failure(
             "Check the URL and that the server is running and reachable from this machine; the inspector shows the exact error.",
         ]
     } else if let Some(check) = failed_check {
-        if check.name.contains("state") {
-            vec![
+        match check.id {
+            CheckId::State => vec![
                 "Run the flow again from Run flow. If it keeps failing, the provider is not returning state unchanged: report it.",
-            ]
-        } else if check.name.contains("iss") {
-            vec!["Check the issuer field: it must be exactly the provider's issuer identifier."]
-        } else {
-            Vec::new()
+            ],
+            CheckId::Iss => {
+                vec!["Check the issuer field: it must be exactly the provider's issuer identifier."]
+            }
+            _ => Vec::new(),
         }
     } else if step == StepId::C {
         vec![
@@ -275,53 +272,8 @@ pub fn failure(
     })
 }
 
-/// The RFC 6749/6750 error a step carried: on the callback (C), in the token response (E), or
-/// in the resource server's WWW-Authenticate header or JSON body (G).
-fn oauth_error(
-    step: StepId,
-    request: Option<&HttpRequest>,
-    response: Option<&HttpResponse>,
-) -> Option<OAuthError> {
-    match step {
-        StepId::C => match Callback::parse(&request?.query()) {
-            Ok(Callback::Error { error, .. }) => Some(error),
-            _ => None,
-        },
-        StepId::D | StepId::E | StepId::Refresh | StepId::Revoke | StepId::Introspect => {
-            match parse_token_response(response?) {
-                Err(TokenError::OAuth { error, .. }) => Some(error),
-                _ => None,
-            }
-        }
-        StepId::F | StepId::G => {
-            let response = response?;
-            response
-                .headers
-                .get("www-authenticate")
-                .and_then(bearer_challenge_error)
-                .map(|code| OAuthError {
-                    error: code,
-                    error_description: None,
-                    error_uri: None,
-                })
-                .or_else(|| {
-                    let v: serde_json::Value = serde_json::from_str(&response.body).ok()?;
-                    Some(OAuthError {
-                        error: v.get("error")?.as_str()?.to_owned(),
-                        error_description: v
-                            .get("error_description")
-                            .and_then(|d| d.as_str())
-                            .map(str::to_owned),
-                        error_uri: None,
-                    })
-                })
-        }
-        StepId::A | StepId::B => None,
-    }
-}
-
-fn try_for_code(code: &str) -> Vec<&'static str> {
-    match code {
+fn try_for_code(code: &ErrorCode) -> Vec<&'static str> {
+    match code.as_str() {
         "invalid_client" => vec![
             "Check the client secret: copy it again from the provider's app registration.",
             "Check the client authentication method: the provider may expect client_secret_basic where you chose client_secret_post, or the other way round.",
@@ -415,18 +367,15 @@ mod tests {
             "WWW-Authenticate",
             r#"Bearer realm="demo", error="invalid_token", error_description="expired""#,
         );
-        let e = oauth_error(StepId::G, None, Some(&resp)).unwrap();
+        let e = crate::trace::oauth_error(StepId::G, None, Some(&resp)).unwrap();
         assert_eq!(e.error, "invalid_token");
     }
 
     #[test]
     fn failed_checks_and_transport_errors_get_advice() {
         let mut a = failed("state mismatch");
-        a.checks.push(Check {
-            name: "state".into(),
-            verdict: Verdict::Fail,
-            detail: "differs".into(),
-        });
+        a.checks
+            .push(Check::new(CheckId::State, Verdict::Fail, "differs"));
         let f = failure(StepId::C, &a, None, None).unwrap();
         assert_eq!(f.headline, "state mismatch");
         assert!(f.try_this[0].contains("state"));

@@ -5,7 +5,6 @@ use egui::{RichText, Ui};
 
 use crate::gui::diagram::layout::Status;
 use crate::gui::explain;
-use crate::gui::inspector::exchange;
 use crate::gui::theme::{self, Palette};
 use crate::trace::{StepId, Trace};
 
@@ -48,7 +47,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
             let Some(trace) = trace else { return };
             let s = trace.step(step);
             let Some(attempt) = s.latest() else { return };
-            let (request, response) = exchange(trace, step, s.attempts.len() - 1);
+            let (request, response) = trace.exchange_parts(step, s.attempts.len() - 1);
             if let Some(failure) = explain::failure(step, attempt, request, response) {
                 ui.add_space(theme::SECTION_GAP);
                 let colour = palette.status(Status::of(&attempt.outcome));

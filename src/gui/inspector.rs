@@ -8,7 +8,6 @@ use std::collections::hash_map::Entry;
 use egui::{RichText, Ui};
 use serde_json::Value;
 
-use crate::compare;
 use crate::engine::RunId;
 use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
@@ -66,42 +65,6 @@ pub enum Action {
     Prepare(StepId),
 }
 
-/// The step whose request is edited and sent when `step` is selected: B is the user's part of
-/// A, E and G are the answers to D and F.
-pub fn request_step(step: StepId) -> StepId {
-    match step {
-        StepId::B => StepId::A,
-        StepId::E => StepId::D,
-        StepId::G => StepId::F,
-        other => other,
-    }
-}
-
-/// The request and response a step's arrow stands for. D and E (and F and G) are the two halves
-/// of one HTTP exchange, recorded on the same attempt index, and are shown together.
-pub fn exchange(
-    trace: &Trace,
-    step: StepId,
-    index: usize,
-) -> (Option<&HttpRequest>, Option<&HttpResponse>) {
-    let partner = match step {
-        StepId::D => Some(StepId::E),
-        StepId::E => Some(StepId::D),
-        StepId::F => Some(StepId::G),
-        StepId::G => Some(StepId::F),
-        _ => None,
-    };
-    let own = trace.step(step).attempts.get(index);
-    let other = partner.and_then(|p| trace.step(p).attempts.get(index));
-    let request = own
-        .and_then(|a| a.request.as_ref())
-        .or_else(|| other.and_then(|a| a.request.as_ref()));
-    let response = own
-        .and_then(|a| a.response.as_ref())
-        .or_else(|| other.and_then(|a| a.response.as_ref()));
-    (request, response)
-}
-
 impl Inspector {
     /// Once per frame, before [`Inspector::show`].
     pub fn begin_frame(&mut self) {
@@ -146,14 +109,14 @@ impl Inspector {
             .viewing
             .unwrap_or(count.saturating_sub(1))
             .min(count.saturating_sub(1));
-        let (request, _) = exchange(trace, step, index);
+        let (request, _) = trace.exchange_parts(step, index);
         let status = Status::of(
             &s.attempts
                 .get(index)
                 .map(|a| a.outcome.clone())
                 .unwrap_or_default(),
         );
-        let exchanges = compare::exchange_count(trace, step);
+        let exchanges = trace.exchange_count(step);
 
         ui.horizontal_wrapped(|ui| {
             ui.heading(format!("{}  {}", step.letter(), step.name()));
@@ -254,7 +217,7 @@ impl Inspector {
         busy: Option<&str>,
         palette: &Palette,
     ) -> Option<Action> {
-        let sender = request_step(step);
+        let sender = step.request_step();
         if sender == StepId::B {
             return None;
         }
@@ -350,7 +313,7 @@ impl Inspector {
         attempt: &Attempt,
         palette: &Palette,
     ) {
-        let (request, response) = exchange(trace, step, index);
+        let (request, response) = trace.exchange_parts(step, index);
         if let Some(reason) = attempt.outcome.reason() {
             let colour = palette.status(Status::of(&attempt.outcome));
             ui.label(RichText::new(reason).color(colour));
@@ -381,10 +344,11 @@ impl Inspector {
                         Verdict::Pass => "pass",
                         Verdict::Warn => "warn",
                         Verdict::Fail => "FAIL",
+                        Verdict::Skip => "skip",
                     };
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(mark).monospace().strong().color(colour));
-                        ui.label(RichText::new(&check.name).strong());
+                        ui.label(RichText::new(check.name()).strong());
                         ui.label(&check.detail);
                     });
                 }
@@ -669,9 +633,9 @@ mod tests {
                 ..Default::default()
             },
         });
-        assert_eq!(exchange(&t, StepId::D, 0), (Some(&req), Some(&resp)));
-        assert_eq!(exchange(&t, StepId::E, 0), (Some(&req), Some(&resp)));
-        assert_eq!(exchange(&t, StepId::E, 1), (None, None));
-        assert_eq!(exchange(&t, StepId::A, 0), (None, None));
+        assert_eq!(t.exchange_parts(StepId::D, 0), (Some(&req), Some(&resp)));
+        assert_eq!(t.exchange_parts(StepId::E, 0), (Some(&req), Some(&resp)));
+        assert_eq!(t.exchange_parts(StepId::E, 1), (None, None));
+        assert_eq!(t.exchange_parts(StepId::A, 0), (None, None));
     }
 }

@@ -21,11 +21,12 @@ mod profile_form;
 mod profiles_panel;
 mod provider_panel;
 mod request_editor;
+mod run_status;
 mod sensitive;
 mod table;
 mod theme;
 
-pub use app::{Judged, OauthvizApp, Run};
+pub use app::OauthvizApp;
 
 /// Opens the main window and returns when it is closed. `started` is when the process began:
 /// the time to the first frame is logged (`RUST_LOG=info`), since start-up speed is a feature.

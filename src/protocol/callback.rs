@@ -1,6 +1,7 @@
 //! The authorization response on the redirect URI (RFC 6749 §4.1.2 and §4.1.2.1, `iss` from RFC 9207).
 
-use super::error::OAuthError;
+use super::check::{Check, CheckId, Verdict};
+use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
 use subtle::ConstantTimeEq as _;
 
@@ -26,7 +27,7 @@ impl Callback {
         if let Some(error) = query.get("error") {
             return Ok(Callback::Error {
                 error: OAuthError {
-                    error: error.to_owned(),
+                    error: ErrorCode::parse(error),
                     error_description: query.get("error_description").map(str::to_owned),
                     error_uri: query.get("error_uri").map(str::to_owned),
                 },
@@ -58,6 +59,46 @@ impl Callback {
             Callback::Code { iss, .. } | Callback::Error { iss, .. } => iss.as_deref(),
         }
     }
+}
+
+/// The client's checks of a callback before it trusts anything in it: the state (RFC 6749
+/// §10.12) and the issuer (RFC 9207). `sent_state` is what this client sent (none: it cannot
+/// tie the callback to a request); `issuer` is the provider's configured issuer.
+pub fn callback_checks(
+    callback: &Callback,
+    sent_state: Option<&str>,
+    issuer: Option<&str>,
+    iss_advertised: bool,
+) -> Vec<Check> {
+    let state_check = match sent_state {
+        Some(sent) => check_state(sent, callback.state()),
+        None => Err("this run sent no state, so the callback cannot be tied to a request".into()),
+    };
+    let state = Check::from_result(
+        CheckId::State,
+        state_check.map(|()| "the returned state equals the one this client sent".into()),
+    );
+    let configured = issuer.filter(|i| !i.trim().is_empty());
+    let iss = match (
+        check_iss(issuer, callback.iss(), iss_advertised),
+        callback.iss(),
+    ) {
+        (Ok(()), Some(iss)) if configured.is_none() => Check::new(
+            CheckId::Iss,
+            Verdict::Warn,
+            format!(
+                "iss = {iss}, but this provider's issuer is not configured, so it was not compared: set the issuer in the profile to get the mix-up defence"
+            ),
+        ),
+        (Ok(()), Some(iss)) => Check::new(CheckId::Iss, Verdict::Pass, format!("iss = {iss}")),
+        (Ok(()), None) => Check::new(
+            CheckId::Iss,
+            Verdict::Warn,
+            "the provider sent no `iss`: a client talking to several providers cannot detect mix-up attacks (RFC 9700 §4.4)",
+        ),
+        (Err(e), _) => Check::new(CheckId::Iss, Verdict::Fail, e),
+    };
+    vec![state, iss]
 }
 
 /// The client-side state check of RFC 6749 §10.12: the callback must return exactly the value

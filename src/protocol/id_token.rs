@@ -14,7 +14,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
-use super::check::{Check, Verdict};
+use super::check::{Check, CheckId, Verdict};
 use super::jwt;
 
 /// What the id_token must match.
@@ -47,7 +47,7 @@ pub fn validate(
 ) -> Vec<Check> {
     let decoded = match jwt::decode(token) {
         Ok(d) => d,
-        Err(e) => return vec![Check::new("id_token is a JWT", Verdict::Fail, e)],
+        Err(e) => return vec![Check::new(CheckId::IdTokenJwt, Verdict::Fail, e)],
     };
     let mut checks = vec![signature(token, &decoded, jwks, expected)];
     let claims = &decoded.claims;
@@ -60,7 +60,7 @@ pub fn validate(
         _ => Vec::new(),
     };
     checks.push(Check::from_result(
-        "aud contains this client",
+        CheckId::IdTokenAud,
         if audiences.contains(&expected.client_id) {
             Ok(format!("aud = {}", audiences.join(", ")))
         } else if audiences.is_empty() {
@@ -75,17 +75,17 @@ pub fn validate(
     ));
     match decoded.claim_str("azp") {
         Some(azp) if azp != expected.client_id => checks.push(Check::new(
-            "azp is this client",
+            CheckId::IdTokenAzp,
             Verdict::Fail,
             format!("azp is '{azp}', expected '{}'", expected.client_id),
         )),
         None if audiences.len() > 1 => checks.push(Check::new(
-            "azp is this client",
+            CheckId::IdTokenAzp,
             Verdict::Warn,
             "several audiences but no azp: OpenID Connect Core §3.1.3.7 says azp SHOULD be present",
         )),
         Some(azp) => checks.push(Check::new(
-            "azp is this client",
+            CheckId::IdTokenAzp,
             Verdict::Pass,
             format!("azp = {azp}"),
         )),
@@ -93,7 +93,7 @@ pub fn validate(
     }
 
     checks.push(Check::from_result(
-        "exp is in the future",
+        CheckId::IdTokenExp,
         match decoded.claim_i64("exp") {
             Some(exp) if exp + expected.leeway > expected.now => {
                 Ok(format!("expires in {} s", exp - expected.now))
@@ -103,7 +103,7 @@ pub fn validate(
         },
     ));
     checks.push(Check::from_result(
-        "iat is not in the future",
+        CheckId::IdTokenIat,
         match decoded.claim_i64("iat") {
             Some(iat) if iat <= expected.now + expected.leeway => {
                 Ok(format!("issued {} s ago", expected.now - iat))
@@ -117,21 +117,21 @@ pub fn validate(
     ));
     if decoded.claim_str("sub").is_none_or(str::is_empty) {
         checks.push(Check::new(
-            "sub identifies the user",
+            CheckId::IdTokenSub,
             Verdict::Fail,
             "the id_token has no sub",
         ));
     }
 
     match (expected.nonce, decoded.claim_str("nonce")) {
-        (Some(sent), Some(got)) if sent == got => checks.push(Check::new("nonce matches the one sent", Verdict::Pass, "nonce echoed")),
+        (Some(sent), Some(got)) if sent == got => checks.push(Check::new(CheckId::IdTokenNonce, Verdict::Pass, "nonce echoed")),
         (Some(_), Some(got)) => checks.push(Check::new(
-            "nonce matches the one sent",
+            CheckId::IdTokenNonce,
             Verdict::Fail,
             format!("nonce is '{got}', not the one sent: this id_token may be replayed from another login"),
         )),
         (Some(_), None) => checks.push(Check::new(
-            "nonce matches the one sent",
+            CheckId::IdTokenNonce,
             Verdict::Fail,
             "a nonce was sent but the id_token has none (§3.1.3.7 item 11)",
         )),
@@ -142,7 +142,7 @@ pub fn validate(
         (decoded.claim_str("at_hash"), expected.access_token)
     {
         checks.push(Check::from_result(
-            "at_hash matches the access token",
+            CheckId::IdTokenAtHash,
             match left_half_hash(decoded.alg().unwrap_or_default(), access_token) {
                 Some(h) if h == at_hash => {
                     Ok("at_hash binds this id_token to the access token".into())
@@ -162,7 +162,7 @@ pub fn validate(
 
 /// OpenID Connect Core §3.1.3.7 item 2: `iss` MUST exactly match the provider's issuer.
 fn issuer_check(iss: Option<&str>, expected: Option<&str>) -> Check {
-    const NAME: &str = "iss is the provider's issuer";
+    const NAME: CheckId = CheckId::IdTokenIss;
     match (iss, expected.filter(|e| !e.trim().is_empty())) {
         (None, _) => Check::new(NAME, Verdict::Fail, "the id_token has no iss"),
         (Some(iss), Some(e)) if iss == e => Check::new(NAME, Verdict::Pass, format!("iss = {iss}")),
@@ -187,7 +187,7 @@ fn signature(
     jwks: Option<Result<&str, String>>,
     expected: &Expected,
 ) -> Check {
-    const NAME: &str = "signature is valid";
+    const NAME: CheckId = CheckId::IdTokenSignature;
     let alg_name = decoded.alg().unwrap_or("");
     if alg_name.eq_ignore_ascii_case("none") {
         return Check::new(
@@ -430,11 +430,12 @@ mod tests {
         })
     }
 
+    /// The failed rules, named without the `id_token: ` every title here starts with.
     fn failed(checks: &[Check]) -> Vec<&str> {
         checks
             .iter()
             .filter(|c| c.verdict == Verdict::Fail)
-            .map(|c| c.name.as_str())
+            .map(|c| c.name().trim_start_matches("id_token: "))
             .collect()
     }
 
@@ -484,7 +485,7 @@ mod tests {
         assert!(
             checks
                 .iter()
-                .any(|c| c.name == "azp is this client" && c.verdict == Verdict::Warn)
+                .any(|c| c.id == CheckId::IdTokenAzp && c.verdict == Verdict::Warn)
         );
     }
 
@@ -499,7 +500,7 @@ mod tests {
         );
         let sig = checks
             .iter()
-            .find(|c| c.name == "signature is valid")
+            .find(|c| c.id == CheckId::IdTokenSignature)
             .unwrap();
         assert_eq!(sig.verdict, Verdict::Fail);
         assert!(sig.detail.contains("none"));
@@ -530,7 +531,7 @@ mod tests {
         );
         let sig = checks
             .iter()
-            .find(|c| c.name == "signature is valid")
+            .find(|c| c.id == CheckId::IdTokenSignature)
             .unwrap();
         assert_eq!(sig.verdict, Verdict::Warn, "{sig:?}");
         let unreachable = validate(
@@ -553,10 +554,7 @@ mod tests {
                 ..expected(Some("n-1"))
             },
         );
-        let iss = checks
-            .iter()
-            .find(|c| c.name == "iss is the provider's issuer")
-            .unwrap();
+        let iss = checks.iter().find(|c| c.id == CheckId::IdTokenIss).unwrap();
         assert_eq!(iss.verdict, Verdict::Warn, "{iss:?}");
         assert!(
             iss.detail.contains("https://op.example")
@@ -596,7 +594,7 @@ mod tests {
         let checks = validate(token, Some(Ok(&doc)), &expected(Some("n-1")));
         let sig = checks
             .iter()
-            .find(|c| c.name == "signature is valid")
+            .find(|c| c.id == CheckId::IdTokenSignature)
             .unwrap()
             .clone();
         let others: Vec<_> = failed(&checks)

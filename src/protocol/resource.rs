@@ -1,5 +1,6 @@
 //! The protected-resource request (RFC 6750 §2.1: the token in the `Authorization` header).
 
+use super::error::ErrorCode;
 use super::http::HttpRequest;
 
 pub fn bearer_request(resource_url: &str, access_token: &str) -> HttpRequest {
@@ -11,11 +12,11 @@ pub fn bearer_request(resource_url: &str, access_token: &str) -> HttpRequest {
 }
 
 /// The `error` of a `WWW-Authenticate: Bearer error="…"` challenge (RFC 6750 §3), if any.
-pub fn bearer_challenge_error(www_authenticate: &str) -> Option<String> {
+pub fn bearer_challenge_error(www_authenticate: &str) -> Option<ErrorCode> {
     let rest = www_authenticate.trim().strip_prefix("Bearer")?;
     rest.split(',').find_map(|part| {
         let (k, v) = part.trim().split_once('=')?;
-        (k.trim() == "error").then(|| v.trim().trim_matches('"').to_owned())
+        (k.trim() == "error").then(|| ErrorCode::parse(v.trim().trim_matches('"')))
     })
 }
 
@@ -35,7 +36,7 @@ mod tests {
             bearer_challenge_error(
                 r#"Bearer realm="x", error="invalid_token", error_description="expired""#
             ),
-            Some("invalid_token".into())
+            Some(ErrorCode::InvalidToken)
         );
         assert_eq!(bearer_challenge_error("Basic realm=x"), None);
     }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::form_urlencoded;
 
-use super::error::OAuthError;
+use super::check::{Check, CheckId, Verdict};
+use super::error::{ErrorCode, OAuthError};
 use super::http::{HttpRequest, HttpResponse};
 use super::params::Params;
 use super::secret::Secret;
@@ -187,6 +188,37 @@ impl std::fmt::Display for TokenError {
     }
 }
 
+/// The checks of a successful token response (RFC 6749 §5.1, RFC 6750). Each is a SHOULD or a
+/// RECOMMENDED, so a miss warns.
+pub fn response_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check> {
+    let cache = resp.headers.get("cache-control").unwrap_or("");
+    let verdict = |ok: bool| if ok { Verdict::Pass } else { Verdict::Warn };
+    vec![
+        Check::new(
+            CheckId::CacheControlNoStore,
+            verdict(cache.to_ascii_lowercase().contains("no-store")),
+            if cache.is_empty() {
+                "the token response has no Cache-Control header: a proxy or the client's cache could keep the tokens".into()
+            } else {
+                format!("Cache-Control: {cache}")
+            },
+        ),
+        Check::new(
+            CheckId::TokenTypeBearer,
+            verdict(tokens.token_type.eq_ignore_ascii_case("bearer")),
+            format!("token_type = {}", tokens.token_type),
+        ),
+        Check::new(
+            CheckId::ExpiresIn,
+            verdict(tokens.expires_in.is_some()),
+            match tokens.expires_in {
+                Some(s) => format!("the access token lives {s} s"),
+                None => "no expires_in: the client cannot know when the token expires".into(),
+            },
+        ),
+    ]
+}
+
 /// Parses a token endpoint response: JSON (§5.1), or a form-encoded body as some providers send
 /// (GitHub without `Accept: application/json`), or an error object (§5.2), also inside an HTTP 200.
 pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenError> {
@@ -195,7 +227,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
         return Err(TokenError::OAuth {
             status: resp.status,
             error: OAuthError {
-                error: error.to_owned(),
+                error: ErrorCode::parse(error),
                 error_description: str_field(&fields, "error_description"),
                 error_uri: str_field(&fields, "error_uri"),
             },
@@ -416,7 +448,10 @@ mod tests {
             e,
             TokenError::OAuth {
                 status: 200,
-                error: OAuthError::new("bad_verification_code", "The code is wrong")
+                error: OAuthError::new(
+                    ErrorCode::Other("bad_verification_code".into()),
+                    "The code is wrong"
+                )
             }
         );
         let e = parse_token_response(&resp(

@@ -126,6 +126,6 @@ fn wait(
 /// ~20 s): replays and experiments leave the run finished while they go on.
 pub fn until_idle(harness: &mut Harness<'_, OauthvizApp>) {
     wait(harness, 400, "the run did not settle", |h| {
-        h.state().current_run().is_some_and(|r| r.busy().is_none())
+        h.state().current_run().is_some_and(|r| !r.busy())
     });
 }

@@ -59,13 +59,15 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
             }
         } else {
             let at = trace
-                .failed_step
+                .failed_step()
                 .map(|s| format!(" at {}", s.letter()))
                 .unwrap_or_default();
             Banner {
                 text: format!(
                     "Stopped{at}: {}",
-                    trace.error.as_deref().unwrap_or("the run did not finish")
+                    trace
+                        .error()
+                        .unwrap_or_else(|| "the run did not finish".into())
                 ),
                 tone: Tone::Bad,
             }
@@ -231,8 +233,10 @@ mod tests {
         let mut t = with(StepId::E, Outcome::Failed("invalid_client".into()));
         t.apply(&Update::Finished {
             ok: false,
-            failed_step: Some(StepId::E),
-            reason: Some("the provider answered invalid_client".into()),
+            stop: Some(crate::trace::Stop::at(
+                StepId::E,
+                crate::trace::StopReason::Refused("the provider answered invalid_client".into()),
+            )),
         });
         let b = banner(Some(&t), true);
         assert_eq!(b.text, "Stopped at E: the provider answered invalid_client");
@@ -250,8 +254,7 @@ mod tests {
         let mut done = with(StepId::G, Outcome::Ok);
         done.apply(&Update::Finished {
             ok: true,
-            failed_step: None,
-            reason: None,
+            stop: None,
         });
         assert_eq!(banner(Some(&done), false).tone, Tone::Good);
     }

@@ -5,10 +5,11 @@
 use crate::config::ProviderConfig;
 use crate::engine::{Command, ReplayRequest, RunId};
 use crate::protocol::edit::Edit;
+use crate::protocol::error::ErrorCode;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::random;
-use crate::protocol::token::{self, ClientAuth, TokenError, basic_authorization};
-use crate::trace::{Outcome, StepId, Trace, Verdict};
+use crate::protocol::token::{ClientAuth, basic_authorization};
+use crate::trace::{CheckId, StepId, Trace, Verdict};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Experiment {
@@ -30,7 +31,7 @@ pub enum Experiment {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Expect {
     /// This RFC 6749 error code (at any 4xx status, or in an error redirect).
-    Error(&'static str),
+    Error(ErrorCode),
     /// Any refusal: a 4xx status or an error redirect.
     Refusal,
     /// The client's own check on C fails.
@@ -42,6 +43,16 @@ enum Expect {
 pub struct Finding {
     pub verdict: Verdict,
     pub summary: String,
+}
+
+impl Finding {
+    /// The experiment did not run here; `why` says what it would need.
+    pub fn skipped(why: &str) -> Finding {
+        Finding {
+            verdict: Verdict::Skip,
+            summary: format!("not run: {why}"),
+        }
+    }
 }
 
 impl Experiment {
@@ -77,11 +88,19 @@ impl Experiment {
         }
     }
 
+    /// An experiment by id, or `all` for every one.
+    pub fn parse_list(id: &str) -> Result<Vec<Experiment>, String> {
+        if id == "all" {
+            return Ok(Self::ALL.to_vec());
+        }
+        Self::parse(id).map(|e| vec![e])
+    }
+
     pub fn parse(id: &str) -> Result<Experiment, String> {
         Self::ALL.into_iter().find(|e| e.id() == id).ok_or_else(|| {
             let ids: Vec<_> = Self::ALL.iter().map(|e| e.id()).collect();
             format!(
-                "unknown experiment '{id}': choose one of {}",
+                "unknown experiment '{id}': choose all or one of {}",
                 ids.join(", ")
             )
         })
@@ -150,12 +169,12 @@ impl Experiment {
             | Experiment::RedirectUriOneChar
             | Experiment::DropCodeVerifier
             | Experiment::WrongCodeVerifier
-            | Experiment::RefreshTwice => Expect::Error("invalid_grant"),
-            Experiment::WrongClientSecret => Expect::Error("invalid_client"),
-            Experiment::CredentialsTwice => Expect::Error("invalid_request"),
+            | Experiment::RefreshTwice => Expect::Error(ErrorCode::InvalidGrant),
+            Experiment::WrongClientSecret => Expect::Error(ErrorCode::InvalidClient),
+            Experiment::CredentialsTwice => Expect::Error(ErrorCode::InvalidRequest),
             Experiment::TamperedState | Experiment::MissingState => Expect::ClientCheck,
             Experiment::PkcePlain | Experiment::BearerInQuery => Expect::Refusal,
-            Experiment::GarbageToken => Expect::Error("invalid_token"),
+            Experiment::GarbageToken => Expect::Error(ErrorCode::InvalidToken),
         }
     }
 
@@ -353,20 +372,20 @@ impl Experiment {
     pub fn judge(self, provider: &ProviderConfig, trace: &Trace) -> Finding {
         let step = self.judged_step();
         let Some(attempt) = trace.step(step).latest() else {
-            return Finding {
-                verdict: Verdict::Warn,
-                summary: format!(
-                    "step {} never ran: the experiment could not be carried out",
-                    step.letter()
-                ),
-            };
+            return Finding::skipped(&format!(
+                "step {} never ran, so there is no answer to judge",
+                step.letter()
+            ));
         };
-        let answered = answer(attempt);
+        let answered = answer(step, attempt);
         let refused = !attempt.outcome.is_ok();
         let expected = self.expectation();
         match (self.expect(), &answered) {
             (Expect::ClientCheck, _) => {
-                let caught = matches!(&attempt.outcome, Outcome::Failed(r) if r.contains("state"));
+                let caught = attempt
+                    .checks
+                    .iter()
+                    .any(|c| c.id == CheckId::State && c.verdict == Verdict::Fail);
                 finding(
                     caught,
                     Verdict::Fail,
@@ -377,7 +396,7 @@ impl Experiment {
                     "the state check did not stop the flow".into(),
                 )
             }
-            (Expect::Error(code), Answer::Error(got)) if got == code => finding(
+            (Expect::Error(code), Answer::Error(got)) if got == &code => finding(
                 true,
                 Verdict::Fail,
                 format!("as expected: the provider answered {got} — {expected}"),
@@ -428,35 +447,21 @@ impl Experiment {
 }
 
 enum Answer {
-    Error(String),
+    Error(ErrorCode),
     Status(u16),
     Transport(String),
 }
 
 /// The provider's answer on an attempt: its error code (from a token-style body, a
 /// WWW-Authenticate challenge or an error redirect), else the HTTP status.
-fn answer(attempt: &crate::trace::Attempt) -> Answer {
-    if let Some(resp) = &attempt.response {
-        if let Err(TokenError::OAuth { error, .. }) = token::parse_token_response(resp) {
-            return Answer::Error(error.error);
-        }
-        if let Some(err) = resp
-            .headers
-            .get("www-authenticate")
-            .and_then(crate::protocol::resource::bearer_challenge_error)
-        {
-            return Answer::Error(err);
-        }
-        return Answer::Status(resp.status);
-    }
-    if let Some(req) = &attempt.request
-        && let Some(err) = req.query().get("error")
-    {
-        return Answer::Error(err.to_owned());
-    }
-    match &attempt.transport_error {
-        Some(e) => Answer::Transport(e.clone()),
-        None => Answer::Status(0),
+fn answer(step: StepId, attempt: &crate::trace::Attempt) -> Answer {
+    let error =
+        crate::trace::oauth_error(step, attempt.request.as_ref(), attempt.response.as_ref());
+    match (error, &attempt.response, &attempt.transport_error) {
+        (Some(error), _, _) => Answer::Error(error.error),
+        (None, Some(resp), _) => Answer::Status(resp.status),
+        (None, None, Some(e)) => Answer::Transport(e.clone()),
+        (None, None, None) => Answer::Status(0),
     }
 }
 

@@ -1,0 +1,330 @@
+//! `oauthviz run`'s flags, and how they become a provider, run options and replays. Flags
+//! override what the provider (the demo, a profile) sets.
+
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+use crate::config::ProviderConfig;
+use crate::demo::{self, DemoOptions, DemoServer};
+use crate::engine::{RunOptions, UserAgentKind};
+use crate::protocol::edit::Edit;
+use crate::protocol::pkce::PkceMethod;
+use crate::protocol::secret::Secret;
+use crate::protocol::token::ClientAuth;
+use crate::trace::StepId;
+use crate::workbench::Experiment;
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum AuthArg {
+    Basic,
+    Post,
+    None,
+    /// RFC 7523: a JWT signed with --private-key.
+    PrivateKeyJwt,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum UserAgentArg {
+    /// The system browser ($BROWSER is honoured).
+    System,
+    /// Print the URL and wait for the redirect.
+    Print,
+    /// The built-in HTTP agent fills the login and consent forms (needs --login, except on demo).
+    Scripted,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// `demo` (the embedded provider, started for this run), a saved profile's name, or a
+    /// profile file (TOML).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// With `--provider demo`: make the demo provider break a rule (repeatable), e.g.
+    /// accept_reused_codes, skip_state, no_iss, accept_query_token, ignore_pkce.
+    #[arg(long, value_name = "NAME")]
+    pub misbehave: Vec<String>,
+    /// Issuer URL: the endpoints come from its discovery document.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long)]
+    pub authorize_url: Option<String>,
+    #[arg(long)]
+    pub token_url: Option<String>,
+    /// What F calls with the access token.
+    #[arg(long)]
+    pub resource_url: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    #[arg(long, env = "OAUTHVIZ_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+    #[arg(long, value_enum)]
+    pub client_auth: Option<AuthArg>,
+    /// PEM private key for --client-auth private-key-jwt.
+    #[arg(long, value_name = "PEM")]
+    pub private_key: Option<String>,
+    /// Its algorithm: RS256 (the default), PS256, ES256, EdDSA, …
+    #[arg(long, value_name = "ALG")]
+    pub private_key_alg: Option<String>,
+    /// Its key id (the `kid` the provider knows it by).
+    #[arg(long, value_name = "KID")]
+    pub private_key_kid: Option<String>,
+    /// Must be a loopback http URL; port 0 picks a free port.
+    #[arg(long)]
+    pub redirect_uri: Option<String>,
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// S256, plain or off.
+    #[arg(long, value_parser = PkceMethod::parse)]
+    pub pkce: Option<PkceMethod>,
+    /// An extra authorization parameter NAME=VALUE (repeatable), e.g. prompt=consent.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub auth_param: Vec<String>,
+    #[arg(long, value_enum, default_value = "system")]
+    pub user_agent: UserAgentArg,
+    /// USER:PASS for the scripted user agent.
+    #[arg(long)]
+    pub login: Option<String>,
+    /// Press "deny" on the consent page (scripted user agent).
+    #[arg(long)]
+    pub deny_consent: bool,
+    /// Print one JSON document at the end instead of the steps as they happen.
+    #[arg(long)]
+    pub json: bool,
+    /// Print secrets and tokens instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Seconds to wait for each HTTP answer.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Seconds to wait for the redirect back (C).
+    #[arg(long, default_value_t = 300)]
+    pub callback_timeout: u64,
+    /// Stop after this step (C or E) and prepare the next request unsent, to edit it with --then.
+    #[arg(long, value_parser = parse_step)]
+    pub pause_after: Option<StepId>,
+    /// After the flow, send STEP again (A–G, refresh, revoke, introspect); `STEP:continue` goes on
+    /// to G from there. Repeatable; runs in order.
+    #[arg(long = "then", value_name = "STEP[:continue]")]
+    pub then: Vec<String>,
+    /// An edit for the preceding --then: name=value, -name, header:Name=value, -header:Name,
+    /// @method=M, @url=U, @body=B, @bearer-to-query.
+    #[arg(long = "set", value_name = "EDIT", allow_hyphen_values = true)]
+    pub set: Vec<String>,
+    /// At the end, print what differs between the last two attempts of STEP (repeatable).
+    #[arg(long, value_parser = parse_step, value_name = "STEP")]
+    pub compare: Vec<StepId>,
+    /// After the flow, run an experiment and judge the provider's answer (repeatable), or `all`.
+    #[arg(long, value_parser = Experiment::parse_list, value_name = "ID|all")]
+    pub experiment: Vec<Vec<Experiment>>,
+    /// Where each --set stands among the --then flags (filled from the parsed matches).
+    #[arg(skip)]
+    pub set_positions: Vec<usize>,
+    #[arg(skip)]
+    pub then_positions: Vec<usize>,
+}
+
+pub fn parse_step(s: &str) -> Result<StepId, String> {
+    StepId::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a step: use A–G, refresh, revoke or introspect"))
+}
+
+/// A `--then` replay with its `--set` edits.
+pub struct Replay {
+    pub step: StepId,
+    pub continue_flow: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// The --then replays with their --set edits, in order.
+pub fn replays(args: &RunArgs) -> Result<Vec<Replay>, String> {
+    if !args.set.is_empty() && args.then.is_empty() {
+        return Err(
+            "--set edits the request of a --then replay: put a --then STEP before it".into(),
+        );
+    }
+    let mut planned = Vec::new();
+    for (i, spec) in args.then.iter().enumerate() {
+        let (step, cont) = match spec.split_once(':') {
+            Some((step, "continue")) => (step, true),
+            Some((_, other)) => {
+                return Err(format!(
+                    "--then {spec}: ':{other}' is not known; only ':continue' is"
+                ));
+            }
+            None => (spec.as_str(), false),
+        };
+        let step = parse_step(step)?;
+        let from = args.then_positions.get(i).copied().unwrap_or(0);
+        let to = args
+            .then_positions
+            .get(i + 1)
+            .copied()
+            .unwrap_or(usize::MAX);
+        let edits = args
+            .set
+            .iter()
+            .zip(&args.set_positions)
+            .filter(|(_, pos)| (from..to).contains(*pos))
+            .map(|(e, _)| Edit::parse(e))
+            .collect::<Result<Vec<_>, _>>()?;
+        planned.push(Replay {
+            step,
+            continue_flow: cont,
+            edits,
+        });
+    }
+    Ok(planned)
+}
+
+/// A profile that does not store its secret gets it at run time: typed at a hidden prompt when
+/// there is a terminal (with none, the validation names the missing secret and the ways to give it).
+fn ask_for_missing_secret(p: &mut ProviderConfig) -> Result<(), String> {
+    use std::io::IsTerminal as _;
+    let needs = matches!(p.client_auth, ClientAuth::Basic | ClientAuth::Post);
+    if !needs
+        || p.client_secret.as_ref().is_some_and(|s| !s.is_empty())
+        || !std::io::stdin().is_terminal()
+    {
+        return Ok(());
+    }
+    let typed = rpassword::prompt_password(format!(
+        "client secret for {} (not shown, not stored): ",
+        p.client_id
+    ))
+    .map_err(|e| format!("could not read the client secret: {e}"))?;
+    p.client_secret = Some(Secret::new(typed.trim_end_matches(['\r', '\n']).to_owned()));
+    Ok(())
+}
+
+fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+    if let Some(issuer) = &a.issuer {
+        // Another issuer means its endpoints: the engine discovers them (flags below still win).
+        p.issuer = Some(issuer.clone());
+        p.authorization_endpoint.clear();
+        p.token_endpoint.clear();
+        p.jwks_uri = None;
+        p.revocation_endpoint = None;
+        p.introspection_endpoint = None;
+    }
+    for param in &a.auth_param {
+        let (name, value) = param
+            .split_once('=')
+            .ok_or_else(|| format!("--auth-param {param}: write it as NAME=VALUE"))?;
+        p.extra_auth_params.set(name, value);
+    }
+    let set = |field: &mut String, flag: &Option<String>| {
+        if let Some(v) = flag {
+            *field = v.clone();
+        }
+    };
+    set(&mut p.authorization_endpoint, &a.authorize_url);
+    set(&mut p.token_endpoint, &a.token_url);
+    set(&mut p.resource_url, &a.resource_url);
+    set(&mut p.client_id, &a.client_id);
+    set(&mut p.redirect_uri, &a.redirect_uri);
+    set(&mut p.scope, &a.scope);
+    if let Some(s) = &a.client_secret {
+        p.client_secret = Some(Secret::new(s.clone()));
+    }
+    if let Some(auth) = a.client_auth {
+        p.client_auth = match auth {
+            AuthArg::Basic => ClientAuth::Basic,
+            AuthArg::Post => ClientAuth::Post,
+            AuthArg::None => ClientAuth::None,
+            AuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
+        };
+    }
+    for (field, flag) in [
+        (&mut p.private_key_path, &a.private_key),
+        (&mut p.private_key_alg, &a.private_key_alg),
+        (&mut p.private_key_kid, &a.private_key_kid),
+    ] {
+        if flag.is_some() {
+            field.clone_from(flag);
+        }
+    }
+    if let Some(pkce) = a.pkce {
+        p.pkce = pkce;
+    }
+    Ok(())
+}
+
+impl RunArgs {
+    /// The provider the flags describe: the demo (started here, returned to keep it alive for
+    /// the run), a profile, or flags alone; flags override what the provider sets.
+    pub fn provider(&self) -> Result<(ProviderConfig, Option<DemoServer>), String> {
+        let mut demo_server = None;
+        let mut provider = match self.provider.as_deref() {
+            Some("demo") => {
+                let misbehaviour =
+                    demo::Misbehaviour::from_names(self.misbehave.iter().map(String::as_str))?;
+                let server = DemoServer::start(DemoOptions {
+                    misbehaviour,
+                    ..Default::default()
+                })
+                .map_err(|e| format!("could not start the demo provider: {e}"))?;
+                let cfg = ProviderConfig::demo(&server);
+                demo_server = Some(server);
+                cfg
+            }
+            Some(name_or_path) => crate::profile::resolve(name_or_path)?.into_config()?,
+            None => ProviderConfig {
+                name: "command line".into(),
+                redirect_uri: "http://127.0.0.1:0/callback".into(),
+                scope: "openid".into(),
+                ..Default::default()
+            },
+        };
+        if !self.misbehave.is_empty() && demo_server.is_none() {
+            return Err(
+                "--misbehave switches the embedded demo provider: use it with --provider demo"
+                    .into(),
+            );
+        }
+        override_with_flags(&mut provider, self)?;
+        ask_for_missing_secret(&mut provider)?;
+        Ok((provider, demo_server))
+    }
+
+    /// How the run goes: the user agent, timeouts, where to pause. `on_demo`: the demo user
+    /// logs in when no --login is given.
+    pub fn options(&self, on_demo: bool) -> Result<RunOptions, String> {
+        let user_agent = match self.user_agent {
+            UserAgentArg::System => UserAgentKind::System,
+            UserAgentArg::Print => UserAgentKind::Print,
+            UserAgentArg::Scripted => {
+                let (username, password) = match (&self.login, on_demo) {
+                    (Some(login), _) => login
+                        .split_once(':')
+                        .map(|(u, p)| (u.to_owned(), p.to_owned()))
+                        .ok_or("--login takes USER:PASS")?,
+                    (None, true) => (
+                        demo::DEMO_USERNAME.to_owned(),
+                        demo::DEMO_PASSWORD.to_owned(),
+                    ),
+                    (None, false) => {
+                        return Err("the scripted user agent needs --login USER:PASS".into());
+                    }
+                };
+                UserAgentKind::Scripted {
+                    username,
+                    password,
+                    deny_consent: self.deny_consent,
+                }
+            }
+        };
+        Ok(RunOptions {
+            user_agent,
+            http_timeout: Duration::from_secs(self.timeout),
+            callback_timeout: Duration::from_secs(self.callback_timeout),
+            pause_after: self.pause_after,
+            ..Default::default()
+        })
+    }
+
+    /// The experiments asked for, in order (`all` expanded).
+    pub fn experiments(&self) -> Vec<Experiment> {
+        self.experiment.iter().flatten().copied().collect()
+    }
+}

@@ -1,0 +1,138 @@
+//! How a run reads on screen: its line in the run list, the banner above the diagram after a
+//! replay or an experiment, and why nothing new can be sent while it is busy.
+
+use crate::gui::diagram::{self, Banner, Tone, layout::Status};
+use crate::gui::format;
+use crate::trace::{StopReason, Verdict};
+use crate::workbench::{Activity, Judged, Run};
+
+/// The run's line in the run list.
+pub fn status(run: &Run) -> String {
+    let t = &run.trace;
+    if run.busy() {
+        return "running…".into();
+    }
+    if t.ok {
+        return format!("ok · {}", format::duration_ms(format::run_duration_ms(t)));
+    }
+    match (&t.stop, t.failed_step()) {
+        (_, Some(step)) => format!("failed at {}", step.letter()),
+        (Some(stop), None) if stop.reason == StopReason::Paused => "paused".into(),
+        _ if t.succeeded() => "ok".into(),
+        _ => "cancelled".into(),
+    }
+}
+
+/// Why nothing new can be sent on this run right now, if something is still going.
+pub fn busy(run: &Run) -> Option<&'static str> {
+    if run.running_experiment().is_some() {
+        return Some("An experiment is running…");
+    }
+    run.busy()
+        .then_some("Wait for the step in flight to finish, or Cancel it.")
+}
+
+/// The line above the diagram: after a replay or an experiment, what came of it.
+pub fn banner(run: &Run) -> Banner {
+    let plain = diagram::banner(Some(&run.trace), run.scripted);
+    let Some(activity) = run.activity else {
+        return plain;
+    };
+    let waiting = plain.tone == Tone::Attention;
+    let neutral = if waiting {
+        Tone::Attention
+    } else {
+        Tone::Neutral
+    };
+    match activity {
+        Activity::Experiment(e) if run.running_experiment().is_some() => Banner {
+            text: format!("Experiment “{}” running…", e.title()),
+            tone: neutral,
+        },
+        Activity::Experiment(e) => match Judged::latest(&run.findings, e) {
+            Some(Judged { finding, .. }) => Banner {
+                text: format!(
+                    "Experiment “{}”: {} — {}",
+                    e.title(),
+                    verdict_word(finding.verdict),
+                    finding.summary
+                ),
+                tone: verdict_tone(Some(finding.verdict)),
+            },
+            None => plain,
+        },
+        Activity::AllExperiments => {
+            let running = run.busy();
+            let tally = Judged::tally(&run.findings).unwrap_or_default();
+            Banner {
+                text: format!(
+                    "All experiments{}: {tally}",
+                    if running { " (running…)" } else { "" }
+                ),
+                tone: if running {
+                    Tone::Neutral
+                } else {
+                    verdict_tone(Judged::worst(&run.findings))
+                },
+            }
+        }
+        Activity::Sent(step) if run.busy() => Banner {
+            text: format!("Sending {} again…", step.letter()),
+            tone: neutral,
+        },
+        Activity::Sent(step) => sent_banner(run, step),
+    }
+}
+
+/// What a step sent again came to: the answer's status and, if the run then stopped
+/// elsewhere, where and why.
+fn sent_banner(run: &Run, step: crate::trace::StepId) -> Banner {
+    let answer = step.answered_by();
+    let outcome = run.trace.step(answer).outcome();
+    let status = Status::of(&outcome);
+    let again = if run.trace.step(step).attempts.len() > 1 {
+        " again"
+    } else {
+        ""
+    };
+    let mut text = format!(
+        "Sent {}{again}: {} {}",
+        step.letter(),
+        answer.letter(),
+        status.word()
+    );
+    if let Some(reason) = outcome.reason() {
+        text.push_str(&format!(" — {reason}"));
+    }
+    if let (Some(stop), Some(reason)) = (run.trace.failed_step(), run.trace.error())
+        && stop != answer
+    {
+        text.push_str(&format!("; then stopped at {}: {reason}", stop.letter()));
+    }
+    Banner {
+        text,
+        tone: match status {
+            Status::Ok => Tone::Good,
+            Status::Failed => Tone::Bad,
+            _ => Tone::Attention,
+        },
+    }
+}
+
+fn verdict_tone(verdict: Option<Verdict>) -> Tone {
+    match verdict {
+        Some(Verdict::Fail) => Tone::Bad,
+        Some(Verdict::Warn) => Tone::Attention,
+        Some(Verdict::Skip) => Tone::Neutral,
+        Some(Verdict::Pass) | None => Tone::Good,
+    }
+}
+
+pub fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+        Verdict::Skip => "SKIP",
+    }
+}

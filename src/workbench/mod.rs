@@ -1,0 +1,226 @@
+//! What a person works with, shared by the window and the command line: the runs, which of
+//! their commands are still in flight, and the experiment runner. No egui, no clap: the GUI
+//! calls [`Workbench::poll`] each frame, the CLI blocks in [`Workbench::wait_idle`], and both
+//! see the same [`Happened`]s.
+
+pub mod experiments;
+mod run;
+mod runner;
+
+use std::time::Duration;
+
+use crate::config::ProviderConfig;
+use crate::engine::{
+    Command, Engine, Event, ReplayRequest, Report, RunId, RunOptions, UserAgentKind,
+};
+use crate::protocol::edit::Edit;
+use crate::trace::{StepId, Trace, Update};
+pub use experiments::{Experiment, Finding};
+pub use run::{Activity, Judged, Run};
+
+/// Something the workbench took in, for a consumer that shows it as it happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Happened {
+    /// The run's trace changed.
+    Trace { run: RunId, update: Update },
+    /// An experiment's commands were sent.
+    ExperimentStarted { run: RunId, experiment: Experiment },
+    /// An experiment got its verdict (or was skipped, with the reason).
+    Judged { run: RunId, experiment: Experiment },
+    /// The run has no unfinished commands and no experiments waiting.
+    Idle { run: RunId },
+}
+
+pub struct Workbench {
+    engine: Engine,
+    runs: Vec<Run>,
+    next_run: RunId,
+}
+
+impl Workbench {
+    /// Starts the engine; `wake` is called whenever there is something to `poll`.
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<Workbench> {
+        Ok(Workbench {
+            engine: Engine::start(wake)?,
+            runs: Vec::new(),
+            next_run: 1,
+        })
+    }
+
+    pub fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+
+    pub fn run(&self, id: RunId) -> Option<&Run> {
+        self.runs.iter().find(|r| r.id == id)
+    }
+
+    fn run_mut(&mut self, id: RunId) -> Option<&mut Run> {
+        self.runs.iter_mut().find(|r| r.id == id)
+    }
+
+    /// Starts a run against `provider`; the engine cancels every other run first.
+    pub fn start(&mut self, provider: ProviderConfig, options: RunOptions) -> RunId {
+        let id = self.next_run;
+        self.next_run += 1;
+        for run in &mut self.runs {
+            run.forget_experiments("cancelled: a new run was started");
+        }
+        let scripted = matches!(options.user_agent, UserAgentKind::Scripted { .. });
+        let mut run = Run::new(id, Trace::new(&provider.name), provider.clone(), scripted);
+        let command = self.engine.send(Command::Start {
+            run: id,
+            provider: Box::new(provider),
+            options,
+        });
+        run.sent(command);
+        self.runs.push(run);
+        id
+    }
+
+    /// Sends a replay or prepare of `run` (what `command` names), remembering `activity` for the
+    /// banner.
+    pub fn send(&mut self, command: Command, activity: Option<Activity>) {
+        let run = command.run();
+        if self.run(run).is_none() {
+            return;
+        }
+        let id = self.engine.send(command);
+        if let Some(r) = self.run_mut(run) {
+            r.sent(id);
+            if activity.is_some() {
+                r.activity = activity;
+            }
+        }
+    }
+
+    /// Sends `step` of `run` again from `request` with `edits`.
+    pub fn replay(
+        &mut self,
+        run: RunId,
+        step: StepId,
+        request: ReplayRequest,
+        edits: Vec<Edit>,
+        continue_flow: bool,
+    ) {
+        self.send(
+            Command::Replay {
+                run,
+                step,
+                request,
+                edits,
+                continue_flow,
+            },
+            Some(Activity::Sent(step)),
+        );
+    }
+
+    /// Names what the run's banner reports on (the GUI's "Show" of an experiment).
+    pub fn set_activity(&mut self, run: RunId, activity: Activity) {
+        if let Some(r) = self.run_mut(run) {
+            r.activity = Some(activity);
+        }
+    }
+
+    /// Cancels what `run` is doing; its queued experiments are dropped with the reason.
+    pub fn cancel(&mut self, run: RunId) {
+        if let Some(r) = self.run_mut(run) {
+            r.forget_experiments("cancelled by the user");
+        }
+        self.send(Command::Cancel { run }, None);
+    }
+
+    /// Queues `experiments` on `run`, after any already queued; each is checked for
+    /// applicability when its turn comes and skipped with the reason when it does not apply.
+    pub fn run_experiments(&mut self, run: RunId, experiments: &[Experiment]) {
+        let Some(r) = self.run_mut(run) else { return };
+        r.activity = Some(match experiments {
+            [one] => Activity::Experiment(*one),
+            _ => Activity::AllExperiments,
+        });
+        r.queue_experiments(experiments);
+        let mut happened = Vec::new();
+        self.advance(run, &mut happened);
+    }
+
+    /// Takes in whatever the engine reported, without blocking.
+    pub fn poll(&mut self) -> Vec<Happened> {
+        let mut happened = Vec::new();
+        while let Some(event) = self.engine.try_recv() {
+            self.take_in(event, &mut happened);
+        }
+        happened
+    }
+
+    /// Blocks until `run` is idle (or `timeout` passes with no news), showing each thing that
+    /// happened to `on` as it comes.
+    pub fn wait_idle(
+        &mut self,
+        run: RunId,
+        timeout: Duration,
+        mut on: impl FnMut(&Run, &Happened),
+    ) {
+        let mut happened = Vec::new();
+        loop {
+            if self.run(run).is_none_or(|r| !r.busy()) {
+                return;
+            }
+            let Some(event) = self.engine.recv_timeout(timeout) else {
+                return;
+            };
+            self.take_in(event, &mut happened);
+            for h in happened.drain(..) {
+                if let Some(r) = self.run(run) {
+                    on(r, &h);
+                }
+            }
+        }
+    }
+
+    fn take_in(&mut self, event: Event, happened: &mut Vec<Happened>) {
+        let Event { run, report } = event;
+        let Some(r) = self.run_mut(run) else { return };
+        match report {
+            Report::Trace(update) => {
+                r.trace.apply(&update);
+                happened.push(Happened::Trace { run, update });
+            }
+            Report::Finished { command, outcome } => {
+                if let Some(experiment) = r.finished(command, &outcome) {
+                    happened.push(Happened::Judged { run, experiment });
+                }
+                self.advance(run, happened);
+                if self.run(run).is_some_and(|r| !r.busy()) {
+                    happened.push(Happened::Idle { run });
+                }
+            }
+        }
+    }
+
+    /// Sends the next queued experiment of `run` when nothing else is in flight; the ones that
+    /// do not apply are judged skipped on the way.
+    fn advance(&mut self, run: RunId, happened: &mut Vec<Happened>) {
+        loop {
+            let Some(r) = self.run_mut(run) else { return };
+            let Some(next) = r.next_experiment() else {
+                return;
+            };
+            match next {
+                runner::Next::Skipped(experiment, _) => {
+                    happened.push(Happened::Judged { run, experiment });
+                }
+                runner::Next::Send(experiment, commands) => {
+                    let ids: Vec<_> = commands.into_iter().map(|c| self.engine.send(c)).collect();
+                    if let Some(r) = self.run_mut(run) {
+                        r.experiment_sent(experiment, ids);
+                    }
+                    happened.push(Happened::ExperimentStarted { run, experiment });
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
