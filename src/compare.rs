@@ -25,11 +25,67 @@ pub enum Change {
     Changed(String, String),
 }
 
-/// One difference: where (`method`, `url`, `param code`, `header Authorization`, `status`,
-/// `json access_token`, `json items[2].title`, …) and how.
+/// Where two messages differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The whole request: one attempt has one, the other none (an unsent step).
+    Request,
+    /// The whole response: one attempt got one, the other none (a transport error).
+    Response,
+    Method,
+    /// The URL without its query.
+    Url,
+    /// A parameter where the request keeps them: the query of a GET, the form body of a POST.
+    Param(String),
+    /// A query parameter of a request whose parameters are in its form body.
+    Query(String),
+    /// A header, by the name the first message spells it with.
+    Header(String),
+    /// A body that is neither a form nor JSON.
+    Body,
+    Status,
+    /// A JSON field by path (`access_token`, `items[2].title`); empty for the whole document.
+    Json(String),
+}
+
+impl Place {
+    /// The parameter, header or JSON field name this place is about, if any.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Place::Param(n) | Place::Query(n) | Place::Header(n) => Some(n),
+            Place::Json(path) => path.rsplit('.').next().filter(|n| !n.is_empty()),
+            Place::Request
+            | Place::Response
+            | Place::Method
+            | Place::Url
+            | Place::Body
+            | Place::Status => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Request => f.write_str("request"),
+            Place::Response => f.write_str("response"),
+            Place::Method => f.write_str("method"),
+            Place::Url => f.write_str("url"),
+            Place::Param(n) => write!(f, "param {n}"),
+            Place::Query(n) => write!(f, "query {n}"),
+            Place::Header(n) => write!(f, "header {n}"),
+            Place::Body => f.write_str("body"),
+            Place::Status => f.write_str("status"),
+            Place::Json(p) if p.is_empty() => f.write_str("json"),
+            Place::Json(p) => write!(f, "json {p}"),
+        }
+    }
+}
+
+/// One difference: where and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
-    pub place: String,
+    pub place: Place,
     pub change: Change,
 }
 
@@ -59,19 +115,19 @@ pub fn attempts(a: &Attempt, b: &Attempt) -> Comparison {
         (Some(x), Some(y)) => out.request = requests(x, y),
         (None, Some(_)) => out
             .request
-            .push(diff("request", Change::Added("sent".into()))),
+            .push(diff(Place::Request, Change::Added("sent".into()))),
         (Some(_), None) => out
             .request
-            .push(diff("request", Change::Removed("sent".into()))),
+            .push(diff(Place::Request, Change::Removed("sent".into()))),
         (None, None) => {}
     }
     match (&a.response, &b.response) {
         (Some(x), Some(y)) => out.response = responses(x, y),
         (None, Some(y)) => out
             .response
-            .push(diff("response", Change::Added(y.status_line()))),
+            .push(diff(Place::Response, Change::Added(y.status_line()))),
         (Some(x), None) => out.response.push(diff(
-            "response",
+            Place::Response,
             Change::Changed(
                 x.status_line(),
                 b.transport_error.clone().unwrap_or_else(|| "none".into()),
@@ -82,14 +138,11 @@ pub fn attempts(a: &Attempt, b: &Attempt) -> Comparison {
     out
 }
 
-fn diff(place: &str, change: Change) -> Difference {
-    Difference {
-        place: place.to_owned(),
-        change,
-    }
+fn diff(place: Place, change: Change) -> Difference {
+    Difference { place, change }
 }
 
-fn scalar(place: &str, a: &str, b: &str, out: &mut Vec<Difference>) {
+fn scalar(place: Place, a: &str, b: &str, out: &mut Vec<Difference>) {
     if a != b {
         out.push(diff(place, Change::Changed(a.to_owned(), b.to_owned())));
     }
@@ -97,7 +150,7 @@ fn scalar(place: &str, a: &str, b: &str, out: &mut Vec<Difference>) {
 
 /// Name/value lists, matched by name (the n-th occurrence with the n-th), order ignored.
 fn pairs<'a>(
-    kind: &str,
+    kind: fn(String) -> Place,
     a: impl Iterator<Item = (&'a str, &'a str)>,
     b: impl Iterator<Item = (&'a str, &'a str)>,
     fold_case: bool,
@@ -116,19 +169,16 @@ fn pairs<'a>(
         match rest.iter().position(|(rk, _, _)| *rk == k) {
             Some(i) => {
                 let (_, _, other) = rest.remove(i);
-                scalar(&format!("{kind} {name}"), value, other, out);
+                scalar(kind(name.to_owned()), value, other, out);
             }
             None => out.push(diff(
-                &format!("{kind} {name}"),
+                kind(name.to_owned()),
                 Change::Removed(value.to_owned()),
             )),
         }
     }
     for (_, name, value) in rest {
-        out.push(diff(
-            &format!("{kind} {name}"),
-            Change::Added(value.to_owned()),
-        ));
+        out.push(diff(kind(name.to_owned()), Change::Added(value.to_owned())));
     }
 }
 
@@ -138,9 +188,9 @@ fn url_without_query(url: &str) -> &str {
 
 pub fn requests(a: &HttpRequest, b: &HttpRequest) -> Vec<Difference> {
     let mut out = Vec::new();
-    scalar("method", &a.method, &b.method, &mut out);
+    scalar(Place::Method, &a.method, &b.method, &mut out);
     scalar(
-        "url",
+        Place::Url,
         url_without_query(&a.url),
         url_without_query(&b.url),
         &mut out,
@@ -148,7 +198,7 @@ pub fn requests(a: &HttpRequest, b: &HttpRequest) -> Vec<Difference> {
     let (pa, _) = params_of(a);
     let (pb, _) = params_of(b);
     pairs(
-        "param",
+        Place::Param,
         pa.iter().map(|p| (p.name.as_str(), p.value.as_str())),
         pb.iter().map(|p| (p.name.as_str(), p.value.as_str())),
         false,
@@ -158,14 +208,14 @@ pub fn requests(a: &HttpRequest, b: &HttpRequest) -> Vec<Difference> {
     if a.form().is_some() || b.form().is_some() {
         let (qa, qb) = (a.query(), b.query());
         pairs(
-            "query",
+            Place::Query,
             qa.iter().map(|p| (p.name.as_str(), p.value.as_str())),
             qb.iter().map(|p| (p.name.as_str(), p.value.as_str())),
             false,
             &mut out,
         );
     } else if !(a.body.is_empty() && b.body.is_empty()) {
-        scalar("body", &a.body, &b.body, &mut out);
+        scalar(Place::Body, &a.body, &b.body, &mut out);
     }
     headers(&a.headers, &b.headers, &mut out);
     out
@@ -185,7 +235,7 @@ fn headers(a: &Headers, b: &Headers, out: &mut Vec<Difference>) {
     let keep =
         |h: &&crate::protocol::http::Header| !NOISE.contains(&h.name.to_ascii_lowercase().as_str());
     pairs(
-        "header",
+        Place::Header,
         a.iter()
             .filter(keep)
             .map(|h| (h.name.as_str(), h.value.as_str())),
@@ -199,49 +249,50 @@ fn headers(a: &Headers, b: &Headers, out: &mut Vec<Difference>) {
 
 pub fn responses(a: &HttpResponse, b: &HttpResponse) -> Vec<Difference> {
     let mut out = Vec::new();
-    scalar("status", &a.status_line(), &b.status_line(), &mut out);
+    scalar(Place::Status, &a.status_line(), &b.status_line(), &mut out);
     headers(&a.headers, &b.headers, &mut out);
     match (
         serde_json::from_str::<Value>(&a.body),
         serde_json::from_str::<Value>(&b.body),
     ) {
-        (Ok(x), Ok(y)) => json("json", &x, &y, &mut out),
-        _ => scalar("body", &a.body, &b.body, &mut out),
+        (Ok(x), Ok(y)) => json("", &x, &y, &mut out),
+        _ => scalar(Place::Body, &a.body, &b.body, &mut out),
     }
     out
 }
 
-fn json(place: &str, a: &Value, b: &Value, out: &mut Vec<Difference>) {
+/// JSON values compared field by field; `path` is where they sit (empty at the top).
+fn json(path: &str, a: &Value, b: &Value, out: &mut Vec<Difference>) {
+    let field = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for (k, va) in x {
-                let p = if place == "json" {
-                    format!("json {k}")
-                } else {
-                    format!("{place}.{k}")
-                };
                 match y.get(k) {
-                    Some(vb) => json(&p, va, vb, out),
-                    None => out.push(diff(&p, Change::Removed(short(va)))),
+                    Some(vb) => json(&field(k), va, vb, out),
+                    None => out.push(diff(Place::Json(field(k)), Change::Removed(short(va)))),
                 }
             }
             for (k, vb) in y {
                 if !x.contains_key(k) {
-                    let p = if place == "json" {
-                        format!("json {k}")
-                    } else {
-                        format!("{place}.{k}")
-                    };
-                    out.push(diff(&p, Change::Added(short(vb))));
+                    out.push(diff(Place::Json(field(k)), Change::Added(short(vb))));
                 }
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
             for (i, (va, vb)) in x.iter().zip(y).enumerate() {
-                json(&format!("{place}[{i}]"), va, vb, out);
+                json(&format!("{path}[{i}]"), va, vb, out);
             }
         }
-        _ if a != b => out.push(diff(place, Change::Changed(short(a), short(b)))),
+        _ if a != b => out.push(diff(
+            Place::Json(path.to_owned()),
+            Change::Changed(short(a), short(b)),
+        )),
         _ => {}
     }
 }
@@ -292,10 +343,19 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                diff("param code", Change::Changed("c1".into(), "c2".into())),
-                diff("param code_verifier", Change::Removed("v".into())),
-                diff("param x", Change::Added("1".into())),
-                diff("header Authorization", Change::Added("Basic abc".into())),
+                diff(
+                    Place::Param("code".into()),
+                    Change::Changed("c1".into(), "c2".into())
+                ),
+                diff(
+                    Place::Param("code_verifier".into()),
+                    Change::Removed("v".into())
+                ),
+                diff(Place::Param("x".into()), Change::Added("1".into())),
+                diff(
+                    Place::Header("Authorization".into()),
+                    Change::Added("Basic abc".into())
+                ),
             ]
         );
     }
@@ -311,7 +371,7 @@ mod tests {
             r#"{"error":"invalid_grant","token_type":"Bearer","items":[{"n":2}]}"#,
         );
         let d = responses(&a, &b);
-        let places: Vec<_> = d.iter().map(|x| x.place.as_str()).collect();
+        let places: Vec<_> = d.iter().map(|x| x.place.to_string()).collect();
         // Date is noise and not reported.
         assert_eq!(
             places,

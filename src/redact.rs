@@ -144,11 +144,13 @@ pub fn response(r: &HttpResponse) -> HttpResponse {
 
 /// Whether a [`crate::compare::Difference`]'s place (`param code`, `header Authorization`,
 /// `json access_token`) names a secret.
-pub fn is_secret_place(place: &str) -> bool {
-    let name = place.rsplit(' ').next().unwrap_or_default();
-    (place.starts_with("param ") || place.starts_with("json ") || place.starts_with("query "))
-        && is_secret_param(name)
-        || place.starts_with("header ") && is_secret_header(name)
+pub fn is_secret_place(place: &crate::compare::Place) -> bool {
+    use crate::compare::Place;
+    match (place, place.name()) {
+        (Place::Header(_), Some(name)) => is_secret_header(name),
+        (_, Some(name)) => is_secret_param(name),
+        (_, None) => false,
+    }
 }
 
 /// A difference for printing, with a secret parameter's or header's values masked.

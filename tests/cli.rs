@@ -296,3 +296,56 @@ fn compare_prints_what_a_replay_changed() {
     );
     assert!(stdout.contains("+ json error: invalid_grant"), "{stdout}");
 }
+
+/// `--experiment all` on a public client: the confidential-only experiments are skipped with
+/// their reason, the rest judged, and the skips do not fail the run.
+#[test]
+fn experiment_all_on_a_public_client_judges_or_skips_each() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--client-id",
+        oauthviz::demo::PUBLIC_CLIENT_ID,
+        "--client-auth",
+        "none",
+        "--experiment",
+        "all",
+        "--json",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let experiments = doc["experiments"].as_array().unwrap();
+    let ids: Vec<_> = experiments
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    let all: Vec<_> = oauthviz::workbench::Experiment::ALL
+        .iter()
+        .map(|e| e.id())
+        .collect();
+    assert_eq!(ids, all, "every experiment once, in order");
+    for e in experiments {
+        let verdict = e["verdict"].as_str().unwrap();
+        match e["id"].as_str().unwrap() {
+            "wrong-client-secret" | "credentials-in-header-and-body" => {
+                assert_eq!(verdict, "skip", "{e}");
+                assert!(
+                    e["summary"]
+                        .as_str()
+                        .unwrap()
+                        .contains("confidential client"),
+                    "{e}"
+                );
+            }
+            _ => assert_eq!(verdict, "pass", "{e}"),
+        }
+    }
+}

@@ -253,3 +253,73 @@ fn refresh_runs_after_e_and_can_be_sent_again() {
     until_idle(&mut h);
     h.get_by_label("I Introspect: ok");
 }
+
+/// "Run all" in the window and `--experiment all` on the command line are the same runner:
+/// against a demo provider that accepts reused codes, both judge every experiment alike.
+#[test]
+fn run_all_in_the_window_and_experiment_all_on_the_command_line_agree() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Experiments");
+    click(&mut h, "Make the demo provider misbehave");
+    click(&mut h, "a code can be exchanged more than once");
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    click(&mut h, "Run all experiments");
+    until(&mut h, |h| {
+        h.state()
+            .current_run()
+            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
+    });
+    let run = h.state().current_run().unwrap();
+    let window: Vec<(String, String)> = run
+        .findings
+        .iter()
+        .map(|j| {
+            let verdict = serde_json::to_value(j.finding.verdict).unwrap();
+            (
+                j.experiment.id().to_owned(),
+                verdict.as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--provider",
+            "demo",
+            "--user-agent",
+            "scripted",
+            "--misbehave",
+            "accept_reused_codes",
+            "--experiment",
+            "all",
+            "--json",
+        ])
+        .env_remove("OAUTHVIZ_CLIENT_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "reuse-code fails, so the run does"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let command_line: Vec<(String, String)> = doc["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_owned(),
+                e["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(window, command_line);
+    assert!(
+        window.contains(&("reuse-code".into(), "fail".into())),
+        "{window:?}"
+    );
+}

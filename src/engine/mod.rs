@@ -139,6 +139,8 @@ pub enum CommandOutcome {
 }
 
 /// What the engine reports about a run.
+// Most reports are trace updates; boxing them would only add an allocation per update.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Report {
     /// A change to the run's trace.

@@ -150,7 +150,7 @@ pub fn show(
                     ),
                     (
                         theme::TABLE_NAME_WIDTH,
-                        RichText::new(&d.place).monospace().strong(),
+                        RichText::new(d.place.to_string()).monospace().strong(),
                     ),
                     (value_width, RichText::new(before).monospace().color(colour)),
                     (value_width, RichText::new(after).monospace().color(colour)),

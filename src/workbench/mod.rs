@@ -19,6 +19,8 @@ pub use experiments::{Experiment, Finding};
 pub use run::{Activity, Judged, Run};
 
 /// Something the workbench took in, for a consumer that shows it as it happens.
+// Most are trace updates, handed on as they came; boxing them would add an allocation each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Happened {
     /// The run's trace changed.
