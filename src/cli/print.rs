@@ -31,10 +31,8 @@ impl Printer {
             Happened::Judged { experiment, .. } => {
                 if let Some(j) = Judged::latest(&run.findings, *experiment) {
                     self.note(&format!(
-                        "verdict {:?}: {} ({})",
-                        j.finding.verdict,
-                        j.finding.summary,
-                        experiment.id()
+                        "verdict {:?}: {}",
+                        j.finding.verdict, j.finding.summary
                     ));
                 }
             }
