@@ -12,12 +12,13 @@ use crate::engine::{Command, Engine, ReplayRequest, RunId, RunOptions, UserAgent
 use crate::experiments::{Experiment, Finding};
 use crate::gui::diagram::{self, Banner, Tone};
 use crate::gui::experiments_panel::{self, PanelAction, verdict_word};
+use crate::gui::explain::panel as explain_panel;
+use crate::gui::format;
 use crate::gui::inspector::{self, Inspector};
-use crate::gui::login_url;
-use crate::gui::profiles_panel::ProfilesPanel;
-use crate::gui::provider_panel::ProviderForm;
+use crate::gui::provider::ProviderForm;
+use crate::gui::provider::login_url;
+use crate::gui::provider::profiles::ProfilesPanel;
 use crate::gui::theme::{self, Palette};
-use crate::gui::{explain_panel, format};
 use crate::profile::ProfileStore;
 use crate::trace::{Outcome, StepId, Trace, Update, Verdict};
 

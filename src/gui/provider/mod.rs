@@ -3,6 +3,12 @@
 //! (nothing is dropped when it does not validate); [`ProviderForm::config`] turns it into a
 //! [`ProviderConfig`] whose validation messages are shown under the fields they name.
 
+mod discovery;
+mod form;
+pub mod login_url;
+mod presets;
+pub mod profiles;
+
 use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +16,7 @@ use crate::config::ProviderConfig;
 use crate::demo::{self, DemoServer};
 use crate::engine::UserAgentKind;
 use crate::gui::form_widgets::{error, field_error, note, pkce_label, secret_field, text_field};
-use crate::gui::profiles_panel::{ProfileEditor, ProfilesPanel};
+use crate::gui::provider::profiles::{ProfileEditor, ProfilesPanel};
 use crate::gui::theme::{self, Palette};
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;

@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use egui::{Key, Modal, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::gui::discovery::{self, Discovery};
 use crate::gui::form_widgets::{field_error, note};
-use crate::gui::preset_dialog::{PresetDialog, PresetOutcome, free_name};
-use crate::gui::profile_form::{self, FormState, ProfileFields};
+use crate::gui::provider::discovery::{self, Discovery};
+use crate::gui::provider::form::{self, FormState, ProfileFields};
+use crate::gui::provider::presets::{PresetDialog, PresetOutcome, free_name};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{Listed, Profile, ProfileStore};
 use crate::protocol::pkce::PkceMethod;
@@ -180,7 +180,7 @@ impl ProfilesPanel {
         self.list_ui(ui, editor, palette);
         ui.separator();
         self.header_ui(ui, editor, palette);
-        profile_form::quirks_ui(ui, &editor.fields.quirks, palette);
+        form::quirks_ui(ui, &editor.fields.quirks, palette);
         ui.add_space(theme::ITEM_GAP);
 
         let fields = &mut editor.fields;

@@ -2,19 +2,26 @@
 //! headers, bodies, decoded JWTs and the checks that ran. Secrets are masked until the user
 //! reveals them; copy buttons always copy the real bytes.
 
+mod body;
+mod compare;
+mod curl;
+mod editor;
+mod jwt;
+mod sensitive;
+mod table;
+
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use egui::{RichText, Ui};
 use serde_json::Value;
 
-use crate::compare;
 use crate::engine::RunId;
-use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
-use crate::gui::request_editor::{self, Draft, EditorAction};
+use crate::gui::inspector::body::{BodyCache, Message};
+use crate::gui::inspector::editor::{Draft, EditorAction};
 use crate::gui::theme::{self, Palette};
-use crate::gui::{compare_view, curl, explain, form_widgets, format, jwt_view, sensitive, table};
+use crate::gui::{explain, form_widgets, format};
 use crate::protocol::edit::{self, Edit};
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::redact;
@@ -33,7 +40,7 @@ pub struct Inspector {
     mode: Mode,
     /// The attempt on screen; `None` follows the latest.
     viewing: Option<usize>,
-    compare: compare_view::Pair,
+    compare: compare::Pair,
     /// Edited requests by run and by the step that sends them; kept when the selection moves
     /// on, so nothing typed is lost.
     drafts: HashMap<(RunId, StepId), Draft>,
@@ -114,14 +121,14 @@ impl Inspector {
         self.reveal = false;
         self.mode = mode;
         self.viewing = None;
-        self.compare = compare_view::Pair::default();
+        self.compare = compare::Pair::default();
     }
 
     /// Shows attempts `left` and `right` of `step` side by side.
     pub fn open_comparison(&mut self, run: RunId, step: StepId, left: usize, right: usize) {
         self.open(run, step, Mode::Compare);
         self.viewing = Some(right);
-        self.compare = compare_view::Pair {
+        self.compare = compare::Pair {
             left: Some(left),
             right: Some(right),
         };
@@ -153,7 +160,7 @@ impl Inspector {
                 .map(|a| a.outcome.clone())
                 .unwrap_or_default(),
         );
-        let exchanges = compare::exchange_count(trace, step);
+        let exchanges = crate::compare::exchange_count(trace, step);
 
         ui.horizontal_wrapped(|ui| {
             ui.heading(format!("{}  {}", step.letter(), step.name()));
@@ -209,7 +216,7 @@ impl Inspector {
                 },
                 Mode::Edit => action = self.edit_ui(ui, run, trace, step, index, busy, palette),
                 Mode::Compare => {
-                    compare_view::show(ui, trace, step, &mut self.compare, self.reveal, palette)
+                    compare::show(ui, trace, step, &mut self.compare, self.reveal, palette)
                 }
             });
         action
@@ -299,7 +306,7 @@ impl Inspector {
                 }
             }
         };
-        let cx = request_editor::EditorContext {
+        let cx = editor::EditorContext {
             step_letter: sender.letter(),
             attempts: sent.len(),
             token_request: sender == StepId::D,
@@ -308,7 +315,7 @@ impl Inspector {
             reveal: self.reveal,
             palette,
         };
-        match request_editor::show(ui, draft, &cx) {
+        match editor::show(ui, draft, &cx) {
             EditorAction::None => None,
             EditorAction::StartFromLatest => {
                 self.drafts.remove(&key);
@@ -331,7 +338,7 @@ impl Inspector {
                 };
                 // The answer is best read against the attempt before it.
                 self.mode = Mode::Compare;
-                self.compare = compare_view::Pair::default();
+                self.compare = compare::Pair::default();
                 self.viewing = None;
                 Some(action)
             }
@@ -516,9 +523,9 @@ impl Inspector {
             .headers
             .get("authorization")
             .and_then(|h| h.strip_prefix("Bearer "))
-            && jwt_view::looks_like_jwt(token)
+            && jwt::looks_like_jwt(token)
         {
-            jwt_view::show(
+            jwt::show(
                 ui,
                 "access_token (Authorization header)",
                 token,
@@ -576,8 +583,8 @@ impl Inspector {
                 &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal),
             );
             for (name, value) in fields {
-                if let Some(token) = value.as_str().filter(|t| jwt_view::looks_like_jwt(t)) {
-                    jwt_view::show(ui, name, token, format::now_unix());
+                if let Some(token) = value.as_str().filter(|t| jwt::looks_like_jwt(t)) {
+                    jwt::show(ui, name, token, format::now_unix());
                 }
             }
         }

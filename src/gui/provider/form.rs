@@ -9,11 +9,11 @@ use egui::{ComboBox, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
-use crate::gui::discovery::{Hint, Hints};
 use crate::gui::form_widgets::{
     error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
 };
-use crate::gui::provider_panel::runnable;
+use crate::gui::provider::discovery::{Hint, Hints};
+use crate::gui::provider::runnable;
 use crate::gui::theme::{self, Palette};
 use crate::profile::{self, PRIVATE_KEY_ALGS, Profile};
 use crate::protocol::discovery::Metadata;

@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use crate::compare::{self, Change};
 use crate::gui::diagram::layout::Status;
 use crate::gui::form_widgets::accessible_name;
-use crate::gui::sensitive;
+use crate::gui::inspector::sensitive;
 use crate::gui::theme::{self, Palette};
 use crate::redact::is_secret_place;
 use crate::trace::{Attempt, StepId, Trace};
