@@ -96,7 +96,7 @@ pub fn show(
             Some(r) => format!("{}: {r}", status.word()),
             None => status.word().to_owned(),
         };
-        RichText::new(text).color(palette.status(status))
+        RichText::new(text).color(status.colour(palette))
     };
     for (what, left_text, right_text) in [
         (

@@ -167,7 +167,7 @@ impl Inspector {
             ui.label(
                 RichText::new(status.word())
                     .strong()
-                    .color(palette.status(status)),
+                    .color(status.colour(palette)),
             );
             if let Some(ms) = s.attempts.get(index).and_then(|a| a.duration_ms) {
                 ui.label(format::duration_ms(ms));
@@ -359,7 +359,7 @@ impl Inspector {
     ) {
         let (request, response) = exchange(trace, step, index);
         if let Some(reason) = attempt.outcome.reason() {
-            let colour = palette.status(Status::of(&attempt.outcome));
+            let colour = Status::of(&attempt.outcome).colour(palette);
             ui.label(RichText::new(reason).color(colour));
         }
         if let Some(e) = &attempt.transport_error {
