@@ -13,7 +13,6 @@ use crate::gui::form_widgets::{
     error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
 };
 use crate::gui::provider::discovery::{Hint, Hints};
-use crate::gui::provider::runnable;
 use crate::gui::theme::{self, Palette};
 use crate::profile::{self, PRIVATE_KEY_ALGS, Profile};
 use crate::protocol::discovery::Metadata;
@@ -671,6 +670,31 @@ pub fn quirks_ui(ui: &mut Ui, quirk_ids: &[String], palette: &Palette) {
                 ui.add_space(theme::ITEM_GAP);
             }
         });
+}
+
+/// The configuration if it can run, or what is wrong with it by field. Endpoints left empty
+/// next to an issuer come from its discovery document when the run starts (the engine
+/// validates again after that), so they are not errors yet.
+pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, Vec<(String, String)>> {
+    let discovered = config.needs_discovery();
+    let empty = |field: &str| match field {
+        "authorization_endpoint" => config.authorization_endpoint.is_empty(),
+        "token_endpoint" => config.token_endpoint.is_empty(),
+        "resource_url" => config.resource_url.is_empty(),
+        _ => false,
+    };
+    let errors: Vec<_> = match config.validate() {
+        Ok(()) => return Ok(config),
+        Err(errors) => errors
+            .into_iter()
+            .filter(|(field, _)| !(discovered && empty(field)))
+            .collect(),
+    };
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
