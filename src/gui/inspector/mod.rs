@@ -434,40 +434,37 @@ impl Inspector {
             StepId::B if attempt.exchanges.is_empty() => {
                 ui.weak("Your browser handled this step: oauthviz sees only its result, the redirect in C.");
             }
-            StepId::B => {
-                ui.label(RichText::new("Pages the scripted browser went through").strong());
-                for (i, ex) in attempt.exchanges.iter().enumerate() {
-                    let outcome = match (&ex.response, &ex.error) {
-                        (Some(r), _) => r.status_line(),
-                        (None, Some(e)) => e.clone(),
-                        (None, None) => "no answer".into(),
-                    };
-                    let path = url::Url::parse(&ex.request.url)
-                        .map(|u| u.path().to_owned())
-                        .unwrap_or_default();
-                    egui::CollapsingHeader::new(format!(
-                        "{}. {} {path} -> {outcome}",
-                        i + 1,
-                        ex.request.method
-                    ))
-                    .id_salt(("exchange", i))
-                    .show(ui, |ui| {
-                        let ex_id = format!("{id}/page{i}");
-                        self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
-                        if let Some(resp) = &ex.response {
-                            ui.separator();
-                            self.response_ui(
-                                ui,
-                                &format!("{ex_id}/response"),
-                                resp,
-                                false,
-                                palette,
-                            );
-                        }
-                    });
-                }
-            }
+            StepId::B => self.pages_ui(ui, &id, attempt, palette),
             _ => {}
+        }
+    }
+
+    /// The pages the scripted browser went through on B, each request and answer in full.
+    fn pages_ui(&mut self, ui: &mut Ui, id: &str, attempt: &Attempt, palette: &Palette) {
+        ui.label(RichText::new("Pages the scripted browser went through").strong());
+        for (i, ex) in attempt.exchanges.iter().enumerate() {
+            let outcome = match (&ex.response, &ex.error) {
+                (Some(r), _) => r.status_line(),
+                (None, Some(e)) => e.clone(),
+                (None, None) => "no answer".into(),
+            };
+            let path = url::Url::parse(&ex.request.url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_default();
+            egui::CollapsingHeader::new(format!(
+                "{}. {} {path} -> {outcome}",
+                i + 1,
+                ex.request.method
+            ))
+            .id_salt(("exchange", i))
+            .show(ui, |ui| {
+                let ex_id = format!("{id}/page{i}");
+                self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
+                if let Some(resp) = &ex.response {
+                    ui.separator();
+                    self.response_ui(ui, &format!("{ex_id}/response"), resp, false, palette);
+                }
+            });
         }
     }
 
