@@ -171,11 +171,10 @@ fn ident_before(chars: &[char], i: usize) -> bool {
 }
 
 fn is_char_literal(chars: &[char], i: usize) -> bool {
-    match (chars.get(i + 1), chars.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (chars.get(i + 1), chars.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// The file up to its test module, and the names of test-only child modules (`#[cfg(test)]
@@ -185,36 +184,33 @@ fn without_tests(file: &Path, text: &str) -> (String, Vec<String>) {
     let lines: Vec<&str> = text.lines().collect();
     let mut kept = Vec::new();
     let mut test_children = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.trim() == "#[cfg(test)]" {
-            if let Some(next) = lines.get(i + 1) {
-                let item = next
-                    .trim()
-                    .trim_start_matches("pub(crate) ")
-                    .trim_start_matches("pub ");
-                if let Some(child) = item.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
-                    test_children.push(child.trim().to_string());
-                } else if item.starts_with("mod ") && item.ends_with('{') {
-                    let after: Vec<&str> = lines[i + 2..]
-                        .iter()
-                        .copied()
-                        .filter(|l| !l.is_empty() && !l.starts_with(char::is_whitespace))
-                        .collect();
-                    assert!(
-                        after == ["}"],
-                        "{}: the test module at line {} is not the end of the file; \
-                         tests/architecture.rs stops reading a file at its test module",
-                        file.display(),
-                        i + 1
-                    );
-                    break;
-                }
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim() == "#[cfg(test)]"
+            && let Some(next) = lines.get(i + 1)
+        {
+            let item = next
+                .trim()
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            if let Some(child) = item.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
+                test_children.push(child.trim().to_string());
+            } else if item.starts_with("mod ") && item.ends_with('{') {
+                let after: Vec<&str> = lines[i + 2..]
+                    .iter()
+                    .copied()
+                    .filter(|l| !l.is_empty() && !l.starts_with(char::is_whitespace))
+                    .collect();
+                assert!(
+                    after == ["}"],
+                    "{}: the test module at line {} is not the end of the file; \
+                     tests/architecture.rs stops reading a file at its test module",
+                    file.display(),
+                    i + 1
+                );
+                break;
             }
         }
-        kept.push(line);
-        i += 1;
+        kept.push(*line);
     }
     (kept.join("\n"), test_children)
 }
