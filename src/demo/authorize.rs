@@ -12,64 +12,13 @@ use url::Url;
 use super::clients::{self, Client};
 use super::http::{Request, Response, count, description, enc, first_duplicate};
 use super::pages;
+use super::scopes::{DEFAULT_SCOPE, parse_scopes};
 use super::state::{
     CodeRecord, Ctx, PENDING_TTL, Pending, SESSION_COOKIE, Session, State, unix_now,
 };
 use super::{DEMO_PASSWORD, DEMO_USERNAME, Misbehaviour};
+use crate::protocol::params::Params;
 use crate::protocol::random;
-
-/// The scopes this provider knows, with what they mean for the user.
-pub(crate) const SCOPES: [(&str, &str); 5] = [
-    (
-        "openid",
-        "sign you in (OpenID Connect): an ID token about who you are",
-    ),
-    ("profile", "your name"),
-    ("email", "your email address"),
-    ("offline_access", "stay connected when you are away"),
-    (
-        "api.read",
-        "read your data from the demo API (/api/profile)",
-    ),
-];
-
-/// Used when the request has no `scope` (RFC 6749 §3.3 lets the server pick a default).
-pub(crate) const DEFAULT_SCOPE: &str = "openid profile api.read";
-
-pub(crate) fn scope_description(scope: &str) -> &'static str {
-    SCOPES
-        .iter()
-        .find(|(name, _)| *name == scope)
-        .map_or("(unknown scope)", |(_, d)| d)
-}
-
-/// Parses a `scope` value (RFC 6749 §3.3): space-separated, every entry known; duplicates dropped.
-pub(crate) fn parse_scopes(scope: Option<&str>, default: &str) -> Result<Vec<String>, String> {
-    let raw = match scope {
-        None | Some("") => default,
-        Some(s) => s,
-    };
-    let mut scopes: Vec<String> = Vec::new();
-    for s in raw.split(' ') {
-        if s.is_empty() {
-            return Err(
-                "the scope has an empty entry: separate scopes with single spaces (RFC 6749 §3.3)"
-                    .into(),
-            );
-        }
-        if !SCOPES.iter().any(|(name, _)| *name == s) {
-            let known: Vec<&str> = SCOPES.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "unknown scope '{s}'; this provider knows: {}",
-                known.join(" ")
-            ));
-        }
-        if !scopes.iter().any(|k| k == s) {
-            scopes.push(s.to_owned());
-        }
-    }
-    Ok(scopes)
-}
 
 /// The way back to the client once `redirect_uri` is trusted: an authorization response or an
 /// error response, with `state` (§4.1.2) and `iss` (RFC 9207 §2) added.
@@ -136,48 +85,9 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     let misbehaviour = st.misbehaviour.clone();
 
     // Who is asking, and where would the answer go? Errors here are never redirected.
-    for name in ["client_id", "redirect_uri"] {
-        if count(&params, name) > 1 {
-            return no_redirect(
-                "Invalid request",
-                &format!("The parameter {name} is repeated (RFC 6749 §3.1)."),
-            );
-        }
-    }
-    let Some(client_id) = params.get("client_id") else {
-        return no_redirect(
-            "Invalid request",
-            "The request has no client_id (RFC 6749 §4.1.1).",
-        );
-    };
-    let Some(client) = clients::find(client_id) else {
-        return no_redirect(
-            "Unknown client",
-            &format!("No client with client_id '{client_id}' is registered here."),
-        );
-    };
-    // Two redirect URIs are registered, so the request must name one (RFC 6749 §3.1.2.3).
-    let Some(redirect_uri) = params.get("redirect_uri") else {
-        return no_redirect(
-            "Invalid request",
-            "The request has no redirect_uri; this client has several registered, so it must say which (RFC 6749 §3.1.2.3).",
-        );
-    };
-    let registered = clients::registered_redirect_uris().join(" or ");
-    if !clients::redirect_uri_allowed(redirect_uri, misbehaviour.loose_redirect_uri) {
-        return no_redirect(
-            "Invalid redirect_uri",
-            &format!(
-                "The redirect_uri '{redirect_uri}' is not registered for {client_id}. Registered: {registered}, \
-                 on any port (RFC 8252 §7.3), compared as exact strings (RFC 9700 §2.1)."
-            ),
-        );
-    }
-    let Ok(target) = Url::parse(redirect_uri) else {
-        return no_redirect(
-            "Invalid redirect_uri",
-            &format!("The redirect_uri '{redirect_uri}' is not a valid URL."),
-        );
+    let (client, redirect_uri, target) = match trusted_client(&params, &misbehaviour) {
+        Ok(trusted) => trusted,
+        Err(page) => return page,
     };
     let back = Back {
         target,
@@ -187,47 +97,10 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     };
 
     // From here on, errors go back to the client (§4.1.2.1).
-    if let Some(name) = first_duplicate(&params) {
-        return back.error(
-            302,
-            "invalid_request",
-            &format!("the parameter {name} is repeated (RFC 6749 §3.1)"),
-        );
-    }
-    match params.get("response_type") {
-        None => {
-            return back.error(
-                302,
-                "invalid_request",
-                "response_type is missing (RFC 6749 §4.1.1)",
-            );
-        }
-        Some("code") => {}
-        Some(other) => {
-            return back.error(
-                302,
-                "unsupported_response_type",
-                &format!("response_type '{other}' is not supported; this provider only does the authorization code flow (response_type=code)"),
-            );
-        }
-    }
-    let scopes = match parse_scopes(params.get("scope"), DEFAULT_SCOPE) {
-        Ok(s) => s,
-        Err(e) => return back.error(302, "invalid_scope", &e),
+    let (scopes, code_challenge) = match checked_request(&params, client, &back) {
+        Ok(checked) => checked,
+        Err(redirect) => return redirect,
     };
-    let code_challenge = if misbehaviour.ignore_pkce {
-        None
-    } else {
-        match check_pkce(
-            client,
-            params.get("code_challenge"),
-            params.get("code_challenge_method"),
-        ) {
-            Ok(c) => c,
-            Err(e) => return back.error(302, "invalid_request", &e),
-        }
-    };
-
     let pending = Pending {
         client_id: client.id,
         redirect_uri: redirect_uri.to_owned(),
@@ -245,6 +118,109 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     let id = random::token(24);
     st.pending.insert(id.clone(), pending);
     Response::html(200, pages::login(&id, client, None, ""))
+}
+
+/// The client and its redirect URI, once both are known to be registered (and the URI parses);
+/// until then an error is a page, never a redirect (RFC 6749 §4.1.2.1, §10.15).
+fn trusted_client<'p>(
+    params: &'p Params,
+    misbehaviour: &Misbehaviour,
+) -> Result<(&'static Client, &'p str, Url), Response> {
+    for name in ["client_id", "redirect_uri"] {
+        if count(params, name) > 1 {
+            return Err(no_redirect(
+                "Invalid request",
+                &format!("The parameter {name} is repeated (RFC 6749 §3.1)."),
+            ));
+        }
+    }
+    let Some(client_id) = params.get("client_id") else {
+        return Err(no_redirect(
+            "Invalid request",
+            "The request has no client_id (RFC 6749 §4.1.1).",
+        ));
+    };
+    let Some(client) = clients::find(client_id) else {
+        return Err(no_redirect(
+            "Unknown client",
+            &format!("No client with client_id '{client_id}' is registered here."),
+        ));
+    };
+    // Two redirect URIs are registered, so the request must name one (RFC 6749 §3.1.2.3).
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return Err(no_redirect(
+            "Invalid request",
+            "The request has no redirect_uri; this client has several registered, so it must say which (RFC 6749 §3.1.2.3).",
+        ));
+    };
+    let registered = clients::registered_redirect_uris().join(" or ");
+    if !clients::redirect_uri_allowed(redirect_uri, misbehaviour.loose_redirect_uri) {
+        return Err(no_redirect(
+            "Invalid redirect_uri",
+            &format!(
+                "The redirect_uri '{redirect_uri}' is not registered for {client_id}. Registered: {registered}, \
+                 on any port (RFC 8252 §7.3), compared as exact strings (RFC 9700 §2.1)."
+            ),
+        ));
+    }
+    let Ok(target) = Url::parse(redirect_uri) else {
+        return Err(no_redirect(
+            "Invalid redirect_uri",
+            &format!("The redirect_uri '{redirect_uri}' is not a valid URL."),
+        ));
+    };
+    Ok((client, redirect_uri, target))
+}
+
+/// The checks whose errors go back to the client: repeated parameters, `response_type`, the
+/// scope and PKCE. Returns the scopes granted and the code challenge to remember.
+fn checked_request(
+    params: &Params,
+    client: &Client,
+    back: &Back<'_>,
+) -> Result<(Vec<String>, Option<String>), Response> {
+    let misbehaviour = back.misbehaviour;
+    if let Some(name) = first_duplicate(params) {
+        return Err(back.error(
+            302,
+            "invalid_request",
+            &format!("the parameter {name} is repeated (RFC 6749 §3.1)"),
+        ));
+    }
+    match params.get("response_type") {
+        None => {
+            return Err(back.error(
+                302,
+                "invalid_request",
+                "response_type is missing (RFC 6749 §4.1.1)",
+            ));
+        }
+        Some("code") => {}
+        Some(other) => {
+            return Err(back.error(
+                302,
+                "unsupported_response_type",
+                &format!("response_type '{other}' is not supported; this provider only does the authorization code flow (response_type=code)"),
+            ));
+        }
+    }
+    let scopes = match parse_scopes(params.get("scope"), DEFAULT_SCOPE) {
+        Ok(s) => s,
+        Err(e) => return Err(back.error(302, "invalid_scope", &e)),
+    };
+    let code_challenge = if misbehaviour.ignore_pkce {
+        None
+    } else {
+        match check_pkce(
+            client,
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+        ) {
+            Ok(c) => c,
+            Err(e) => return Err(back.error(302, "invalid_request", &e)),
+        }
+    };
+    Ok((scopes, code_challenge))
 }
 
 /// RFC 7636 §4.3 and RFC 9700 §2.1.1: the challenge, if any, must use S256; the public client
@@ -488,24 +464,6 @@ pub(crate) fn consent_decision(ctx: &Ctx, st: &mut State, req: &Request) -> Resp
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn scopes_are_strict() {
-        assert_eq!(
-            parse_scopes(None, DEFAULT_SCOPE).unwrap(),
-            ["openid", "profile", "api.read"]
-        );
-        assert_eq!(
-            parse_scopes(Some("email email"), DEFAULT_SCOPE).unwrap(),
-            ["email"]
-        );
-        assert!(parse_scopes(Some("openid  email"), DEFAULT_SCOPE).is_err());
-        assert!(
-            parse_scopes(Some("admin"), DEFAULT_SCOPE)
-                .unwrap_err()
-                .contains("admin")
-        );
-    }
 
     #[test]
     fn pkce_rules() {

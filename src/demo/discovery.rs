@@ -3,12 +3,12 @@
 
 use serde_json::{Value, json};
 
-use super::authorize::SCOPES;
 use super::http::{Request, Response};
 use super::pages;
-use super::router::{
+use super::paths::{
     AUTHORIZE_PATH, INTROSPECT_PATH, JWKS_PATH, REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
 };
+use super::scopes::SCOPES;
 use super::state::{Ctx, State};
 
 /// The metadata document. Both well-known URLs serve the same document: RFC 8414 allows the

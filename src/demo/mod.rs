@@ -29,7 +29,8 @@
 //!
 //! Layout: `server` (threads, tiny_http) → `router` → one file per endpoint group (`authorize`,
 //! `token`, `resource`, `discovery`), over `state` (codes, sessions, tokens), `clients` (registry,
-//! redirect URI matching, client authentication), `keys` (ES256 JWTs, JWKS) and `pages` (HTML).
+//! redirect URI matching, client authentication), `keys` (ES256 JWTs, JWKS), `pages` (HTML),
+//! `paths` (where each endpoint lives) and `scopes` (the known scopes, `scope` parsing).
 
 mod authorize;
 mod clients;
@@ -37,8 +38,10 @@ mod discovery;
 mod http;
 pub(crate) mod keys;
 mod pages;
+mod paths;
 mod resource;
 mod router;
+mod scopes;
 mod server;
 mod state;
 mod token;

@@ -2,8 +2,8 @@
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-use super::authorize::scope_description;
 use super::clients::{CLIENTS, Client, registered_redirect_uris};
+use super::scopes::scope_description;
 use super::{DEMO_PASSWORD, DEMO_USERNAME};
 
 const STYLE: &str = r#"

@@ -1,17 +1,12 @@
 //! Which endpoint answers which path and method.
 
 use super::http::{Request, Response};
+use super::paths::{
+    AUTHORIZE_PATH, CONSENT_PATH, INTROSPECT_PATH, JWKS_PATH, LOGIN_PATH, REVOKE_PATH, TOKEN_PATH,
+    USERINFO_PATH,
+};
 use super::state::{Ctx, State};
 use super::{authorize, discovery, resource, token};
-
-pub(crate) const AUTHORIZE_PATH: &str = "/authorize";
-pub(crate) const LOGIN_PATH: &str = "/login";
-pub(crate) const CONSENT_PATH: &str = "/consent";
-pub(crate) const TOKEN_PATH: &str = "/token";
-pub(crate) const USERINFO_PATH: &str = "/userinfo";
-pub(crate) const JWKS_PATH: &str = "/jwks";
-pub(crate) const REVOKE_PATH: &str = "/revoke";
-pub(crate) const INTROSPECT_PATH: &str = "/introspect";
 
 type Handler = fn(&Ctx, &mut State, &Request) -> Response;
 

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use super::http::{MAX_BODY, Request, Response};
 use super::keys::SigningKey;
-use super::resource::RESOURCE_PATH;
-use super::router::{
-    self, AUTHORIZE_PATH, INTROSPECT_PATH, JWKS_PATH, REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
+use super::paths::{
+    AUTHORIZE_PATH, INTROSPECT_PATH, JWKS_PATH, REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
 };
+use super::resource::RESOURCE_PATH;
+use super::router;
 use super::state::Ctx;
 use super::{DemoOptions, Misbehaviour};
 

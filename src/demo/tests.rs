@@ -389,6 +389,7 @@ fn hidden_id(html: &str) -> String {
         .to_owned()
 }
 
+// Long on purpose: one browser session walked page by page, each step using what the last left.
 #[test]
 fn login_and_consent_pages_lead_to_a_code_or_access_denied() {
     let s = start(false);

@@ -7,11 +7,11 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq as _;
 
 use super::Misbehaviour;
-use super::authorize::parse_scopes;
 use super::clients::{self, AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Client, REFRESH_TOKEN};
 use super::http::{Request, Response, description, first_duplicate};
 use super::keys::at_hash;
 use super::resource::{RESOURCE_PATH, user_claims};
+use super::scopes::parse_scopes;
 use super::state::{AccessRecord, Ctx, REFRESH_TTL, RefreshRecord, State, later, unix_now};
 use crate::protocol::error::{ErrorCode, OAuthError};
 use crate::protocol::params::Params;

@@ -3,27 +3,14 @@
 //! real app without a window; [`run`] only opens one.
 
 mod app;
-mod body_view;
-mod compare_view;
-mod curl;
 mod diagram;
-mod discovery;
 mod experiments_panel;
 mod explain;
-mod explain_panel;
 mod form_widgets;
 mod format;
 mod inspector;
-mod jwt_view;
-mod login_url;
-mod preset_dialog;
-mod profile_form;
-mod profiles_panel;
-mod provider_panel;
-mod request_editor;
+mod provider;
 mod run_status;
-mod sensitive;
-mod table;
 mod theme;
 
 pub use app::OauthvizApp;

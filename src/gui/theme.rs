@@ -4,8 +4,6 @@
 
 use egui::{Color32, FontFamily, FontId, TextStyle, Theme, vec2};
 
-use crate::gui::diagram::layout::Status;
-
 /// Colours by meaning, not by widget.
 #[derive(Clone, Debug)]
 pub struct Palette {
@@ -31,18 +29,6 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// The colour of an arrow (and of its status word) in each state.
-    pub fn status(&self, status: Status) -> Color32 {
-        match status {
-            Status::Waiting | Status::Skipped => self.pending,
-            Status::InFlight => self.in_flight,
-            Status::WaitingForUser => self.attention,
-            Status::Ok => self.ok,
-            Status::Warning => self.warning,
-            Status::Failed => self.failed,
-        }
-    }
-
     /// The colour of a check's or an experiment's verdict.
     pub fn verdict(&self, verdict: crate::trace::Verdict) -> Color32 {
         match verdict {

@@ -3,10 +3,10 @@
 //! guarantees that matter on a projector (top-to-bottom order, no overlapping labels, text that
 //! fits) are unit-tested.
 
-use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use egui::{Color32, Pos2, Rect, Vec2, pos2, vec2};
 
 use crate::gui::format;
-use crate::gui::theme::DiagramMetrics;
+use crate::gui::theme::{DiagramMetrics, Palette};
 use crate::trace::{Outcome, Step, StepId, Trace};
 
 /// Measures the width of `text` at font size `size`, in points.
@@ -90,6 +90,18 @@ impl Status {
             Status::Warning => "warning",
             Status::Failed => "failed",
             Status::Skipped => "skipped",
+        }
+    }
+
+    /// The colour of an arrow (and of its status word) in this state.
+    pub fn colour(self, palette: &Palette) -> Color32 {
+        match self {
+            Status::Waiting | Status::Skipped => palette.pending,
+            Status::InFlight => palette.in_flight,
+            Status::WaitingForUser => palette.attention,
+            Status::Ok => palette.ok,
+            Status::Warning => palette.warning,
+            Status::Failed => palette.failed,
         }
     }
 }

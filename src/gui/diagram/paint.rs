@@ -60,7 +60,7 @@ fn paint_arrow(
     hl: &Highlight,
 ) {
     let m = &layout.metrics;
-    let colour = palette.status(arrow.status);
+    let colour = arrow.status.colour(palette);
     let width = if hl.selected == Some(arrow.step) {
         m.selected_stroke
     } else {

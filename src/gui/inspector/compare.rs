@@ -4,10 +4,10 @@
 
 use egui::{RichText, Ui};
 
-use crate::compare::{self, Change};
+use crate::compare::{self, Change, Comparison};
 use crate::gui::diagram::layout::Status;
 use crate::gui::form_widgets::accessible_name;
-use crate::gui::sensitive;
+use crate::gui::inspector::sensitive;
 use crate::gui::theme::{self, Palette};
 use crate::redact::is_secret_place;
 use crate::trace::{Attempt, StepId, Trace};
@@ -46,6 +46,34 @@ pub fn show(
         return;
     }
     let (left, right) = pair.resolve(count);
+    choices_ui(ui, trace, step, count, (left, right), pair);
+    let (Some(a), Some(b)) = (
+        trace.exchange(step, left),
+        trace.exchange(step, right),
+    ) else {
+        return;
+    };
+    // Fixed column widths: grid cells start narrow, and long values would wrap to a
+    // character per line.
+    let head_width = WORD_WIDTH + theme::TABLE_NAME_WIDTH + theme::ITEM_GAP;
+    let value_width =
+        ((ui.available_width() - head_width) / 2.0 - theme::SECTION_GAP * 2.0).max(MIN_VALUE_WIDTH);
+    ui.add_space(theme::ITEM_GAP);
+    let columns = (head_width, value_width);
+    overview_ui(ui, (left, &a), (right, &b), columns, reveal, palette);
+    let comparison = compare::attempts(&a, &b);
+    differences_ui(ui, &comparison, value_width, reveal, palette);
+}
+
+/// "Compare attempt [left] with attempt [right]", and the way back to following the latest.
+fn choices_ui(
+    ui: &mut Ui,
+    trace: &Trace,
+    step: StepId,
+    count: usize,
+    (left, right): (usize, usize),
+    pair: &mut Pair,
+) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Compare attempt");
         attempt_choice(
@@ -78,22 +106,25 @@ pub fn show(
             *pair = Pair::default();
         }
     });
-    let (Some(a), Some(b)) = (trace.exchange(step, left), trace.exchange(step, right)) else {
-        return;
-    };
-    // Fixed column widths: grid cells start narrow, and long values would wrap to a
-    // character per line.
-    let head_width = WORD_WIDTH + theme::TABLE_NAME_WIDTH + theme::ITEM_GAP;
-    let value_width =
-        ((ui.available_width() - head_width) / 2.0 - theme::SECTION_GAP * 2.0).max(MIN_VALUE_WIDTH);
-    ui.add_space(theme::ITEM_GAP);
+}
+
+/// The two attempts side by side: request line, answer and outcome, in a heading column and
+/// one column per attempt of the given widths.
+fn overview_ui(
+    ui: &mut Ui,
+    (left, a): (usize, &Attempt),
+    (right, b): (usize, &Attempt),
+    (head_width, value_width): (f32, f32),
+    reveal: bool,
+    palette: &Palette,
+) {
     let status = |a: &Attempt| {
         let status = Status::of(&a.outcome);
         let text = match a.outcome.reason() {
             Some(r) => format!("{}: {r}", status.word()),
             None => status.word().to_owned(),
         };
-        RichText::new(text).color(palette.status(status))
+        RichText::new(text).color(status.colour(palette))
     };
     for (what, left_text, right_text) in [
         (
@@ -103,15 +134,15 @@ pub fn show(
         ),
         (
             "request",
-            RichText::new(request_line(&a, reveal)).monospace(),
-            RichText::new(request_line(&b, reveal)).monospace(),
+            RichText::new(request_line(a, reveal)).monospace(),
+            RichText::new(request_line(b, reveal)).monospace(),
         ),
         (
             "answer",
-            RichText::new(answer(&a)).monospace(),
-            RichText::new(answer(&b)).monospace(),
+            RichText::new(answer(a)).monospace(),
+            RichText::new(answer(b)).monospace(),
         ),
-        ("outcome", status(&a), status(&b)),
+        ("outcome", status(a), status(b)),
     ] {
         row(
             ui,
@@ -122,7 +153,16 @@ pub fn show(
             ],
         );
     }
-    let comparison = compare::attempts(&a, &b);
+}
+
+/// What changed between the two attempts, in the request and in the answer, one row each.
+fn differences_ui(
+    ui: &mut Ui,
+    comparison: &Comparison,
+    value_width: f32,
+    reveal: bool,
+    palette: &Palette,
+) {
     for (title, diffs) in [
         ("What the request changed", &comparison.request),
         ("What the answer changed", &comparison.response),

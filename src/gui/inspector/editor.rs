@@ -315,8 +315,30 @@ pub struct EditorContext<'a> {
 }
 
 pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAction {
-    let mut action = EditorAction::None;
+    let mut action = header_ui(ui, draft, cx);
+    ui.weak(
+        "Anything goes: requests the RFCs forbid are allowed on purpose, to see what the provider does with them.",
+    );
+    ui.add_space(theme::ITEM_GAP);
+
+    let fresh = Draft::new(&draft.origin, draft.origin_attempt);
+    request_line_ui(ui, draft, &fresh, cx.palette);
+    ui.add_space(theme::ITEM_GAP);
+    params_ui(ui, draft, cx);
+    ui.add_space(theme::ITEM_GAP);
+    headers_ui(ui, draft, cx);
+    raw_body_ui(ui, draft, &fresh);
+    ui.add_space(theme::SECTION_GAP);
+    if let Some(send) = send_ui(ui, draft, cx) {
+        action = send;
+    }
+    action
+}
+
+/// What is being edited, how many changes there are, and the buttons that drop them.
+fn header_ui(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAction {
     let palette = cx.palette;
+    let mut action = EditorAction::None;
     ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
@@ -352,12 +374,11 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
             action = EditorAction::StartFromLatest;
         }
     });
-    ui.weak(
-        "Anything goes: requests the RFCs forbid are allowed on purpose, to see what the provider does with them.",
-    );
-    ui.add_space(theme::ITEM_GAP);
+    action
+}
 
-    let fresh = Draft::new(&draft.origin, draft.origin_attempt);
+/// The method and the URL, each with its reset button and what is wrong with it.
+fn request_line_ui(ui: &mut Ui, draft: &mut Draft, fresh: &Draft, palette: &Palette) {
     // Fixed sizes (`add_sized`): a text field in a grid cell only ever gets the width the
     // cell had the frame before, which starts out tiny.
     let row_height = ui.spacing().interact_size.y;
@@ -399,8 +420,10 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
             .as_deref(),
         palette,
     );
+}
 
-    ui.add_space(theme::ITEM_GAP);
+/// The query or form parameters, as rows (or, for a form body, optionally as raw text).
+fn params_ui(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) {
     ui.horizontal(|ui| {
         let title = if draft.params_in_body {
             "Form parameters (body)"
@@ -425,15 +448,21 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
             draft.params.push(Field::added("", ""));
         }
     }
-    ui.add_space(theme::ITEM_GAP);
+}
+
+fn headers_ui(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) {
     ui.label(RichText::new("Headers").strong());
     rows_ui(ui, "header", &mut draft.headers, cx, is_secret_header);
     for e in draft.headers.iter().filter_map(Draft::header_error) {
-        form_widgets::field_error(ui, Some(&e), palette);
+        form_widgets::field_error(ui, Some(&e), cx.palette);
     }
     if ui.small_button("Add header").clicked() {
         draft.headers.push(Field::added("", ""));
     }
+}
+
+/// The body as typed, when it is not edited as parameters.
+fn raw_body_ui(ui: &mut Ui, draft: &mut Draft, fresh: &Draft) {
     let show_raw = draft.raw_body.is_some() || !draft.params_in_body;
     if show_raw {
         ui.add_space(theme::ITEM_GAP);
@@ -458,8 +487,12 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
             ui.weak("No form Content-Type header: the body goes as typed.");
         }
     }
+}
 
-    ui.add_space(theme::SECTION_GAP);
+/// The fresh-code and continue options and the Send button; `Some` when it was clicked.
+fn send_ui(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> Option<EditorAction> {
+    let palette = cx.palette;
+    let mut action = None;
     if cx.token_request {
         ui.checkbox(
             &mut draft.fresh_code,
@@ -491,7 +524,7 @@ pub fn show(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> EditorAct
             ui.weak(why);
         }
         match &request {
-            Ok(req) if send.clicked() => action = EditorAction::Send(req.clone()),
+            Ok(req) if send.clicked() => action = Some(EditorAction::Send(req.clone())),
             Err(e) => {
                 ui.label(RichText::new(format!("Cannot send: {e}")).color(palette.error_text));
             }

@@ -29,7 +29,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
                             ui.allocate_exact_size(theme::LEGEND_SWATCH, egui::Sense::hover());
                         ui.painter().line_segment(
                             [rect.left_center(), rect.right_center()],
-                            egui::Stroke::new(theme::LEGEND_STROKE, palette.status(status)),
+                            egui::Stroke::new(theme::LEGEND_STROKE, status.colour(palette)),
                         );
                         ui.label(status.word());
                     });
@@ -50,7 +50,7 @@ pub fn show(ui: &mut Ui, trace: Option<&Trace>, selected: Option<StepId>, palett
             let (request, response) = trace.exchange_parts(step, s.attempts.len() - 1);
             if let Some(failure) = explain::failure(step, attempt, request, response) {
                 ui.add_space(theme::SECTION_GAP);
-                let colour = palette.status(Status::of(&attempt.outcome));
+                let colour = Status::of(&attempt.outcome).colour(palette);
                 ui.label(RichText::new("What went wrong").strong().color(colour));
                 ui.label(RichText::new(&failure.headline).color(colour));
                 if let Some(meaning) = failure.meaning {

@@ -3,6 +3,12 @@
 //! (nothing is dropped when it does not validate); [`ProviderForm::config`] turns it into a
 //! [`ProviderConfig`] whose validation messages are shown under the fields they name.
 
+mod discovery;
+mod form;
+pub mod login_url;
+mod presets;
+pub mod profiles;
+
 use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +16,8 @@ use crate::config::ProviderConfig;
 use crate::demo::{self, DemoServer};
 use crate::engine::UserAgentKind;
 use crate::gui::form_widgets::{error, field_error, note, pkce_label, secret_field, text_field};
-use crate::gui::profiles_panel::{ProfileEditor, ProfilesPanel};
+use crate::gui::provider::form::runnable;
+use crate::gui::provider::profiles::{ProfileEditor, ProfilesPanel};
 use crate::gui::theme::{self, Palette};
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
@@ -162,31 +169,6 @@ impl Default for ProviderForm {
             show_secret: false,
             show_password: false,
         }
-    }
-}
-
-/// The configuration if it can run, or what is wrong with it by field. Endpoints left empty
-/// next to an issuer come from its discovery document when the run starts (the engine
-/// validates again after that), so they are not errors yet.
-pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, Vec<(String, String)>> {
-    let discovered = config.needs_discovery();
-    let empty = |field: &str| match field {
-        "authorization_endpoint" => config.authorization_endpoint.is_empty(),
-        "token_endpoint" => config.token_endpoint.is_empty(),
-        "resource_url" => config.resource_url.is_empty(),
-        _ => false,
-    };
-    let errors: Vec<_> = match config.validate() {
-        Ok(()) => return Ok(config),
-        Err(errors) => errors
-            .into_iter()
-            .filter(|(field, _)| !(discovered && empty(field)))
-            .collect(),
-    };
-    if errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(errors)
     }
 }
 

@@ -2,6 +2,14 @@
 //! headers, bodies, decoded JWTs and the checks that ran. Secrets are masked until the user
 //! reveals them; copy buttons always copy the real bytes.
 
+mod body;
+mod compare;
+mod curl;
+mod editor;
+mod jwt;
+mod sensitive;
+mod table;
+
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -9,11 +17,11 @@ use egui::{RichText, Ui};
 use serde_json::Value;
 
 use crate::engine::RunId;
-use crate::gui::body_view::{BodyCache, Message};
 use crate::gui::diagram::layout::Status;
-use crate::gui::request_editor::{self, Draft, EditorAction};
+use crate::gui::inspector::body::{BodyCache, Message};
+use crate::gui::inspector::editor::{Draft, EditorAction};
 use crate::gui::theme::{self, Palette};
-use crate::gui::{compare_view, curl, explain, form_widgets, format, jwt_view, sensitive, table};
+use crate::gui::{explain, form_widgets, format};
 use crate::protocol::edit::{self, Edit};
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::redact;
@@ -32,7 +40,7 @@ pub struct Inspector {
     mode: Mode,
     /// The attempt on screen; `None` follows the latest.
     viewing: Option<usize>,
-    compare: compare_view::Pair,
+    compare: compare::Pair,
     /// Edited requests by run and by the step that sends them; kept when the selection moves
     /// on, so nothing typed is lost.
     drafts: HashMap<(RunId, StepId), Draft>,
@@ -77,14 +85,14 @@ impl Inspector {
         self.reveal = false;
         self.mode = mode;
         self.viewing = None;
-        self.compare = compare_view::Pair::default();
+        self.compare = compare::Pair::default();
     }
 
     /// Shows attempts `left` and `right` of `step` side by side.
     pub fn open_comparison(&mut self, run: RunId, step: StepId, left: usize, right: usize) {
         self.open(run, step, Mode::Compare);
         self.viewing = Some(right);
-        self.compare = compare_view::Pair {
+        self.compare = compare::Pair {
             left: Some(left),
             right: Some(right),
         };
@@ -123,7 +131,7 @@ impl Inspector {
             ui.label(
                 RichText::new(status.word())
                     .strong()
-                    .color(palette.status(status)),
+                    .color(status.colour(palette)),
             );
             if let Some(ms) = s.attempts.get(index).and_then(|a| a.duration_ms) {
                 ui.label(format::duration_ms(ms));
@@ -172,7 +180,7 @@ impl Inspector {
                 },
                 Mode::Edit => action = self.edit_ui(ui, run, trace, step, index, busy, palette),
                 Mode::Compare => {
-                    compare_view::show(ui, trace, step, &mut self.compare, self.reveal, palette)
+                    compare::show(ui, trace, step, &mut self.compare, self.reveal, palette)
                 }
             });
         action
@@ -262,7 +270,7 @@ impl Inspector {
                 }
             }
         };
-        let cx = request_editor::EditorContext {
+        let cx = editor::EditorContext {
             step_letter: sender.letter(),
             attempts: sent.len(),
             token_request: sender == StepId::D,
@@ -271,7 +279,7 @@ impl Inspector {
             reveal: self.reveal,
             palette,
         };
-        match request_editor::show(ui, draft, &cx) {
+        match editor::show(ui, draft, &cx) {
             EditorAction::None => None,
             EditorAction::StartFromLatest => {
                 self.drafts.remove(&key);
@@ -294,7 +302,7 @@ impl Inspector {
                 };
                 // The answer is best read against the attempt before it.
                 self.mode = Mode::Compare;
-                self.compare = compare_view::Pair::default();
+                self.compare = compare::Pair::default();
                 self.viewing = None;
                 Some(action)
             }
@@ -315,7 +323,7 @@ impl Inspector {
     ) {
         let (request, response) = trace.exchange_parts(step, index);
         if let Some(reason) = attempt.outcome.reason() {
-            let colour = palette.status(Status::of(&attempt.outcome));
+            let colour = Status::of(&attempt.outcome).colour(palette);
             ui.label(RichText::new(reason).color(colour));
         }
         if let Some(e) = &attempt.transport_error {
@@ -391,40 +399,37 @@ impl Inspector {
             StepId::B if attempt.exchanges.is_empty() => {
                 ui.weak("Your browser handled this step: oauthviz sees only its result, the redirect in C.");
             }
-            StepId::B => {
-                ui.label(RichText::new("Pages the scripted browser went through").strong());
-                for (i, ex) in attempt.exchanges.iter().enumerate() {
-                    let outcome = match (&ex.response, &ex.error) {
-                        (Some(r), _) => r.status_line(),
-                        (None, Some(e)) => e.clone(),
-                        (None, None) => "no answer".into(),
-                    };
-                    let path = url::Url::parse(&ex.request.url)
-                        .map(|u| u.path().to_owned())
-                        .unwrap_or_default();
-                    egui::CollapsingHeader::new(format!(
-                        "{}. {} {path} -> {outcome}",
-                        i + 1,
-                        ex.request.method
-                    ))
-                    .id_salt(("exchange", i))
-                    .show(ui, |ui| {
-                        let ex_id = format!("{id}/page{i}");
-                        self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
-                        if let Some(resp) = &ex.response {
-                            ui.separator();
-                            self.response_ui(
-                                ui,
-                                &format!("{ex_id}/response"),
-                                resp,
-                                false,
-                                palette,
-                            );
-                        }
-                    });
-                }
-            }
+            StepId::B => self.pages_ui(ui, &id, attempt, palette),
             _ => {}
+        }
+    }
+
+    /// The pages the scripted browser went through on B, each request and answer in full.
+    fn pages_ui(&mut self, ui: &mut Ui, id: &str, attempt: &Attempt, palette: &Palette) {
+        ui.label(RichText::new("Pages the scripted browser went through").strong());
+        for (i, ex) in attempt.exchanges.iter().enumerate() {
+            let outcome = match (&ex.response, &ex.error) {
+                (Some(r), _) => r.status_line(),
+                (None, Some(e)) => e.clone(),
+                (None, None) => "no answer".into(),
+            };
+            let path = url::Url::parse(&ex.request.url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_default();
+            egui::CollapsingHeader::new(format!(
+                "{}. {} {path} -> {outcome}",
+                i + 1,
+                ex.request.method
+            ))
+            .id_salt(("exchange", i))
+            .show(ui, |ui| {
+                let ex_id = format!("{id}/page{i}");
+                self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
+                if let Some(resp) = &ex.response {
+                    ui.separator();
+                    self.response_ui(ui, &format!("{ex_id}/response"), resp, false, palette);
+                }
+            });
         }
     }
 
@@ -480,9 +485,9 @@ impl Inspector {
             .headers
             .get("authorization")
             .and_then(|h| h.strip_prefix("Bearer "))
-            && jwt_view::looks_like_jwt(token)
+            && jwt::looks_like_jwt(token)
         {
-            jwt_view::show(
+            jwt::show(
                 ui,
                 "access_token (Authorization header)",
                 token,
@@ -540,8 +545,8 @@ impl Inspector {
                 &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal),
             );
             for (name, value) in fields {
-                if let Some(token) = value.as_str().filter(|t| jwt_view::looks_like_jwt(t)) {
-                    jwt_view::show(ui, name, token, format::now_unix());
+                if let Some(token) = value.as_str().filter(|t| jwt::looks_like_jwt(t)) {
+                    jwt::show(ui, name, token, format::now_unix());
                 }
             }
         }

@@ -6,15 +6,15 @@
 //! and deleting a profile leaves its values in the form, so Save brings it back.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use egui::{Key, Modal, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::gui::discovery::{self, Discovery};
 use crate::gui::form_widgets::{field_error, note};
-use crate::gui::preset_dialog::{PresetDialog, PresetOutcome, free_name};
-use crate::gui::profile_form::{self, FormState, ProfileFields};
+use crate::gui::provider::discovery::{self, Discovery};
+use crate::gui::provider::form::{self, FormState, ProfileFields};
+use crate::gui::provider::presets::{PresetDialog, PresetOutcome, free_name};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{Listed, Profile, ProfileStore};
 use crate::protocol::pkce::PkceMethod;
@@ -180,7 +180,7 @@ impl ProfilesPanel {
         self.list_ui(ui, editor, palette);
         ui.separator();
         self.header_ui(ui, editor, palette);
-        profile_form::quirks_ui(ui, &editor.fields.quirks, palette);
+        form::quirks_ui(ui, &editor.fields.quirks, palette);
         ui.add_space(theme::ITEM_GAP);
 
         let fields = &mut editor.fields;
@@ -218,53 +218,8 @@ impl ProfilesPanel {
         if let Err(e) = &self.store {
             note(ui, e, palette.error_text);
         }
-        let mut clicked = None;
-        let mut delete_file = None;
         let listed = self.listed.as_deref().unwrap_or_default();
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            if listed.is_empty() {
-                ui.weak("No saved profiles yet: start from a preset or a blank form.");
-            }
-            for entry in listed {
-                match entry {
-                    Ok((name, profile)) => {
-                        let selected = editor.saved_as.as_deref() == Some(name.as_str());
-                        ui.horizontal(|ui| {
-                            if ui.selectable_label(selected, name.as_str()).clicked() && !selected {
-                                clicked = Some(name.clone());
-                            }
-                            if let Some(preset) = profile
-                                .preset
-                                .as_deref()
-                                .and_then(crate::profile::presets::find)
-                            {
-                                ui.weak(format!("{} preset", preset.display_name));
-                            }
-                        });
-                    }
-                    Err(e) => {
-                        let name = e.name().unwrap_or_default();
-                        ui.label(
-                            RichText::new(format!("{name}: cannot be read"))
-                                .color(palette.error_text),
-                        );
-                        note(ui, &e.to_string(), palette.error_text);
-                        if let Some(path) = e.path() {
-                            ui.horizontal(|ui| {
-                                if ui.small_button("Copy path").clicked() {
-                                    ui.ctx().copy_text(path.display().to_string());
-                                }
-                                if ui.small_button("Delete file…").clicked() {
-                                    delete_file =
-                                        Some((name.clone(), path.to_owned(), e.is_malformed()));
-                                }
-                            });
-                        }
-                    }
-                }
-            }
-        });
+        let (clicked, delete_file) = entries_ui(ui, listed, editor, palette);
         if let Some(name) = clicked {
             self.replace(editor, Replace::Load(name));
         }
@@ -275,6 +230,28 @@ impl ProfilesPanel {
                 malformed,
             });
         }
+        self.list_buttons_ui(ui, editor);
+        if let Ok(store) = &self.store {
+            ui.horizontal_wrapped(|ui| {
+                note(
+                    ui,
+                    &format!("Folder: {}", store.dir().display()),
+                    palette.weak_text,
+                );
+                if ui.small_button("Open folder").clicked() {
+                    open_folder(store.dir().to_owned());
+                }
+            });
+        }
+        match &self.status {
+            Some(Status::Done(s)) => note(ui, s, palette.ok),
+            Some(Status::Failed(s)) => note(ui, s, palette.error_text),
+            None => {}
+        }
+    }
+
+    /// New from preset, New, Duplicate, Delete and Reload.
+    fn list_buttons_ui(&mut self, ui: &mut Ui, editor: &mut ProfileEditor) {
         ui.horizontal_wrapped(|ui| {
             if ui.button("New from preset…").clicked() {
                 self.replace(editor, Replace::Preset);
@@ -314,23 +291,6 @@ impl ProfilesPanel {
                 }
             }
         });
-        if let Ok(store) = &self.store {
-            ui.horizontal_wrapped(|ui| {
-                note(
-                    ui,
-                    &format!("Folder: {}", store.dir().display()),
-                    palette.weak_text,
-                );
-                if ui.small_button("Open folder").clicked() {
-                    open_folder(store.dir().to_owned());
-                }
-            });
-        }
-        match &self.status {
-            Some(Status::Done(s)) => note(ui, s, palette.ok),
-            Some(Status::Failed(s)) => note(ui, s, palette.error_text),
-            None => {}
-        }
     }
 
     fn header_ui(&mut self, ui: &mut Ui, editor: &mut ProfileEditor, palette: &Palette) {
@@ -503,102 +463,35 @@ impl ProfilesPanel {
         };
         let escape = ctx.input(|i| i.key_pressed(Key::Escape));
         let keep = match &mut dialog {
-            Dialog::Preset(d) => match d.show(ctx, |n| self.taken(n), palette) {
-                PresetOutcome::Open => true,
-                PresetOutcome::Closed => false,
-                PresetOutcome::Created(profile) => {
-                    // The form was checked for unsaved changes before the dialog opened; the
-                    // new profile is unsaved until the user saves it.
-                    let fields = ProfileFields::from_profile(&profile);
-                    self.set(
-                        editor,
-                        ProfileEditor {
-                            name: profile.name,
-                            saved_as: None,
-                            fields,
-                            baseline: None,
-                        },
-                    );
-                    false
-                }
-            },
+            Dialog::Preset(d) => self.preset_dialog(ctx, d, editor, palette),
             Dialog::Name {
                 action,
                 name,
                 error,
-            } => {
-                let (title, confirm) = match action {
-                    NameAction::SaveAs => {
-                        ("Save the profile under a new name", "Save under this name")
-                    }
-                    NameAction::Duplicate => ("Duplicate the saved profile file as", "Duplicate"),
-                };
-                let mut choice = None;
-                Modal::new(egui::Id::unique("profile_name")).show(ctx, |ui| {
-                    ui.set_width(360.0);
-                    ui.heading(title);
-                    let label = ui.label("New profile name");
-                    let edit = ui
-                        .add(TextEdit::singleline(name).desired_width(ui.available_width()))
-                        .labelled_by(label.id);
-                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-                    field_error(ui, error.as_deref(), palette);
-                    ui.horizontal(|ui| {
-                        if ui.button(confirm).clicked() || enter {
-                            choice = Some(true);
-                        }
-                        if ui.button("Close").clicked() {
-                            choice = Some(false);
-                        }
-                    });
-                });
-                match choice {
-                    Some(true) => {
-                        let new = name.trim().to_owned();
-                        let done = match action {
-                            NameAction::SaveAs => self.write(editor, &new),
-                            NameAction::Duplicate => self.duplicate(editor, &new),
-                        };
-                        match done {
-                            Ok(()) => false,
-                            Err(e) => {
-                                *error = Some(e);
-                                true
-                            }
+            } => match name_modal(ctx, action, name, error.as_deref(), palette) {
+                Some(true) => {
+                    let new = name.trim().to_owned();
+                    let done = match action {
+                        NameAction::SaveAs => self.write(editor, &new),
+                        NameAction::Duplicate => self.duplicate(editor, &new),
+                    };
+                    match done {
+                        Ok(()) => false,
+                        Err(e) => {
+                            *error = Some(e);
+                            true
                         }
                     }
-                    Some(false) => false,
-                    None => !escape,
                 }
-            }
+                Some(false) => false,
+                None => !escape,
+            },
             Dialog::Delete {
                 name,
                 path,
                 malformed,
             } => {
-                let mut choice = None;
-                Modal::new(egui::Id::unique("profile_delete")).show(ctx, |ui| {
-                    ui.set_width(420.0);
-                    ui.heading(format!("Delete the profile '{name}'?"));
-                    ui.label(format!("This deletes {}.", path.display()));
-                    if *malformed {
-                        ui.label(
-                            RichText::new(
-                                "The file cannot be read as a profile, so what it holds cannot be \
-                                 shown here: it is lost once deleted.",
-                            )
-                            .color(palette.error_text),
-                        );
-                    }
-                    ui.horizontal(|ui| {
-                        if ui.button("Delete").clicked() {
-                            choice = Some(true);
-                        }
-                        if ui.button("Don't delete").clicked() {
-                            choice = Some(false);
-                        }
-                    });
-                });
+                let choice = delete_modal(ctx, name, path, *malformed, palette);
                 if choice == Some(true) {
                     let (name, malformed) = (name.clone(), *malformed);
                     self.delete(editor, &name, malformed);
@@ -606,25 +499,7 @@ impl ProfilesPanel {
                 choice.is_none() && !escape
             }
             Dialog::Discard(_) => {
-                let mut choice = None;
-                Modal::new(egui::Id::unique("profile_discard")).show(ctx, |ui| {
-                    ui.set_width(380.0);
-                    let what = if editor.name.is_empty() {
-                        "The new profile".to_owned()
-                    } else {
-                        format!("'{}'", editor.name)
-                    };
-                    ui.heading(format!("{what} has unsaved changes"));
-                    ui.label("Save them first, or discard them?");
-                    ui.horizontal(|ui| {
-                        if ui.button("Discard changes").clicked() {
-                            choice = Some(true);
-                        }
-                        if ui.button("Keep editing").clicked() {
-                            choice = Some(false);
-                        }
-                    });
-                });
+                let choice = discard_modal(ctx, editor);
                 if choice == Some(true)
                     && let Dialog::Discard(action) = dialog
                 {
@@ -639,6 +514,185 @@ impl ProfilesPanel {
             self.dialog = Some(dialog);
         }
     }
+
+    /// The preset dialog for one frame; `false` once it is closed or has made a profile.
+    fn preset_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        dialog: &mut PresetDialog,
+        editor: &mut ProfileEditor,
+        palette: &Palette,
+    ) -> bool {
+        match dialog.show(ctx, |n| self.taken(n), palette) {
+            PresetOutcome::Open => true,
+            PresetOutcome::Closed => false,
+            PresetOutcome::Created(profile) => {
+                // The form was checked for unsaved changes before the dialog opened; the
+                // new profile is unsaved until the user saves it.
+                let fields = ProfileFields::from_profile(&profile);
+                self.set(
+                    editor,
+                    ProfileEditor {
+                        name: profile.name,
+                        saved_as: None,
+                        fields,
+                        baseline: None,
+                    },
+                );
+                false
+            }
+        }
+    }
+}
+
+/// The saved profiles, one row each, and the files that cannot be read, with what is wrong.
+/// Returns the profile clicked (to load) and the file asked to be deleted, if any.
+fn entries_ui(
+    ui: &mut Ui,
+    listed: &[Listed],
+    editor: &ProfileEditor,
+    palette: &Palette,
+) -> (Option<String>, Option<(String, PathBuf, bool)>) {
+    let mut clicked = None;
+    let mut delete_file = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        if listed.is_empty() {
+            ui.weak("No saved profiles yet: start from a preset or a blank form.");
+        }
+        for entry in listed {
+            match entry {
+                Ok((name, profile)) => {
+                    let selected = editor.saved_as.as_deref() == Some(name.as_str());
+                    ui.horizontal(|ui| {
+                        if ui.selectable_label(selected, name.as_str()).clicked() && !selected {
+                            clicked = Some(name.clone());
+                        }
+                        if let Some(preset) = profile
+                            .preset
+                            .as_deref()
+                            .and_then(crate::profile::presets::find)
+                        {
+                            ui.weak(format!("{} preset", preset.display_name));
+                        }
+                    });
+                }
+                Err(e) => {
+                    let name = e.name().unwrap_or_default();
+                    ui.label(
+                        RichText::new(format!("{name}: cannot be read")).color(palette.error_text),
+                    );
+                    note(ui, &e.to_string(), palette.error_text);
+                    if let Some(path) = e.path() {
+                        ui.horizontal(|ui| {
+                            if ui.small_button("Copy path").clicked() {
+                                ui.ctx().copy_text(path.display().to_string());
+                            }
+                            if ui.small_button("Delete file…").clicked() {
+                                delete_file =
+                                    Some((name.clone(), path.to_owned(), e.is_malformed()));
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    });
+    (clicked, delete_file)
+}
+
+/// Asks for a profile name (Save as, Duplicate): `Some(true)` to go ahead, `Some(false)` to
+/// close, `None` while it stays open.
+fn name_modal(
+    ctx: &egui::Context,
+    action: &NameAction,
+    name: &mut String,
+    error: Option<&str>,
+    palette: &Palette,
+) -> Option<bool> {
+    let (title, confirm) = match action {
+        NameAction::SaveAs => ("Save the profile under a new name", "Save under this name"),
+        NameAction::Duplicate => ("Duplicate the saved profile file as", "Duplicate"),
+    };
+    let mut choice = None;
+    Modal::new(egui::Id::unique("profile_name")).show(ctx, |ui| {
+        ui.set_width(360.0);
+        ui.heading(title);
+        let label = ui.label("New profile name");
+        let edit = ui
+            .add(TextEdit::singleline(name).desired_width(ui.available_width()))
+            .labelled_by(label.id);
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        field_error(ui, error, palette);
+        ui.horizontal(|ui| {
+            if ui.button(confirm).clicked() || enter {
+                choice = Some(true);
+            }
+            if ui.button("Close").clicked() {
+                choice = Some(false);
+            }
+        });
+    });
+    choice
+}
+
+/// Asks before deleting a profile's file: `Some(true)` to delete, `Some(false)` not to.
+fn delete_modal(
+    ctx: &egui::Context,
+    name: &str,
+    path: &Path,
+    malformed: bool,
+    palette: &Palette,
+) -> Option<bool> {
+    let mut choice = None;
+    Modal::new(egui::Id::unique("profile_delete")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading(format!("Delete the profile '{name}'?"));
+        ui.label(format!("This deletes {}.", path.display()));
+        if malformed {
+            ui.label(
+                RichText::new(
+                    "The file cannot be read as a profile, so what it holds cannot be \
+                     shown here: it is lost once deleted.",
+                )
+                .color(palette.error_text),
+            );
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Delete").clicked() {
+                choice = Some(true);
+            }
+            if ui.button("Don't delete").clicked() {
+                choice = Some(false);
+            }
+        });
+    });
+    choice
+}
+
+/// Asks before unsaved changes are dropped: `Some(true)` to discard them, `Some(false)` to
+/// keep editing.
+fn discard_modal(ctx: &egui::Context, editor: &ProfileEditor) -> Option<bool> {
+    let mut choice = None;
+    Modal::new(egui::Id::unique("profile_discard")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        let what = if editor.name.is_empty() {
+            "The new profile".to_owned()
+        } else {
+            format!("'{}'", editor.name)
+        };
+        ui.heading(format!("{what} has unsaved changes"));
+        ui.label("Save them first, or discard them?");
+        ui.horizontal(|ui| {
+            if ui.button("Discard changes").clicked() {
+                choice = Some(true);
+            }
+            if ui.button("Keep editing").clicked() {
+                choice = Some(false);
+            }
+        });
+    });
+    choice
 }
 
 /// Shows the profile folder in whatever the desktop opens directories with (through the

@@ -2,6 +2,8 @@
 //! parameter, header and claim is for, and what a failure means and what to try. Plain words,
 //! kept apart from the widgets so the wording can be reviewed in one place.
 
+pub mod panel;
+
 use crate::protocol::error::ErrorCode;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::trace::{Attempt, CheckId, Outcome, StepId, Verdict};

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use crate::protocol::jwt::decode;
 pub use crate::protocol::jwt::looks_like_jwt;
 
-use crate::gui::{explain, format, table};
+use crate::gui::inspector::table;
+use crate::gui::{explain, format};
 
 /// Claims that hold NumericDate values (RFC 7519 §2), shown as dates.
 fn is_time_claim(name: &str) -> bool {

@@ -9,11 +9,10 @@ use egui::{ComboBox, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ProviderConfig;
-use crate::gui::discovery::{Hint, Hints};
 use crate::gui::form_widgets::{
     error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
 };
-use crate::gui::provider_panel::runnable;
+use crate::gui::provider::discovery::{Hint, Hints};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{self, PRIVATE_KEY_ALGS, Profile};
 use crate::protocol::discovery::Metadata;
@@ -321,51 +320,8 @@ impl ProfileFields {
 
     /// The endpoint fields. Returns whether "Discover" was pressed.
     pub fn endpoints_ui(&mut self, ui: &mut Ui, form: &FormState, palette: &Palette) -> bool {
+        let discover = self.issuer_ui(ui, form, palette);
         let errors = form.errors;
-        let label = ui.label("Issuer");
-        let mut discover = false;
-        // Right to left, as the secret field: the button first, the field gets the rest.
-        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
-        ui.allocate_ui_with_layout(
-            row,
-            egui::Layout::right_to_left(egui::Align::Center),
-            |ui| {
-                let can = !self.issuer.trim().is_empty() && !form.discovering;
-                discover = ui
-                .add_enabled(can, egui::Button::new("Discover"))
-                .on_hover_text(
-                    "Fetch the issuer's metadata (/.well-known) and fill the endpoints left empty",
-                )
-                .clicked();
-                if form.discovering {
-                    ui.spinner();
-                }
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.issuer)
-                        .hint_text("https://login.example.com")
-                        .desired_width(ui.available_width()),
-                )
-                .labelled_by(label.id);
-            },
-        );
-        field_error(ui, error(errors, "issuer"), palette);
-        match form.discovered {
-            Some(Err(e)) => note(ui, e, palette.error_text),
-            Some(Ok(_)) => note(ui, form.discovery_note, palette.ok),
-            None => note(
-                ui,
-                "With an issuer, endpoints left empty are discovered when the run starts, and \
-                 the callback's iss and the id_token (scope openid) are checked against it.",
-                palette.weak_text,
-            ),
-        }
-        ui.checkbox(
-            &mut self.iss_on_redirect,
-            "The provider sends iss on the redirect (RFC 9207)",
-        )
-        .on_hover_text(
-            "authorization_response_iss_parameter_supported in its metadata (Discover sets it): a callback without iss is then refused, as it may come from another provider (mix-up attack)",
-        );
         let discovered = "discovered when empty";
         for (label, value, field) in [
             (
@@ -427,6 +383,57 @@ impl ProfileFields {
                     hinted_field(ui, label, discovered, value, error(errors, field), palette);
                 }
             });
+        discover
+    }
+
+    /// The issuer with its Discover button, what discovery found, and whether the provider
+    /// sends iss on the redirect. Returns whether "Discover" was pressed.
+    fn issuer_ui(&mut self, ui: &mut Ui, form: &FormState, palette: &Palette) -> bool {
+        let errors = form.errors;
+        let label = ui.label("Issuer");
+        let mut discover = false;
+        // Right to left, as the secret field: the button first, the field gets the rest.
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            row,
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| {
+                let can = !self.issuer.trim().is_empty() && !form.discovering;
+                discover = ui
+                .add_enabled(can, egui::Button::new("Discover"))
+                .on_hover_text(
+                    "Fetch the issuer's metadata (/.well-known) and fill the endpoints left empty",
+                )
+                .clicked();
+                if form.discovering {
+                    ui.spinner();
+                }
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.issuer)
+                        .hint_text("https://login.example.com")
+                        .desired_width(ui.available_width()),
+                )
+                .labelled_by(label.id);
+            },
+        );
+        field_error(ui, error(errors, "issuer"), palette);
+        match form.discovered {
+            Some(Err(e)) => note(ui, e, palette.error_text),
+            Some(Ok(_)) => note(ui, form.discovery_note, palette.ok),
+            None => note(
+                ui,
+                "With an issuer, endpoints left empty are discovered when the run starts, and \
+                 the callback's iss and the id_token (scope openid) are checked against it.",
+                palette.weak_text,
+            ),
+        }
+        ui.checkbox(
+            &mut self.iss_on_redirect,
+            "The provider sends iss on the redirect (RFC 9207)",
+        )
+        .on_hover_text(
+            "authorization_response_iss_parameter_supported in its metadata (Discover sets it): a callback without iss is then refused, as it may come from another provider (mix-up attack)",
+        );
         discover
     }
 
@@ -671,6 +678,31 @@ pub fn quirks_ui(ui: &mut Ui, quirk_ids: &[String], palette: &Palette) {
                 ui.add_space(theme::ITEM_GAP);
             }
         });
+}
+
+/// The configuration if it can run, or what is wrong with it by field. Endpoints left empty
+/// next to an issuer come from its discovery document when the run starts (the engine
+/// validates again after that), so they are not errors yet.
+pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, Vec<(String, String)>> {
+    let discovered = config.needs_discovery();
+    let empty = |field: &str| match field {
+        "authorization_endpoint" => config.authorization_endpoint.is_empty(),
+        "token_endpoint" => config.token_endpoint.is_empty(),
+        "resource_url" => config.resource_url.is_empty(),
+        _ => false,
+    };
+    let errors: Vec<_> = match config.validate() {
+        Ok(()) => return Ok(config),
+        Err(errors) => errors
+            .into_iter()
+            .filter(|(field, _)| !(discovered && empty(field)))
+            .collect(),
+    };
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
