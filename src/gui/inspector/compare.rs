@@ -47,10 +47,7 @@ pub fn show(
     }
     let (left, right) = pair.resolve(count);
     choices_ui(ui, trace, step, count, (left, right), pair);
-    let (Some(a), Some(b)) = (
-        trace.exchange(step, left),
-        trace.exchange(step, right),
-    ) else {
+    let (Some(a), Some(b)) = (trace.exchange(step, left), trace.exchange(step, right)) else {
         return;
     };
     // Fixed column widths: grid cells start narrow, and long values would wrap to a
