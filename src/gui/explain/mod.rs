@@ -205,9 +205,29 @@ pub fn claim(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Which token a decoded JWT is: the trust the client may put in it differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JwtKind {
+    /// An OpenID Connect id_token, addressed to the client.
+    IdToken,
+    /// An access or refresh token, addressed to the servers.
+    Token,
+}
+
+impl JwtKind {
+    /// The kind of the JWT in the JSON field or header named `name`.
+    pub fn of_field(name: &str) -> JwtKind {
+        if name == "id_token" {
+            JwtKind::IdToken
+        } else {
+            JwtKind::Token
+        }
+    }
+}
+
 /// Why the client may (or need not) trust a token's contents without checking its signature.
-pub fn jwt_trust(source: &str) -> &'static str {
-    if source.contains("id_token") {
+pub fn jwt_trust(kind: JwtKind) -> &'static str {
+    if kind == JwtKind::IdToken {
         "The client may trust this id_token without verifying the signature itself because it came straight from \
          the token endpoint over TLS (OpenID Connect Core §3.1.3.7); an id_token received any other way must be checked \
          against the provider's keys (JWKS)."

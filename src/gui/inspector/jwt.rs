@@ -34,7 +34,7 @@ pub fn claim_value(name: &str, value: &Value, now: i64) -> String {
 }
 
 /// Shows a decoded token under a collapsible heading named after where it came from.
-pub fn show(ui: &mut egui::Ui, source: &str, token: &str, now: i64) {
+pub fn show(ui: &mut egui::Ui, source: &str, kind: explain::JwtKind, token: &str, now: i64) {
     egui::CollapsingHeader::new(format!("{source}: decoded JWT"))
         .id_salt(("jwt", source))
         .default_open(true)
@@ -53,7 +53,7 @@ pub fn show(ui: &mut egui::Ui, source: &str, token: &str, now: i64) {
                     )
                 };
                 ui.weak(signature);
-                ui.label(explain::jwt_trust(source));
+                ui.label(explain::jwt_trust(kind));
             }
             Err(e) => {
                 ui.label(format!("Not readable as a JWT: {e}"));

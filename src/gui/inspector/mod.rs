@@ -490,6 +490,7 @@ impl Inspector {
             jwt::show(
                 ui,
                 "access_token (Authorization header)",
+                explain::JwtKind::Token,
                 token,
                 format::now_unix(),
             );
@@ -546,7 +547,8 @@ impl Inspector {
             );
             for (name, value) in fields {
                 if let Some(token) = value.as_str().filter(|t| jwt::looks_like_jwt(t)) {
-                    jwt::show(ui, name, token, format::now_unix());
+                    let kind = explain::JwtKind::of_field(name);
+                    jwt::show(ui, name, kind, token, format::now_unix());
                 }
             }
         }
