@@ -14,6 +14,75 @@ use crate::protocol::token::ClientAuth;
 /// demo API (/api/profile needs api.read).
 pub const DEMO_SCOPE: &str = "openid profile email offline_access api.read";
 
+/// A setting of a provider, as the profile file, the forms and their error messages name it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Issuer,
+    AuthorizationEndpoint,
+    TokenEndpoint,
+    ResourceUrl,
+    UserinfoEndpoint,
+    JwksUri,
+    RevocationEndpoint,
+    IntrospectionEndpoint,
+    RedirectUri,
+    ClientId,
+    ClientSecret,
+    ClientSecretEnv,
+    ClientAuth,
+    PrivateKeyPath,
+    PrivateKeyAlg,
+    Scope,
+    Pkce,
+    Quirks,
+    /// The table of further authorization parameters as a whole.
+    ExtraAuthParams,
+    /// One further authorization parameter, by name.
+    ExtraAuthParam(String),
+    /// The embedded demo provider itself (it could not start).
+    Demo,
+}
+
+impl Field {
+    /// The key the profile file uses (`token_endpoint`, `extra_auth_params.prompt`).
+    pub fn key(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(match self {
+            Field::Issuer => "issuer",
+            Field::AuthorizationEndpoint => "authorization_endpoint",
+            Field::TokenEndpoint => "token_endpoint",
+            Field::ResourceUrl => "resource_url",
+            Field::UserinfoEndpoint => "userinfo_endpoint",
+            Field::JwksUri => "jwks_uri",
+            Field::RevocationEndpoint => "revocation_endpoint",
+            Field::IntrospectionEndpoint => "introspection_endpoint",
+            Field::RedirectUri => "redirect_uri",
+            Field::ClientId => "client_id",
+            Field::ClientSecret => "client_secret",
+            Field::ClientSecretEnv => "client_secret_env",
+            Field::ClientAuth => "client_auth",
+            Field::PrivateKeyPath => "private_key_path",
+            Field::PrivateKeyAlg => "private_key_alg",
+            Field::Scope => "scope",
+            Field::Pkce => "pkce",
+            Field::Quirks => "quirks",
+            Field::ExtraAuthParams => "extra_auth_params",
+            Field::ExtraAuthParam(name) => {
+                return std::borrow::Cow::Owned(format!("extra_auth_params.{name}"));
+            }
+            Field::Demo => "demo",
+        })
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// What is wrong with a provider's settings, field by field.
+pub type FieldErrors = Vec<(Field, String)>;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProviderConfig {
     /// A label for the run list and exports (`demo`, a profile name, a host).
@@ -138,26 +207,24 @@ impl ProviderConfig {
     }
 
     /// Checks what must hold before a run can start; each message names the field and the fix.
-    pub fn validate(&self) -> Result<(), Vec<(String, String)>> {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = Vec::new();
         for (field, value) in [
-            ("authorization_endpoint", &self.authorization_endpoint),
-            ("token_endpoint", &self.token_endpoint),
-            ("resource_url", &self.resource_url),
-            ("redirect_uri", &self.redirect_uri),
+            (Field::AuthorizationEndpoint, &self.authorization_endpoint),
+            (Field::TokenEndpoint, &self.token_endpoint),
+            (Field::ResourceUrl, &self.resource_url),
+            (Field::RedirectUri, &self.redirect_uri),
         ] {
             if value.trim().is_empty() {
-                errors.push((
-                    field.to_owned(),
-                    format!("enter the {} URL", field.replace('_', " ")),
-                ));
+                let what = field.key().replace('_', " ");
+                errors.push((field, format!("enter the {what} URL")));
             } else if let Err(e) = crate::protocol::http::parse_url(value) {
-                errors.push((field.to_owned(), e));
+                errors.push((field, e));
             }
         }
         if self.client_id.trim().is_empty() {
             errors.push((
-                "client_id".into(),
+                Field::ClientId,
                 "the client id is empty: copy it from the provider's app registration".into(),
             ));
         }
@@ -168,7 +235,7 @@ impl ProviderConfig {
                 .is_none_or(|p| p.trim().is_empty())
         {
             errors.push((
-                "private_key_path".into(),
+                Field::PrivateKeyPath,
                 "private_key_jwt needs the client's private key: give the path of its PEM file"
                     .into(),
             ));
@@ -179,7 +246,7 @@ impl ProviderConfig {
         ) && self.client_secret.as_ref().is_none_or(Secret::is_empty)
         {
             errors.push((
-                "client_secret".into(),
+                Field::ClientSecret,
                 format!(
                     "{} needs a client secret: enter it, or choose client authentication 'none' for a public client",
                     self.client_auth.method_name()
@@ -209,7 +276,7 @@ mod tests {
             ..Default::default()
         };
         let errors = cfg.validate().unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| f.to_string()).collect();
         assert_eq!(fields, ["token_endpoint", "client_id", "client_secret"]);
     }
 

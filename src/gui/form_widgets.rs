@@ -8,7 +8,13 @@ use crate::gui::theme::Palette;
 use crate::protocol::pkce::PkceMethod;
 
 /// The validation message for `field`, if any.
-pub fn error<'e>(errors: &'e [(String, String)], field: &str) -> Option<&'e str> {
+/// `errors` are keyed by [`crate::config::Field`] for a provider's settings, by a preset's
+/// placeholder name in the preset dialog.
+pub fn error<'e, K, Q>(errors: &'e [(K, String)], field: &Q) -> Option<&'e str>
+where
+    K: PartialEq<Q>,
+    Q: ?Sized,
+{
     errors
         .iter()
         .find(|(f, _)| f == field)

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ProviderConfig;
+use crate::config::{Field, FieldErrors, ProviderConfig};
 use crate::protocol::discovery::Metadata;
 use crate::protocol::params::Params;
 use crate::protocol::pkce::PkceMethod;
@@ -360,23 +360,23 @@ fn is_toml_key(k: &str) -> bool {
 }
 
 /// The URL fields, named as in the file, for checks that apply to all of them.
-fn url_fields(p: &Profile) -> [(&'static str, Option<&str>); 9] {
+fn url_fields(p: &Profile) -> [(Field, Option<&str>); 9] {
     [
-        ("issuer", p.issuer.as_deref()),
+        (Field::Issuer, p.issuer.as_deref()),
         (
-            "authorization_endpoint",
+            Field::AuthorizationEndpoint,
             p.authorization_endpoint.as_deref(),
         ),
-        ("token_endpoint", p.token_endpoint.as_deref()),
-        ("resource_url", p.resource_url.as_deref()),
-        ("userinfo_endpoint", p.userinfo_endpoint.as_deref()),
-        ("jwks_uri", p.jwks_uri.as_deref()),
-        ("revocation_endpoint", p.revocation_endpoint.as_deref()),
+        (Field::TokenEndpoint, p.token_endpoint.as_deref()),
+        (Field::ResourceUrl, p.resource_url.as_deref()),
+        (Field::UserinfoEndpoint, p.userinfo_endpoint.as_deref()),
+        (Field::JwksUri, p.jwks_uri.as_deref()),
+        (Field::RevocationEndpoint, p.revocation_endpoint.as_deref()),
         (
-            "introspection_endpoint",
+            Field::IntrospectionEndpoint,
             p.introspection_endpoint.as_deref(),
         ),
-        ("redirect_uri", p.redirect_uri.as_deref()),
+        (Field::RedirectUri, p.redirect_uri.as_deref()),
     ]
 }
 
@@ -456,9 +456,9 @@ impl Profile {
 
     /// Every value the file may hold but the engine cannot use, as (field, message) pairs in
     /// file order, for the editor to show beside each field. Empty when the profile is usable.
-    pub fn check(&self) -> Vec<(String, String)> {
-        let mut errors: Vec<(String, String)> = Vec::new();
-        let mut err = |field: &str, msg: String| errors.push((field.to_owned(), msg));
+    pub fn check(&self) -> FieldErrors {
+        let mut errors: FieldErrors = Vec::new();
+        let mut err = |field: Field, msg: String| errors.push((field, msg));
         for (field, value) in url_fields(self) {
             if let Some(ph) = value.and_then(find_placeholder) {
                 err(
@@ -469,7 +469,7 @@ impl Profile {
         }
         if let Some(ph) = find_placeholder(&self.client_id) {
             err(
-                "client_id",
+                Field::ClientId,
                 format!("still holds the placeholder {ph}: paste the client id from the provider"),
             );
         }
@@ -477,7 +477,7 @@ impl Profile {
             && !is_env_name(var)
         {
             err(
-                "client_secret_env",
+                Field::ClientSecretEnv,
                 format!(
                     "'{var}' is not an environment variable name: use letters, digits and _ (e.g. GOOGLE_CLIENT_SECRET)"
                 ),
@@ -485,13 +485,13 @@ impl Profile {
         }
         let method = self.auth_method();
         if let Err(e) = &method {
-            err("client_auth", e.clone());
+            err(Field::ClientAuth, e.clone());
         }
         if let Some(alg) = &self.private_key_alg
             && !PRIVATE_KEY_ALGS.contains(&alg.as_str())
         {
             err(
-                "private_key_alg",
+                Field::PrivateKeyAlg,
                 format!(
                     "unknown signing algorithm '{alg}': use one of {}",
                     PRIVATE_KEY_ALGS.join(", ")
@@ -500,19 +500,19 @@ impl Profile {
         }
         if method == Ok(ClientAuth::PrivateKeyJwt) && self.private_key_path.is_none() {
             err(
-                "private_key_path",
+                Field::PrivateKeyPath,
                 "private_key_jwt signs with a private key: give the path of its PEM file".into(),
             );
         }
         if let Some(p) = &self.pkce
             && let Err(e) = parse_pkce(p)
         {
-            err("pkce", e);
+            err(Field::Pkce, e);
         }
         for id in &self.quirks {
             if presets::quirk(id).is_none() {
                 err(
-                    "quirks",
+                    Field::Quirks,
                     format!(
                         "unknown quirk '{id}': known quirks are {}",
                         presets::QUIRKS
@@ -526,7 +526,7 @@ impl Profile {
         }
         for (k, v) in &self.extra_auth_params {
             if let Err(e) = param_value(v) {
-                err(&format!("extra_auth_params.{k}"), e);
+                err(Field::ExtraAuthParam(k.clone()), e);
             }
         }
         errors

@@ -218,7 +218,7 @@ fn bad_environment_variable_name_is_caught() {
         client_secret_env: Some("$MY SECRET".into()),
         ..usable()
     };
-    assert_eq!(p.check()[0].0, "client_secret_env");
+    assert_eq!(p.check()[0].0.to_string(), "client_secret_env");
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn no_secret_anywhere_leaves_it_for_the_caller_to_ask() {
     let cfg = usable().into_config_with_env(no_env).unwrap();
     assert!(cfg.client_secret.is_none());
     let errors = cfg.validate().unwrap_err();
-    assert_eq!(errors[0].0, "client_secret");
+    assert_eq!(errors[0].0.to_string(), "client_secret");
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn private_key_jwt_is_checked_and_carried_to_the_engine() {
         private_key_alg: Some("HS256".into()),
         ..usable()
     };
-    let fields: Vec<String> = p.check().into_iter().map(|(f, _)| f).collect();
+    let fields: Vec<String> = p.check().into_iter().map(|(f, _)| f.to_string()).collect();
     assert_eq!(fields, ["private_key_alg", "private_key_path"]);
     let p = Profile {
         private_key_alg: Some("ES256".into()),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use egui::{ComboBox, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ProviderConfig;
+use crate::config::{Field, FieldErrors, ProviderConfig};
 use crate::gui::form_widgets::{
     error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
 };
@@ -67,23 +67,23 @@ impl Default for ProfileFields {
 
 /// Every field the form shows a message under; a message for any other field is listed at the
 /// end, so nothing that blocks a run is ever hidden.
-const SHOWN_FIELDS: &[&str] = &[
-    "issuer",
-    "authorization_endpoint",
-    "token_endpoint",
-    "resource_url",
-    "userinfo_endpoint",
-    "jwks_uri",
-    "revocation_endpoint",
-    "introspection_endpoint",
-    "client_id",
-    "client_secret",
-    "client_secret_env",
-    "client_auth",
-    "private_key_path",
-    "private_key_alg",
-    "redirect_uri",
-    "pkce",
+const SHOWN_FIELDS: &[Field] = &[
+    Field::Issuer,
+    Field::AuthorizationEndpoint,
+    Field::TokenEndpoint,
+    Field::ResourceUrl,
+    Field::UserinfoEndpoint,
+    Field::JwksUri,
+    Field::RevocationEndpoint,
+    Field::IntrospectionEndpoint,
+    Field::ClientId,
+    Field::ClientSecret,
+    Field::ClientSecretEnv,
+    Field::ClientAuth,
+    Field::PrivateKeyPath,
+    Field::PrivateKeyAlg,
+    Field::RedirectUri,
+    Field::Pkce,
 ];
 
 /// The methods, in the order of their names in [`profile::CLIENT_AUTH_VALUES`].
@@ -250,7 +250,7 @@ impl ProfileFields {
     }
 
     /// Problems only the form can have: parameter rows a TOML table cannot hold.
-    fn param_errors(&self) -> Vec<(String, String)> {
+    fn param_errors(&self) -> FieldErrors {
         let mut errors = Vec::new();
         let mut seen = Vec::new();
         for (k, v) in &self.extra_auth_params {
@@ -258,13 +258,13 @@ impl ProfileFields {
             if k.is_empty() {
                 if !v.is_empty() {
                     errors.push((
-                        "extra_auth_params".to_owned(),
+                        Field::ExtraAuthParams,
                         format!("the parameter with value '{v}' has no name"),
                     ));
                 }
             } else if seen.contains(&k) {
                 errors.push((
-                    format!("extra_auth_params.{k}"),
+                    Field::ExtraAuthParam(k.to_owned()),
                     format!("{k} is given twice: an authorization parameter is sent once"),
                 ));
             } else {
@@ -280,7 +280,7 @@ impl ProfileFields {
         &self,
         name: &str,
         env: impl Fn(&str) -> Result<String, std::env::VarError>,
-    ) -> Result<ProviderConfig, Vec<(String, String)>> {
+    ) -> Result<ProviderConfig, FieldErrors> {
         let profile = self.to_profile(name);
         let mut errors = self.param_errors();
         errors.extend(profile.check());
@@ -292,7 +292,7 @@ impl ProfileFields {
         let var = self.client_secret_env.trim().to_owned();
         let mut config = profile.into_config_with_env(env).map_err(|_| {
             vec![(
-                "client_secret_env".to_owned(),
+                Field::ClientSecretEnv,
                 format!(
                     "{var} is not set (or empty) in oauthviz's environment: type the secret above \
                      for this session, or start oauthviz with {var} set"
@@ -327,18 +327,22 @@ impl ProfileFields {
             (
                 "Authorization endpoint",
                 &mut self.authorization_endpoint,
-                "authorization_endpoint",
+                Field::AuthorizationEndpoint,
             ),
-            ("Token endpoint", &mut self.token_endpoint, "token_endpoint"),
+            (
+                "Token endpoint",
+                &mut self.token_endpoint,
+                Field::TokenEndpoint,
+            ),
         ] {
-            hinted_field(ui, label, discovered, value, error(errors, field), palette);
+            hinted_field(ui, label, discovered, value, error(errors, &field), palette);
         }
         hinted_field(
             ui,
             "JWKS URI (keys that sign id_tokens; discovered when empty)",
             discovered,
             &mut self.jwks_uri,
-            error(errors, "jwks_uri"),
+            error(errors, &Field::JwksUri),
             palette,
         );
         hinted_field(
@@ -346,7 +350,7 @@ impl ProfileFields {
             "Userinfo endpoint",
             discovered,
             &mut self.userinfo_endpoint,
-            error(errors, "userinfo_endpoint"),
+            error(errors, &Field::UserinfoEndpoint),
             palette,
         );
         hinted_field(
@@ -354,7 +358,7 @@ impl ProfileFields {
             "Resource URL (API or userinfo)",
             "empty: the userinfo endpoint",
             &mut self.resource_url,
-            error(errors, "resource_url"),
+            error(errors, &Field::ResourceUrl),
             palette,
         );
         if self.resource_url.trim().is_empty() {
@@ -372,15 +376,15 @@ impl ProfileFields {
                     (
                         "Revocation endpoint",
                         &mut self.revocation_endpoint,
-                        "revocation_endpoint",
+                        Field::RevocationEndpoint,
                     ),
                     (
                         "Introspection endpoint",
                         &mut self.introspection_endpoint,
-                        "introspection_endpoint",
+                        Field::IntrospectionEndpoint,
                     ),
                 ] {
-                    hinted_field(ui, label, discovered, value, error(errors, field), palette);
+                    hinted_field(ui, label, discovered, value, error(errors, &field), palette);
                 }
             });
         discover
@@ -416,7 +420,7 @@ impl ProfileFields {
                 .labelled_by(label.id);
             },
         );
-        field_error(ui, error(errors, "issuer"), palette);
+        field_error(ui, error(errors, &Field::Issuer), palette);
         match form.discovered {
             Some(Err(e)) => note(ui, e, palette.error_text),
             Some(Ok(_)) => note(ui, form.discovery_note, palette.ok),
@@ -445,7 +449,7 @@ impl ProfileFields {
             ui,
             "Client ID",
             &mut self.client_id,
-            error(errors, "client_id"),
+            error(errors, &Field::ClientId),
             palette,
         );
         let selected = self
@@ -463,7 +467,7 @@ impl ProfileFields {
                     }
                 }
             });
-        field_error(ui, error(errors, "client_auth"), palette);
+        field_error(ui, error(errors, &Field::ClientAuth), palette);
         hints_ui(ui, form.hints.map(|h| &h.client_auth[..]), palette);
         match self.auth_method() {
             Some(ClientAuth::Basic | ClientAuth::Post) => self.secret_ui(ui, form, palette),
@@ -480,7 +484,7 @@ impl ProfileFields {
             "Redirect URI",
             profile::DEFAULT_REDIRECT_URI,
             &mut self.redirect_uri,
-            error(errors, "redirect_uri"),
+            error(errors, &Field::RedirectUri),
             palette,
         );
         note(
@@ -503,13 +507,14 @@ impl ProfileFields {
                     }
                 }
             });
-        field_error(ui, error(errors, "pkce"), palette);
+        field_error(ui, error(errors, &Field::Pkce), palette);
         hints_ui(ui, form.hints.map(|h| &h.pkce[..]), palette);
         self.params_ui(ui, errors, palette);
-        let hidden: Vec<&(String, String)> = errors
+        let hidden: Vec<&(Field, String)> = errors
             .iter()
             .filter(|(f, _)| {
-                !SHOWN_FIELDS.contains(&f.as_str()) && !f.starts_with("extra_auth_params")
+                !SHOWN_FIELDS.contains(f)
+                    && !matches!(f, Field::ExtraAuthParam(_) | Field::ExtraAuthParams)
             })
             .collect();
         for (field, message) in hidden {
@@ -525,13 +530,13 @@ impl ProfileFields {
             &mut self.client_secret,
             form.show_secret,
         );
-        field_error(ui, error(errors, "client_secret"), palette);
+        field_error(ui, error(errors, &Field::ClientSecret), palette);
         hinted_field(
             ui,
             "Or read the secret from the environment variable",
             "e.g. KEYCLOAK_SECRET",
             &mut self.client_secret_env,
-            error(errors, "client_secret_env"),
+            error(errors, &Field::ClientSecretEnv),
             palette,
         );
         ui.checkbox(
@@ -548,13 +553,13 @@ impl ProfileFields {
         note(ui, where_from, palette.weak_text);
     }
 
-    fn private_key_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
+    fn private_key_ui(&mut self, ui: &mut Ui, errors: &[(Field, String)], palette: &Palette) {
         hinted_field(
             ui,
             "Private key (PEM file)",
             "/path/to/client-key.pem",
             &mut self.private_key_path,
-            error(errors, "private_key_path"),
+            error(errors, &Field::PrivateKeyPath),
             palette,
         );
         let path = self.private_key_path.trim();
@@ -577,7 +582,7 @@ impl ProfileFields {
                     ui.selectable_value(&mut self.private_key_alg, (*a).to_owned(), *a);
                 }
             });
-        field_error(ui, error(errors, "private_key_alg"), palette);
+        field_error(ui, error(errors, &Field::PrivateKeyAlg), palette);
         hinted_field(
             ui,
             "Key ID (kid)",
@@ -588,7 +593,7 @@ impl ProfileFields {
         );
     }
 
-    fn params_ui(&mut self, ui: &mut Ui, errors: &[(String, String)], palette: &Palette) {
+    fn params_ui(&mut self, ui: &mut Ui, errors: &[(Field, String)], palette: &Palette) {
         let title = format!(
             "Extra authorization parameters ({})",
             self.extra_auth_params.len()
@@ -614,13 +619,13 @@ impl ProfileFields {
                                 .desired_width(ui.available_width()),
                         );
                     });
-                    let field = format!("extra_auth_params.{}", name.trim());
+                    let field = Field::ExtraAuthParam(name.trim().to_owned());
                     field_error(ui, error(errors, &field), palette);
                 }
                 if let Some(i) = remove {
                     self.extra_auth_params.remove(i);
                 }
-                field_error(ui, error(errors, "extra_auth_params"), palette);
+                field_error(ui, error(errors, &Field::ExtraAuthParams), palette);
                 if ui.button("Add parameter").clicked() {
                     self.extra_auth_params.push(Default::default());
                 }
@@ -636,7 +641,7 @@ impl ProfileFields {
 /// What the form shows besides its own values: validation messages, discovery results and
 /// the "show secret" toggle, which all live outside the saved fields.
 pub struct FormState<'a> {
-    pub errors: &'a [(String, String)],
+    pub errors: &'a [(Field, String)],
     pub discovering: bool,
     pub discovered: Option<&'a Result<Metadata, String>>,
     pub discovery_note: &'a str,
@@ -683,12 +688,12 @@ pub fn quirks_ui(ui: &mut Ui, quirk_ids: &[String], palette: &Palette) {
 /// The configuration if it can run, or what is wrong with it by field. Endpoints left empty
 /// next to an issuer come from its discovery document when the run starts (the engine
 /// validates again after that), so they are not errors yet.
-pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, Vec<(String, String)>> {
+pub fn runnable(config: ProviderConfig) -> Result<ProviderConfig, FieldErrors> {
     let discovered = config.needs_discovery();
-    let empty = |field: &str| match field {
-        "authorization_endpoint" => config.authorization_endpoint.is_empty(),
-        "token_endpoint" => config.token_endpoint.is_empty(),
-        "resource_url" => config.resource_url.is_empty(),
+    let empty = |field: &Field| match field {
+        Field::AuthorizationEndpoint => config.authorization_endpoint.is_empty(),
+        Field::TokenEndpoint => config.token_endpoint.is_empty(),
+        Field::ResourceUrl => config.resource_url.is_empty(),
         _ => false,
     };
     let errors: Vec<_> = match config.validate() {
@@ -770,7 +775,7 @@ mod tests {
             ..Default::default()
         };
         let errors = f.config("work", no_env).unwrap_err();
-        assert_eq!(errors[0].0, "client_secret_env", "{errors:?}");
+        assert_eq!(errors[0].0.to_string(), "client_secret_env", "{errors:?}");
         assert!(errors[0].1.contains("APP_SECRET"), "{errors:?}");
 
         let config = f
@@ -804,7 +809,7 @@ mod tests {
             ..Default::default()
         };
         let errors = f.config("x", no_env).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        let fields: Vec<String> = errors.iter().map(|(f, _)| f.to_string()).collect();
         assert_eq!(
             fields,
             [

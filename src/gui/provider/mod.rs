@@ -12,7 +12,7 @@ pub mod profiles;
 use egui::{ComboBox, DragValue, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ProviderConfig;
+use crate::config::{Field, FieldErrors, ProviderConfig};
 use crate::demo::{self, DemoServer};
 use crate::engine::UserAgentKind;
 use crate::gui::form_widgets::{error, field_error, note, pkce_label, secret_field, text_field};
@@ -203,17 +203,14 @@ impl ProviderForm {
     }
 
     /// The configuration the engine runs with, or what is wrong with it, by field.
-    pub fn config(
-        &self,
-        demo: Result<&DemoServer, &str>,
-    ) -> Result<ProviderConfig, Vec<(String, String)>> {
+    pub fn config(&self, demo: Result<&DemoServer, &str>) -> Result<ProviderConfig, FieldErrors> {
         if self.source == Source::Custom {
             return self
                 .custom
                 .fields
                 .config(&self.custom.name, |var| std::env::var(var));
         }
-        let server = demo.map_err(|e| vec![("demo".to_owned(), e.to_owned())])?;
+        let server = demo.map_err(|e| vec![(Field::Demo, e.to_owned())])?;
         let client = &self.demo;
         runnable(ProviderConfig {
             name: format!("demo ({})", client.client_id),
@@ -234,7 +231,7 @@ impl ProviderForm {
         ui: &mut Ui,
         demo: Result<&DemoServer, &str>,
         profiles: &mut ProfilesPanel,
-        errors: &[(String, String)],
+        errors: &[(Field, String)],
         palette: &Palette,
     ) {
         ui.horizontal_wrapped(|ui| {
@@ -245,7 +242,7 @@ impl ProviderForm {
         match self.source {
             Source::Demo => {
                 self.demo_ui(ui, demo, palette);
-                field_error(ui, error(errors, "demo"), palette);
+                field_error(ui, error(errors, &Field::Demo), palette);
                 ui.separator();
                 client_ui(ui, &mut self.demo, &mut self.show_secret, errors, palette);
             }
@@ -338,18 +335,18 @@ fn client_ui(
     ui: &mut Ui,
     client: &mut ClientFields,
     show_secret: &mut bool,
-    errors: &[(String, String)],
+    errors: &[(Field, String)],
     palette: &Palette,
 ) {
     text_field(
         ui,
         "Client ID",
         &mut client.client_id,
-        error(errors, "client_id"),
+        error(errors, &Field::ClientId),
         palette,
     );
     secret_field(ui, "Client secret", &mut client.client_secret, show_secret);
-    field_error(ui, error(errors, "client_secret"), palette);
+    field_error(ui, error(errors, &Field::ClientSecret), palette);
     ComboBox::from_label("Client authentication")
         .selected_text(client.client_auth.method_name())
         .show_ui(ui, |ui| {
@@ -367,7 +364,7 @@ fn client_ui(
             .labelled_by(label.id);
     });
     ui.weak(format!("Redirect URI: {}", client.redirect_uri()));
-    field_error(ui, error(errors, "redirect_uri"), palette);
+    field_error(ui, error(errors, &Field::RedirectUri), palette);
     text_field(ui, "Scope", &mut client.scope, None, palette);
     ComboBox::from_label("PKCE")
         .selected_text(pkce_label(client.pkce))
@@ -412,7 +409,7 @@ mod tests {
         f.authorization_endpoint = "https://as.example/authorize".into();
         f.token_endpoint = "not a url".into();
         let errors = form.config(Err("unused")).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        let fields: Vec<String> = errors.iter().map(|(f, _)| f.to_string()).collect();
         assert_eq!(
             fields,
             [
@@ -480,10 +477,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             errors,
-            [(
-                "demo".to_owned(),
-                "the demo provider cannot listen".to_owned()
-            )]
+            [(Field::Demo, "the demo provider cannot listen".to_owned())]
         );
     }
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modal, RichText, TextEdit, Ui};
 use serde::{Deserialize, Serialize};
 
+use crate::config::Field;
 use crate::gui::form_widgets::{field_error, note};
 use crate::gui::provider::discovery::{self, Discovery};
 use crate::gui::provider::form::{self, FormState, ProfileFields};
@@ -162,7 +163,7 @@ impl ProfilesPanel {
         ui: &mut Ui,
         editor: &mut ProfileEditor,
         show_secret: &mut bool,
-        errors: &[(String, String)],
+        errors: &[(Field, String)],
         palette: &Palette,
     ) {
         if self.listed.is_none() {
