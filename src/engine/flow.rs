@@ -247,6 +247,7 @@ fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
 }
 
 /// Runs `step` with the chosen request, edited, and, while `chain`, the steps after it.
+// Long on purpose: one arm per step, each choosing where that step picks up.
 pub async fn replay(
     rec: &Recorder,
     s: &mut Session,

@@ -64,6 +64,7 @@ impl ScriptedAgent {
 
     /// Browses from the authorization URL until the redirect URI has been requested. Every
     /// request and response goes into `log`, also when it fails.
+    // Long on purpose: one loop over the pages, each hop decided where the page is read.
     pub async fn browse(
         &self,
         start: &str,

@@ -5,7 +5,7 @@
 use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ProviderConfig;
+use crate::config::{FieldErrors, ProviderConfig};
 use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::gui::diagram;
@@ -228,8 +228,21 @@ impl OauthvizApp {
         self.inspector.begin_frame();
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
-        let running = self.current_run().is_some_and(Run::busy);
+        self.toolbar(ui, &validation, &palette);
+        self.settings_panel(ui, &validation, &palette);
+        self.side_panel(ui, &palette);
+        self.inspector_panel(ui, &palette);
+        egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
+    }
 
+    /// Run, Cancel, the settings toggle and the theme switch.
+    fn toolbar(
+        &mut self,
+        ui: &mut Ui,
+        validation: &Result<ProviderConfig, FieldErrors>,
+        palette: &Palette,
+    ) {
+        let running = self.current_run().is_some_and(Run::busy);
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("oauthviz").heading().strong());
@@ -244,7 +257,7 @@ impl OauthvizApp {
                     )
                     .on_disabled_hover_text("Fix the provider settings marked in red first");
                 if run.clicked()
-                    && let Ok(config) = &validation
+                    && let Ok(config) = validation
                 {
                     self.start_run(config.clone());
                 }
@@ -272,7 +285,15 @@ impl OauthvizApp {
                 });
             });
         });
+    }
 
+    /// The provider settings and the run list, on the left.
+    fn settings_panel(
+        &mut self,
+        ui: &mut Ui,
+        validation: &Result<ProviderConfig, FieldErrors>,
+        palette: &Palette,
+    ) {
         let mut show_settings = self.show_settings;
         egui::Panel::left("provider")
             .default_size(theme::LEFT_PANEL_WIDTH)
@@ -283,7 +304,7 @@ impl OauthvizApp {
                     let errors = validation.as_ref().err().map_or(&[][..], Vec::as_slice);
                     let demo = self.demo.as_ref().map_err(String::as_str);
                     self.form
-                        .show(ui, demo, &mut self.profiles, errors, &palette);
+                        .show(ui, demo, &mut self.profiles, errors, palette);
                     ui.add_space(theme::SECTION_GAP);
                     ui.checkbox(
                         &mut self.pause_before_token,
@@ -296,7 +317,10 @@ impl OauthvizApp {
                 });
             });
         self.show_settings = show_settings;
+    }
 
+    /// Explanations and experiments, on the right.
+    fn side_panel(&mut self, ui: &mut Ui, palette: &Palette) {
         let mut panel_action = None;
         egui::Panel::right("explain")
             .default_size(theme::RIGHT_PANEL_WIDTH)
@@ -311,7 +335,7 @@ impl OauthvizApp {
                 match self.side_tab {
                     SideTab::Explain => {
                         let trace = self.current_run().map(|r| &r.trace);
-                        explain_panel::show(ui, trace, self.selected, &palette);
+                        explain_panel::show(ui, trace, self.selected, palette);
                     }
                     SideTab::Experiments => {
                         let run = self
@@ -326,7 +350,7 @@ impl OauthvizApp {
                         let busy = run.and_then(run_status::busy);
                         let demo = (self.form.is_demo() && self.demo.is_ok())
                             .then_some(&mut self.misbehaviour);
-                        panel_action = experiments_panel::show(ui, view, busy, demo, &palette);
+                        panel_action = experiments_panel::show(ui, view, busy, demo, palette);
                     }
                 }
             });
@@ -341,53 +365,57 @@ impl OauthvizApp {
             }
             None => {}
         }
+    }
 
-        if let (Some(step), Ok(bench), Some(id)) = (self.selected, &self.bench, self.current)
-            && let Some(run) = bench.run(id)
-        {
-            let mut action = None;
-            egui::Panel::bottom("inspector")
-                .resizable(true)
-                .default_size(theme::INSPECTOR_HEIGHT)
-                .show(ui, |ui| {
-                    let busy = run_status::busy(run);
-                    action = self
-                        .inspector
-                        .show(ui, run.id, &run.trace, step, busy, &palette);
-                });
-            if let Some(action) = action {
-                self.inspector_action(action);
-            }
+    /// The selected step in full, at the bottom.
+    fn inspector_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        let (Some(step), Ok(bench), Some(id)) = (self.selected, &self.bench, self.current) else {
+            return;
+        };
+        let Some(run) = bench.run(id) else { return };
+        let mut action = None;
+        egui::Panel::bottom("inspector")
+            .resizable(true)
+            .default_size(theme::INSPECTOR_HEIGHT)
+            .show(ui, |ui| {
+                let busy = run_status::busy(run);
+                action = self
+                    .inspector
+                    .show(ui, run.id, &run.trace, step, busy, palette);
+            });
+        if let Some(action) = action {
+            self.inspector_action(action);
         }
+    }
 
-        egui::CentralPanel::default().show(ui, |ui| {
-            let placeholder;
-            if let Some(run) = self.current_run().filter(|r| !r.scripted) {
-                login_url::show(ui, &run.trace, &palette);
+    /// The login URL (when a person logs in), the steps after E, the banner and the diagram.
+    fn diagram_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        let placeholder;
+        if let Some(run) = self.current_run().filter(|r| !r.scripted) {
+            login_url::show(ui, &run.trace, palette);
+        }
+        let (trace, banner) = match self.current_run() {
+            Some(run) => (&run.trace, run_status::banner(run)),
+            None => {
+                placeholder = Trace::new("");
+                (&placeholder, diagram::banner(None, false))
             }
-            let (trace, banner) = match self.current_run() {
-                Some(run) => (&run.trace, run_status::banner(run)),
-                None => {
-                    placeholder = Trace::new("");
-                    (&placeholder, diagram::banner(None, false))
-                }
+        };
+        let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
+        let response = diagram::show(ui, trace, &banner, self.selected, palette);
+        if let Some(step) = response.clicked {
+            self.selected = if self.selected == Some(step) {
+                None
+            } else {
+                Some(step)
             };
-            let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
-            let response = diagram::show(ui, trace, &banner, self.selected, &palette);
-            if let Some(step) = response.clicked {
-                self.selected = if self.selected == Some(step) {
-                    None
-                } else {
-                    Some(step)
-                };
-            }
-            if response.animating {
-                ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);
-            }
-            if let Some(Some(step)) = extra {
-                self.run_extra(step);
-            }
-        });
+        }
+        if response.animating {
+            ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);
+        }
+        if let Some(Some(step)) = extra {
+            self.run_extra(step);
+        }
     }
 
     /// The steps a finished run offers after E, as buttons above the diagram.

@@ -40,6 +40,7 @@ pub struct Expected<'a> {
 /// Validates `token`; `jwks` is the provider's JWKS document (JSON) or why it could not be
 /// had, and `None` when the provider has no JWKS configured (the signature is then unverified,
 /// a warning: the claims are still checked).
+// Long on purpose: the checks of OpenID Connect Core §3.1.3.7, one after the other, in its order.
 pub fn validate(
     token: &str,
     jwks: Option<Result<&str, String>>,
@@ -181,6 +182,7 @@ fn issuer_check(iss: Option<&str>, expected: Option<&str>) -> Check {
     }
 }
 
+// Long on purpose: every way a signature can fail to verify gets its own message here.
 fn signature(
     token: &str,
     decoded: &jwt::DecodedJwt,

@@ -197,6 +197,7 @@ impl Experiment {
 
     /// The engine commands that carry the experiment out on `run`, after its first flow.
     /// Experiments on D need an unused code, so they first get a new one (A again, to C).
+    // Long on purpose: one arm per experiment, so the plans read side by side.
     pub fn plan(
         self,
         run: RunId,
@@ -276,36 +277,7 @@ impl Experiment {
                 }]
             }
             Experiment::WrongClientSecret | Experiment::CredentialsTwice => {
-                let edits = match (self, provider.client_auth) {
-                    (_, ClientAuth::None) => {
-                        return needs(
-                            "a confidential client (client_secret_basic or client_secret_post)",
-                        );
-                    }
-                    (Experiment::WrongClientSecret, ClientAuth::Basic) => vec![Edit::SetHeader(
-                        "Authorization".into(),
-                        basic_authorization(&provider.client_id, "wrong-secret"),
-                    )],
-                    (Experiment::WrongClientSecret, _) => vec![Edit::SetParam(
-                        "client_secret".into(),
-                        "wrong-secret".into(),
-                    )],
-                    (_, _) => {
-                        let secret = provider
-                            .client_secret
-                            .as_ref()
-                            .map(|s| s.expose().to_owned())
-                            .unwrap_or_default();
-                        vec![
-                            Edit::SetHeader(
-                                "Authorization".into(),
-                                basic_authorization(&provider.client_id, &secret),
-                            ),
-                            Edit::SetParam("client_id".into(), provider.client_id.clone()),
-                            Edit::SetParam("client_secret".into(), secret),
-                        ]
-                    }
-                };
+                let edits = self.client_auth_edits(provider)?;
                 vec![fresh_code, replay(StepId::D, ReplayRequest::Default, edits)]
             }
             Experiment::TamperedState | Experiment::MissingState => {
@@ -363,6 +335,42 @@ impl Experiment {
                     fresh_tokens,
                     replay(StepId::Refresh, ReplayRequest::Default, Vec::new()),
                     replay(StepId::Refresh, ReplayRequest::Latest, Vec::new()),
+                ]
+            }
+        })
+    }
+
+    /// The edits of D that authenticate the client wrongly (a wrong secret in the client's own
+    /// method) or twice (header and body).
+    fn client_auth_edits(self, provider: &ProviderConfig) -> Result<Vec<Edit>, String> {
+        Ok(match (self, provider.client_auth) {
+            (_, ClientAuth::None) => {
+                return Err(format!(
+                    "'{}' needs a confidential client (client_secret_basic or client_secret_post)",
+                    self.title()
+                ));
+            }
+            (Experiment::WrongClientSecret, ClientAuth::Basic) => vec![Edit::SetHeader(
+                "Authorization".into(),
+                basic_authorization(&provider.client_id, "wrong-secret"),
+            )],
+            (Experiment::WrongClientSecret, _) => vec![Edit::SetParam(
+                "client_secret".into(),
+                "wrong-secret".into(),
+            )],
+            (_, _) => {
+                let secret = provider
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default();
+                vec![
+                    Edit::SetHeader(
+                        "Authorization".into(),
+                        basic_authorization(&provider.client_id, &secret),
+                    ),
+                    Edit::SetParam("client_id".into(), provider.client_id.clone()),
+                    Edit::SetParam("client_secret".into(), secret),
                 ]
             }
         })

@@ -178,6 +178,7 @@ pub struct DiagramLayout {
 }
 
 /// Lays the diagram out in `rect`. `status` is the one-line banner above the lanes.
+// Long on purpose: the diagram is laid out top to bottom in one pass, each row below the last.
 pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>) -> DiagramLayout {
     let m = DiagramMetrics::for_size(rect.size());
     let left = rect.left() + m.margin;
