@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::demo::{self, DemoServer};
-use crate::protocol::discovery::Metadata;
 use crate::protocol::params::Params;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
@@ -159,43 +158,6 @@ impl ProviderConfig {
             client_secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
             client_auth: ClientAuth::Basic,
             ..Self::demo_endpoints(server)
-        }
-    }
-
-    /// Fills the endpoints the configuration leaves empty from discovered metadata: what the
-    /// user wrote stays.
-    pub fn apply_metadata(&mut self, meta: &Metadata) {
-        fn fill(slot: &mut String, value: &Option<String>) {
-            if slot.trim().is_empty()
-                && let Some(v) = value
-            {
-                v.clone_into(slot);
-            }
-        }
-        fn fill_opt(slot: &mut Option<String>, value: &Option<String>) {
-            if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                slot.clone_from(value);
-            }
-        }
-        fill_opt(&mut self.issuer, &Some(meta.issuer.clone()));
-        fill(
-            &mut self.authorization_endpoint,
-            &meta.authorization_endpoint,
-        );
-        fill(&mut self.token_endpoint, &meta.token_endpoint);
-        // OpenID providers: userinfo is the protected resource every client can call.
-        fill(&mut self.resource_url, &meta.userinfo_endpoint);
-        fill_opt(&mut self.jwks_uri, &meta.jwks_uri);
-        fill_opt(&mut self.revocation_endpoint, &meta.revocation_endpoint);
-        fill_opt(
-            &mut self.introspection_endpoint,
-            &meta.introspection_endpoint,
-        );
-        // A provider that says it sends iss is held to it; nothing the user wrote says otherwise.
-        self.authorization_response_iss_parameter_supported |=
-            meta.authorization_response_iss_parameter_supported;
-        if self.name.is_empty() || self.name == "command line" {
-            self.name = meta.issuer.clone();
         }
     }
 

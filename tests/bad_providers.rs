@@ -191,6 +191,7 @@ fn malformed_discovery_document_is_named() {
         .unwrap();
     let err = rt
         .block_on(oauthviz::engine::discovery::discover(&client, &issuer))
+        .metadata
         .unwrap_err();
     assert!(err.contains("not valid JSON"), "{err}");
 }

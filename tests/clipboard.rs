@@ -82,7 +82,8 @@ fn a_copied_field_can_be_pasted_in_another_program() {
             .spawn()
             .expect("the app starts"),
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Generous: on a fresh machine the first start also builds the font cache.
+    let deadline = Instant::now() + Duration::from_secs(90);
     let window = loop {
         let found = xdotool(&display, &["search", "--onlyvisible", "--name", "oauthviz"]);
         if let Some(id) = found.lines().next() {

@@ -414,6 +414,7 @@ fn commands_sent_at_once_run_in_the_order_sent() {
         match &event.report {
             oauthviz::engine::Report::Trace(update) => trace.apply(update),
             oauthviz::engine::Report::Finished { .. } => settled += 1,
+            oauthviz::engine::Report::Discovered(_) => unreachable!("nothing asked to discover"),
         }
     }
     let introspections = &trace.step(StepId::Introspect).attempts;
@@ -484,7 +485,28 @@ fn missing_iss_fails_c_when_the_metadata_advertised_it() {
     );
     // The same provider sending iss passes C and the whole flow, discovered the same way.
     let strict = demo(DemoOptions::default());
-    assert_all_ok(&run(by_issuer(&strict), scripted()));
+    let trace = run(by_issuer(&strict), scripted());
+    assert_all_ok(&trace);
+    // The discovery is recorded on A, before A's own request, like any other request.
+    let a = trace.step(StepId::A).latest().unwrap();
+    let fetched: Vec<_> = a
+        .exchanges
+        .iter()
+        .map(|e| (e.request.url.clone(), e.response.as_ref().map(|r| r.status)))
+        .collect();
+    assert_eq!(
+        fetched,
+        [(
+            format!("{}/.well-known/openid-configuration", strict.issuer()),
+            Some(200)
+        )]
+    );
+    assert_eq!(
+        a.request
+            .as_ref()
+            .map(|r| r.url.starts_with(&strict.authorization_endpoint())),
+        Some(true)
+    );
 }
 
 #[test]

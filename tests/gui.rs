@@ -495,6 +495,13 @@ fn a_profile_for_the_demo_issuer_is_discovered_saved_and_runs_a_to_g_with_the_sc
     set_text(&mut h, Role::TextInput, "Issuer", &provider.issuer());
     click(&mut h, "Discover");
     until(&mut h, |h| !text_of(h, "Authorization endpoint").is_empty());
+    // Discovery went through the engine, and what it fetched is there to read.
+    click(&mut h, "Requests discovery made (1)");
+    h.get_by_label(&format!(
+        "GET {}/.well-known/openid-configuration",
+        provider.issuer()
+    ));
+    h.get_by_label("-> 200 OK");
     assert_eq!(
         text_of(&h, "Authorization endpoint"),
         provider.authorization_endpoint()

@@ -35,8 +35,9 @@ fn config(
         .unwrap();
     let meta = rt
         .block_on(oauthviz::engine::discovery::discover(&client, &op.issuer))
+        .metadata
         .unwrap();
-    let mut cfg = ProviderConfig {
+    let cfg = ProviderConfig {
         name: "oidc-provider".into(),
         client_id: client_id.into(),
         client_secret: secret.map(Secret::new),
@@ -46,8 +47,8 @@ fn config(
         pkce: PkceMethod::S256,
         ..Default::default()
     };
-    cfg.apply_metadata(&meta);
-    cfg
+    // The rule the engine fills a run's configuration with.
+    oauthviz::profile::Profile::complete(&cfg, &meta).unwrap()
 }
 
 fn login() -> RunOptions {

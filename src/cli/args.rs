@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
 use crate::engine::{RunOptions, UserAgentKind};
+use crate::profile::Profile;
 use crate::protocol::edit::Edit;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
@@ -197,46 +198,48 @@ fn ask_for_missing_secret(p: &mut ProviderConfig) -> Result<(), String> {
     Ok(())
 }
 
-fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String> {
+impl From<AuthArg> for ClientAuth {
+    fn from(a: AuthArg) -> Self {
+        match a {
+            AuthArg::Basic => ClientAuth::Basic,
+            AuthArg::Post => ClientAuth::Post,
+            AuthArg::None => ClientAuth::None,
+            AuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
+        }
+    }
+}
+
+/// The flags, laid over the provider as written (the demo's settings, a profile file): what
+/// a flag gives replaces what the provider said, before anything is checked or defaulted.
+fn override_with_flags(p: &mut Profile, a: &RunArgs) -> Result<(), String> {
     if let Some(issuer) = &a.issuer {
         // Another issuer means its endpoints: the engine discovers them (flags below still win).
         p.issuer = Some(issuer.clone());
-        p.authorization_endpoint.clear();
-        p.token_endpoint.clear();
-        p.jwks_uri = None;
-        p.revocation_endpoint = None;
-        p.introspection_endpoint = None;
+        for endpoint in [
+            &mut p.authorization_endpoint,
+            &mut p.token_endpoint,
+            &mut p.userinfo_endpoint,
+            &mut p.jwks_uri,
+            &mut p.revocation_endpoint,
+            &mut p.introspection_endpoint,
+        ] {
+            *endpoint = None;
+        }
+        p.authorization_response_iss_parameter_supported = false;
     }
     for param in &a.auth_param {
         let (name, value) = param
             .split_once('=')
             .ok_or_else(|| format!("--auth-param {param}: write it as NAME=VALUE"))?;
-        p.extra_auth_params.set(name, value);
-    }
-    let set = |field: &mut String, flag: &Option<String>| {
-        if let Some(v) = flag {
-            *field = v.clone();
-        }
-    };
-    set(&mut p.authorization_endpoint, &a.authorize_url);
-    set(&mut p.token_endpoint, &a.token_url);
-    set(&mut p.resource_url, &a.resource_url);
-    set(&mut p.client_id, &a.client_id);
-    set(&mut p.redirect_uri, &a.redirect_uri);
-    set(&mut p.scope, &a.scope);
-    if let Some(s) = &a.client_secret {
-        p.client_secret = Some(Secret::new(s.clone()));
-    }
-    if let Some(auth) = a.client_auth {
-        p.client_auth = match auth {
-            AuthArg::Basic => ClientAuth::Basic,
-            AuthArg::Post => ClientAuth::Post,
-            AuthArg::None => ClientAuth::None,
-            AuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
-        };
+        p.extra_auth_params
+            .insert(name.to_owned(), toml::Value::String(value.to_owned()));
     }
     for (field, flag) in [
-        (&mut p.private_key_path, &a.private_key),
+        (&mut p.authorization_endpoint, &a.authorize_url),
+        (&mut p.token_endpoint, &a.token_url),
+        (&mut p.resource_url, &a.resource_url),
+        (&mut p.redirect_uri, &a.redirect_uri),
+        (&mut p.scope, &a.scope),
         (&mut p.private_key_alg, &a.private_key_alg),
         (&mut p.private_key_kid, &a.private_key_kid),
     ] {
@@ -244,8 +247,20 @@ fn override_with_flags(p: &mut ProviderConfig, a: &RunArgs) -> Result<(), String
             field.clone_from(flag);
         }
     }
+    if let Some(id) = &a.client_id {
+        id.clone_into(&mut p.client_id);
+    }
+    if let Some(s) = &a.client_secret {
+        p.client_secret = Some(Secret::new(s.clone()));
+    }
+    if let Some(auth) = a.client_auth {
+        p.client_auth = Some(ClientAuth::from(auth).method_name().into());
+    }
+    if let Some(key) = &a.private_key {
+        p.private_key_path = Some(key.into());
+    }
     if let Some(pkce) = a.pkce {
-        p.pkce = pkce;
+        p.pkce = Some(pkce.name().into());
     }
     Ok(())
 }
@@ -264,15 +279,14 @@ impl RunArgs {
                     ..Default::default()
                 })
                 .map_err(|e| format!("could not start the demo provider: {e}"))?;
-                let cfg = ProviderConfig::demo(&server);
+                let profile = Profile::from_config(&ProviderConfig::demo(&server));
                 demo_server = Some(server);
-                cfg
+                profile
             }
-            Some(name_or_path) => crate::profile::resolve(name_or_path)?.into_config()?,
-            None => ProviderConfig {
-                name: "command line".into(),
-                redirect_uri: "http://127.0.0.1:0/callback".into(),
-                scope: "openid".into(),
+            Some(name_or_path) => crate::profile::resolve(name_or_path)?,
+            None => Profile {
+                // A run from flags alone is named after its issuer, when it has one.
+                name: self.issuer.clone().unwrap_or_else(|| "command line".into()),
                 ..Default::default()
             },
         };
@@ -283,6 +297,7 @@ impl RunArgs {
             );
         }
         override_with_flags(&mut provider, self)?;
+        let mut provider = provider.into_config()?;
         ask_for_missing_secret(&mut provider)?;
         Ok((provider, demo_server))
     }
@@ -326,5 +341,83 @@ impl RunArgs {
     /// The experiments asked for, in order (`all` expanded).
     pub fn experiments(&self) -> Vec<Experiment> {
         self.experiment.iter().flatten().copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn flags(args: &[&str]) -> RunArgs {
+        Flags::try_parse_from(std::iter::once("run").chain(args.iter().copied()))
+            .unwrap()
+            .run
+    }
+
+    fn profile() -> Profile {
+        Profile {
+            name: "mine".into(),
+            authorization_endpoint: Some("https://as.example/authorize".into()),
+            token_endpoint: Some("https://as.example/token".into()),
+            resource_url: Some("https://rs.example/api".into()),
+            client_id: "app".into(),
+            // A variable nobody sets: the secret must come from the flag.
+            client_secret_env: Some("OAUTHVIZ_TEST_NEVER_SET".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_flag_secret_stands_in_for_an_unset_environment_variable() {
+        let mut p = profile();
+        assert!(p.clone().into_config().is_err(), "the variable is not set");
+        override_with_flags(&mut p, &flags(&["--client-secret", "from-flag"])).unwrap();
+        let cfg = p.into_config().unwrap();
+        assert_eq!(
+            cfg.client_secret.as_ref().map(Secret::expose),
+            Some("from-flag")
+        );
+    }
+
+    #[test]
+    fn flags_replace_what_the_profile_says_and_leave_the_rest() {
+        let mut p = profile();
+        let args = flags(&[
+            "--client-id",
+            "other",
+            "--client-auth",
+            "none",
+            "--pkce",
+            "plain",
+            "--scope",
+            "openid email",
+            "--auth-param",
+            "prompt=consent",
+        ]);
+        override_with_flags(&mut p, &args).unwrap();
+        let cfg = p.into_config().unwrap();
+        assert_eq!(cfg.client_id, "other");
+        assert_eq!(cfg.client_auth, ClientAuth::None);
+        assert_eq!(cfg.pkce, PkceMethod::Plain);
+        assert_eq!(cfg.scope, "openid email");
+        assert_eq!(cfg.extra_auth_params.get("prompt"), Some("consent"));
+        assert_eq!(cfg.token_endpoint, "https://as.example/token");
+    }
+
+    #[test]
+    fn another_issuer_drops_the_endpoints_it_would_discover() {
+        let mut p = profile();
+        override_with_flags(&mut p, &flags(&["--issuer", "https://other.example"])).unwrap();
+        assert_eq!(p.issuer.as_deref(), Some("https://other.example"));
+        assert_eq!(p.authorization_endpoint, None);
+        assert_eq!(p.token_endpoint, None);
+        assert_eq!(p.resource_url.as_deref(), Some("https://rs.example/api"));
     }
 }

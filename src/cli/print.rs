@@ -36,7 +36,8 @@ impl Printer {
                     ));
                 }
             }
-            Happened::Idle { .. } => {}
+            // The CLI asks for no discovery of its own: a run discovers on A.
+            Happened::Idle { .. } | Happened::Discovered(_) => {}
         }
     }
 

@@ -10,6 +10,7 @@ use super::recorder::{Open, Recorder};
 use super::scripted::{Credentials, ScriptedAgent};
 use super::{ReplayRequest, RunOptions, UserAgentKind};
 use crate::config::ProviderConfig;
+use crate::profile::Profile;
 use crate::protocol::authorize::AuthorizationRequest;
 use crate::protocol::callback::{Callback, callback_checks};
 use crate::protocol::edit::{self, Edit};
@@ -218,8 +219,14 @@ async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
         let issuer = s.provider.issuer.clone().unwrap_or_default();
         a.attempt.summary = format!("discovering the endpoints of {issuer}");
         rec.update(&a);
-        match discovery::discover(&s.back, &issuer).await {
-            Ok(meta) => s.provider.apply_metadata(&meta),
+        let discovered = discovery::discover(&s.back, &issuer).await;
+        // Before A's own request: what it took to learn where A goes.
+        a.attempt.exchanges = discovered.exchanges;
+        match discovered.metadata {
+            Ok(meta) => match Profile::complete(&s.provider, &meta) {
+                Ok(provider) => s.provider = provider,
+                Err(e) => return Err(fail(rec, a, StopReason::Request(e))),
+            },
             Err(e) => return Err(fail(rec, a, StopReason::Request(format!("discovery: {e}")))),
         }
     }

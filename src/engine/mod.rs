@@ -114,7 +114,14 @@ pub enum Command {
     /// Cancels what the run is doing (its open steps end as skipped) and drops what it had
     /// queued; each dropped command finishes as [`CommandOutcome::Dropped`].
     Cancel { run: RunId },
+    /// Fetches `issuer`'s metadata for a form, before any run: reported as
+    /// [`Report::Discovered`] on [`NO_RUN`], with every request it made.
+    Discover { issuer: String },
 }
+
+/// The run of events that belong to none (a discovery asked for from a form); runs are
+/// numbered from 1.
+pub const NO_RUN: RunId = 0;
 
 impl Command {
     pub fn run(&self) -> RunId {
@@ -123,6 +130,7 @@ impl Command {
             | Command::Replay { run, .. }
             | Command::Prepare { run, .. }
             | Command::Cancel { run } => *run,
+            Command::Discover { .. } => NO_RUN,
         }
     }
 }
@@ -150,6 +158,8 @@ pub enum Report {
         command: CommandId,
         outcome: CommandOutcome,
     },
+    /// What a [`Command::Discover`] found, before its `Finished`.
+    Discovered(discovery::Discovered),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -254,7 +264,7 @@ impl Engine {
                     on_update(trace, &update);
                 }
                 Report::Finished { command, outcome } if command == id => return outcome,
-                Report::Finished { .. } => {}
+                Report::Finished { .. } | Report::Discovered(_) => {}
             }
         }
         CommandOutcome::Dropped
@@ -461,6 +471,31 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<(CommandId, Command)>, e
                     r.cancel("cancelled by the user");
                 }
                 emit(finished(run, id, CommandOutcome::Completed));
+            }
+            Command::Discover { issuer } => {
+                let client = client
+                    .as_ref()
+                    .map(|c| {
+                        c.with_limits(discovery::DISCOVERY_TIMEOUT, discovery::METADATA_BODY_LIMIT)
+                    })
+                    .map_err(Clone::clone);
+                let emit = emit.clone();
+                // Not a run's work: it waits on no session and nothing cancels it.
+                tokio::spawn(async move {
+                    let discovered = match client {
+                        Ok(client) => discovery::discover(&client, &issuer).await,
+                        Err(e) => discovery::Discovered {
+                            issuer,
+                            metadata: Err(e.clone()),
+                            exchanges: Vec::new(),
+                        },
+                    };
+                    emit(Event {
+                        run: NO_RUN,
+                        report: Report::Discovered(discovered),
+                    });
+                    emit(finished(NO_RUN, id, CommandOutcome::Completed));
+                });
             }
         }
     }

@@ -116,6 +116,10 @@ impl OauthvizApp {
     fn drain_events(&mut self) {
         let Ok(bench) = &mut self.bench else { return };
         for happened in bench.poll() {
+            if let Happened::Discovered(discovered) = happened {
+                self.form.discovered(discovered, &mut self.profiles);
+                continue;
+            }
             let Some(run) = self.current_run() else {
                 continue;
             };
@@ -305,6 +309,11 @@ impl OauthvizApp {
                     let demo = self.demo.as_ref().map_err(String::as_str);
                     self.form
                         .show(ui, demo, &mut self.profiles, errors, palette);
+                    if let Some(issuer) = self.profiles.take_discovery_request()
+                        && let Ok(bench) = &mut self.bench
+                    {
+                        bench.discover(&issuer);
+                    }
                     ui.add_space(theme::SECTION_GAP);
                     ui.checkbox(
                         &mut self.pause_before_token,

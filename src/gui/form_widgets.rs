@@ -5,7 +5,6 @@
 use egui::{Align, Color32, Layout, RichText, TextEdit, Ui};
 
 use crate::gui::theme::Palette;
-use crate::protocol::pkce::PkceMethod;
 
 /// The validation message for `field`, if any.
 /// `errors` are keyed by [`crate::config::Field`] for a provider's settings, by a preset's
@@ -76,11 +75,6 @@ pub fn secret_field(ui: &mut Ui, label: &str, value: &mut String, show: &mut boo
         )
         .labelled_by(label.id);
     });
-}
-
-/// How the PKCE choices read: their wire names, and `off`.
-pub fn pkce_label(method: PkceMethod) -> &'static str {
-    method.as_param().unwrap_or("off")
 }
 
 /// Gives a widget the accessible name `name` (what screen readers say and tests find), for the

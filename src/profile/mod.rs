@@ -587,6 +587,20 @@ impl Profile {
         );
     }
 
+    /// `cfg` with what it leaves unset filled from discovered metadata, by the same rule as
+    /// [`Profile::apply_metadata`] (what the engine does when a run starts from an issuer).
+    /// A run without a name is named after the issuer.
+    pub fn complete(cfg: &ProviderConfig, meta: &Metadata) -> Result<ProviderConfig, String> {
+        let mut p = Self::from_config(cfg);
+        p.apply_metadata(meta);
+        if p.name.trim().is_empty() {
+            p.name.clone_from(&meta.issuer);
+        }
+        // The configuration was validated already: a value the metadata brought (an endpoint
+        // with a `{` in it) is the provider's, not a placeholder left in a preset.
+        p.build(|_| Err(std::env::VarError::NotPresent))
+    }
+
     /// A profile describing `cfg`, e.g. to save what the user set up by hand. The secret is
     /// copied; whether it reaches disk is the [`SecretChoice`] given to the store.
     pub fn from_config(cfg: &ProviderConfig) -> Self {
@@ -615,14 +629,7 @@ impl Profile {
             quirks: cfg.quirks.clone(),
             redirect_uri: non_empty(&cfg.redirect_uri),
             scope: Some(cfg.scope.clone()),
-            pkce: Some(
-                match cfg.pkce {
-                    PkceMethod::S256 => "S256",
-                    PkceMethod::Plain => "plain",
-                    PkceMethod::Off => "off",
-                }
-                .into(),
-            ),
+            pkce: Some(cfg.pkce.name().into()),
             extra_auth_params: extra,
             ..Default::default()
         }
@@ -640,16 +647,30 @@ impl Profile {
         self,
         env: impl Fn(&str) -> Result<String, std::env::VarError>,
     ) -> Result<ProviderConfig, String> {
-        let label = if self.name.is_empty() {
-            "the profile".to_owned()
-        } else {
-            format!("profile '{}'", self.name)
-        };
         let errors = self.check();
         if !errors.is_empty() {
             let list: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-            return Err(format!("{label}: {}", list.join("; ")));
+            return Err(format!("{}: {}", self.label(), list.join("; ")));
         }
+        self.build(env)
+    }
+
+    /// How messages name this profile.
+    fn label(&self) -> String {
+        if self.name.is_empty() {
+            "the profile".to_owned()
+        } else {
+            format!("profile '{}'", self.name)
+        }
+    }
+
+    /// The configuration of a profile whose values were checked, or came from one.
+    // Long on purpose: one line per field of the configuration.
+    fn build(
+        self,
+        env: impl Fn(&str) -> Result<String, std::env::VarError>,
+    ) -> Result<ProviderConfig, String> {
+        let label = self.label();
         let client_auth = self.auth_method()?;
         let token_request_headers = self.token_request_headers();
         let client_secret = match (client_auth, &self.client_secret, &self.client_secret_env) {

@@ -420,3 +420,46 @@ fn the_rfc_9207_promise_is_kept_in_the_file_and_reaches_the_run() {
     let plain = super::store::to_toml(&usable(), SecretChoice::DoNotStore).unwrap();
     assert!(!plain.contains("iss_parameter"), "{plain}");
 }
+
+#[test]
+fn a_run_is_completed_from_metadata_by_the_profile_rule() {
+    let cfg = ProviderConfig {
+        issuer: Some("https://as.example".into()),
+        client_id: "app".into(),
+        client_secret: Some(Secret::new("s")),
+        client_auth: ClientAuth::Post,
+        token_endpoint: "https://mine/token".into(),
+        redirect_uri: DEFAULT_REDIRECT_URI.into(),
+        scope: "openid".into(),
+        pkce: PkceMethod::Plain,
+        ..Default::default()
+    };
+    let meta = Metadata {
+        issuer: "https://as.example".into(),
+        authorization_endpoint: Some("https://as.example/authorize".into()),
+        token_endpoint: Some("https://as.example/token".into()),
+        userinfo_endpoint: Some("https://as.example/userinfo".into()),
+        jwks_uri: Some("https://as.example/jwks".into()),
+        code_challenge_methods_supported: vec!["S256".into()],
+        token_endpoint_auth_methods_supported: vec!["client_secret_basic".into()],
+        authorization_response_iss_parameter_supported: true,
+        ..Default::default()
+    };
+    let done = Profile::complete(&cfg, &meta).unwrap();
+    assert_eq!(done.authorization_endpoint, "https://as.example/authorize");
+    assert_eq!(
+        done.token_endpoint, "https://mine/token",
+        "what was set stays"
+    );
+    assert_eq!(done.resource_url, "https://as.example/userinfo");
+    assert_eq!(done.jwks_uri.as_deref(), Some("https://as.example/jwks"));
+    assert!(done.authorization_response_iss_parameter_supported);
+    assert_eq!(
+        done.name, "https://as.example",
+        "an unnamed run takes the issuer"
+    );
+    // What the configuration chose is kept, whatever the provider lists.
+    assert_eq!(done.client_auth, ClientAuth::Post);
+    assert_eq!(done.pkce, PkceMethod::Plain);
+    assert_eq!(done.client_secret.as_ref().map(Secret::expose), Some("s"));
+}

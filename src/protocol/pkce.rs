@@ -25,6 +25,11 @@ impl PkceMethod {
         }
     }
 
+    /// The name a profile, a flag and the form use for it: the wire name, or `off`.
+    pub fn name(self) -> &'static str {
+        self.as_param().unwrap_or("off")
+    }
+
     pub fn parse(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
             "s256" => Ok(Self::S256),

@@ -10,6 +10,7 @@ mod runner;
 use std::time::Duration;
 
 use crate::config::ProviderConfig;
+pub use crate::engine::discovery::Discovered;
 use crate::engine::{
     Command, Engine, Event, ReplayRequest, Report, RunId, RunOptions, UserAgentKind,
 };
@@ -31,6 +32,8 @@ pub enum Happened {
     Judged { run: RunId, experiment: Experiment },
     /// The run has no unfinished commands and no experiments waiting.
     Idle { run: RunId },
+    /// A discovery asked for with [`Workbench::discover`] is done.
+    Discovered(Discovered),
 }
 
 pub struct Workbench {
@@ -132,6 +135,14 @@ impl Workbench {
         self.send(Command::Cancel { run }, None);
     }
 
+    /// Fetches `issuer`'s metadata through the engine, so its requests are recorded like a
+    /// run's; [`Happened::Discovered`] brings the answer.
+    pub fn discover(&mut self, issuer: &str) {
+        self.engine.send(Command::Discover {
+            issuer: issuer.trim().to_owned(),
+        });
+    }
+
     /// Queues `experiments` on `run`, after any already queued; each is checked for
     /// applicability when its turn comes and skipped with the reason when it does not apply.
     pub fn run_experiments(&mut self, run: RunId, experiments: &[Experiment]) {
@@ -181,13 +192,17 @@ impl Workbench {
 
     fn take_in(&mut self, event: Event, happened: &mut Vec<Happened>) {
         let Event { run, report } = event;
-        let Some(r) = self.run_mut(run) else { return };
         match report {
+            Report::Discovered(discovered) => happened.push(Happened::Discovered(discovered)),
             Report::Trace(update) => {
-                r.trace.apply(&update);
-                happened.push(Happened::Trace { run, update });
+                if let Some(r) = self.run_mut(run) {
+                    r.trace.apply(&update);
+                    happened.push(Happened::Trace { run, update });
+                }
             }
             Report::Finished { command, outcome } => {
+                // A discovery's (on no run) needs nothing more than its answer.
+                let Some(r) = self.run_mut(run) else { return };
                 if let Some(experiment) = r.finished(command, &outcome) {
                     happened.push(Happened::Judged { run, experiment });
                 }

@@ -392,6 +392,10 @@ impl Inspector {
             request_section(self, ui);
             response_section(self, ui);
         }
+        if step == StepId::A && !attempt.exchanges.is_empty() {
+            let title = "Discovery: the issuer's metadata, fetched before this request";
+            self.exchanges_ui(ui, &id, title, attempt, palette);
+        }
         match step {
             StepId::A if response.is_none() => {
                 ui.weak("Your browser sent this request; the page it got back (the login) is between you and the authorization server.");
@@ -399,14 +403,25 @@ impl Inspector {
             StepId::B if attempt.exchanges.is_empty() => {
                 ui.weak("Your browser handled this step: oauthviz sees only its result, the redirect in C.");
             }
-            StepId::B => self.pages_ui(ui, &id, attempt, palette),
+            StepId::B => {
+                let title = "Pages the scripted browser went through";
+                self.exchanges_ui(ui, &id, title, attempt, palette);
+            }
             _ => {}
         }
     }
 
-    /// The pages the scripted browser went through on B, each request and answer in full.
-    fn pages_ui(&mut self, ui: &mut Ui, id: &str, attempt: &Attempt, palette: &Palette) {
-        ui.label(RichText::new("Pages the scripted browser went through").strong());
+    /// The requests a step made on the way (the pages of B, the discovery before A), each
+    /// request and answer in full.
+    fn exchanges_ui(
+        &mut self,
+        ui: &mut Ui,
+        id: &str,
+        title: &str,
+        attempt: &Attempt,
+        palette: &Palette,
+    ) {
+        ui.label(RichText::new(title).strong());
         for (i, ex) in attempt.exchanges.iter().enumerate() {
             let outcome = match (&ex.response, &ex.error) {
                 (Some(r), _) => r.status_line(),

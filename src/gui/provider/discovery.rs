@@ -1,88 +1,86 @@
-//! The "Discover" button: fetches an issuer's metadata off the UI thread, and reads what the
-//! provider says it supports against what the form asks for.
+//! The "Discover" button: asks the engine for an issuer's metadata (so its requests are
+//! recorded and shown like any other), and reads what the provider says it supports against
+//! what the form asks for.
 //!
 //! The engine discovers by itself when a run starts; this is for filling the form before that,
 //! and for the notes next to scope, PKCE and client authentication.
 
-use std::sync::mpsc;
-use std::time::Duration;
+use egui::{RichText, Ui};
 
-use crate::engine::http::HttpClient;
+use crate::gui::form_widgets::note;
+use crate::gui::theme::Palette;
 use crate::protocol::discovery::Metadata;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::token::ClientAuth;
+use crate::trace::Exchange;
+use crate::workbench::Discovered;
 
-/// A metadata document is small; anything near this is not one.
-const BODY_LIMIT: usize = 1024 * 1024;
-const TIMEOUT: Duration = Duration::from_secs(15);
-
-/// The latest discovery, running or finished, for one issuer.
+/// The latest discovery, asked for or answered, for one issuer.
 #[derive(Default)]
 pub struct Discovery {
     issuer: String,
-    running: Option<mpsc::Receiver<Result<Metadata, String>>>,
-    result: Option<Result<Metadata, String>>,
+    running: bool,
+    result: Option<Discovered>,
+    /// A press of Discover the app has not handed to the workbench yet.
+    wanted: Option<String>,
 }
 
 impl Discovery {
-    /// Starts fetching `issuer`'s metadata on its own thread (a small tokio runtime, so the UI
-    /// never waits on the network); `ctx` is woken when it is done. A newer start wins.
-    pub fn start(&mut self, issuer: &str, ctx: &egui::Context) {
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        let asked = issuer.trim().to_owned();
-        let spawned = std::thread::Builder::new()
-            .name("oauthviz-discovery".into())
-            .spawn(move || {
-                // The receiver is gone only when a newer discovery replaced this one.
-                let _ = tx.send(fetch(&asked));
-                ctx.request_repaint();
-            });
+    /// Asks for `issuer`'s metadata; a newer request wins over one still running.
+    pub fn request(&mut self, issuer: &str) {
         issuer.trim().clone_into(&mut self.issuer);
-        match spawned {
-            Ok(_) => {
-                self.running = Some(rx);
-                self.result = None;
-            }
-            Err(e) => {
-                self.running = None;
-                self.result = Some(Err(format!("could not start discovery: {e}")));
-            }
-        }
+        self.running = true;
+        self.result = None;
+        self.wanted = Some(self.issuer.clone());
     }
 
-    /// The metadata of a discovery that finished since the last call, for its issuer.
-    pub fn poll(&mut self) -> Option<(&str, &Metadata)> {
-        let result = self.running.as_ref()?.try_recv().ok()?;
-        self.running = None;
-        self.result = Some(result);
-        match &self.result {
-            Some(Ok(meta)) => Some((&self.issuer, meta)),
-            _ => None,
+    /// The issuer to discover, once per press of Discover.
+    pub fn take_request(&mut self) -> Option<String> {
+        self.wanted.take()
+    }
+
+    /// Takes in a finished discovery: its metadata when it answers the latest request (an
+    /// older one's answer is dropped).
+    pub fn receive(&mut self, discovered: Discovered) -> Option<&Metadata> {
+        if discovered.issuer != self.issuer {
+            return None;
         }
+        self.running = false;
+        self.result.insert(discovered).metadata.as_ref().ok()
     }
 
     pub fn is_running_for(&self, issuer: &str) -> bool {
-        self.running.is_some() && self.issuer == issuer.trim()
+        self.running && self.issuer == issuer.trim()
     }
 
-    /// The finished result for `issuer`; a result for another issuer is stale and not shown.
-    pub fn result_for(&self, issuer: &str) -> Option<&Result<Metadata, String>> {
+    /// The finished discovery for `issuer`; one for another issuer is stale and not shown.
+    pub fn result_for(&self, issuer: &str) -> Option<&Discovered> {
         self.result
             .as_ref()
             .filter(|_| self.issuer == issuer.trim())
     }
 }
 
-fn fetch(issuer: &str) -> Result<Metadata, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("could not start discovery: {e}"))?;
-    runtime.block_on(async {
-        let client = HttpClient::new(TIMEOUT, BODY_LIMIT)?;
-        crate::engine::discovery::discover(&client, issuer).await
-    })
+/// The requests a discovery made, one line each, with what came back.
+pub fn exchanges_ui(ui: &mut Ui, exchanges: &[Exchange], palette: &Palette) {
+    if exchanges.is_empty() {
+        return;
+    }
+    egui::CollapsingHeader::new(format!("Requests discovery made ({})", exchanges.len()))
+        .id_salt("discovery-exchanges")
+        .show(ui, |ui| {
+            for ex in exchanges {
+                let answer = match (&ex.response, &ex.error) {
+                    (Some(r), _) => r.status_line(),
+                    (None, Some(e)) => e.clone(),
+                    (None, None) => "no answer".into(),
+                };
+                ui.label(
+                    RichText::new(format!("{} {}", ex.request.method, ex.request.url)).monospace(),
+                );
+                note(ui, &format!("-> {answer}"), palette.weak_text);
+            }
+        });
 }
 
 /// A note under a field: what the provider supports, or a mismatch with what is chosen.

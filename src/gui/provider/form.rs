@@ -9,16 +9,15 @@ use egui::{ComboBox, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Field, FieldErrors, ProviderConfig};
-use crate::gui::form_widgets::{
-    error, field_error, hinted_field, note, pkce_label, secret_field, text_field,
-};
-use crate::gui::provider::discovery::{Hint, Hints};
+use crate::gui::form_widgets::{error, field_error, hinted_field, note, secret_field, text_field};
+use crate::gui::provider::discovery::{Hint, Hints, exchanges_ui};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{self, PRIVATE_KEY_ALGS, Profile};
 use crate::protocol::discovery::Metadata;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
+use crate::workbench::Discovered;
 
 /// The profile's values as the form holds them: text where the profile has optional values (an
 /// empty field is an unset value), and the secret only in memory.
@@ -421,7 +420,7 @@ impl ProfileFields {
             },
         );
         field_error(ui, error(errors, &Field::Issuer), palette);
-        match form.discovered {
+        match form.discovered.map(|d| &d.metadata) {
             Some(Err(e)) => note(ui, e, palette.error_text),
             Some(Ok(_)) => note(ui, form.discovery_note, palette.ok),
             None => note(
@@ -430,6 +429,9 @@ impl ProfileFields {
                  the callback's iss and the id_token (scope openid) are checked against it.",
                 palette.weak_text,
             ),
+        }
+        if let Some(d) = form.discovered {
+            exchanges_ui(ui, &d.exchanges, palette);
         }
         ui.checkbox(
             &mut self.iss_on_redirect,
@@ -496,14 +498,14 @@ impl ProfileFields {
         hints_ui(ui, form.hints.map(|h| &h.scope[..]), palette);
         let pkce = PkceMethod::parse(&self.pkce).ok();
         ComboBox::from_label("PKCE")
-            .selected_text(pkce.map_or(self.pkce.clone(), |m| pkce_label(m).to_owned()))
+            .selected_text(pkce.map_or(self.pkce.clone(), |m| m.name().to_owned()))
             .show_ui(ui, |ui| {
                 for method in [PkceMethod::S256, PkceMethod::Plain, PkceMethod::Off] {
                     if ui
-                        .selectable_label(pkce == Some(method), pkce_label(method))
+                        .selectable_label(pkce == Some(method), method.name())
                         .clicked()
                     {
-                        self.pkce = pkce_label(method).to_owned();
+                        self.pkce = method.name().to_owned();
                     }
                 }
             });
@@ -643,7 +645,7 @@ impl ProfileFields {
 pub struct FormState<'a> {
     pub errors: &'a [(Field, String)],
     pub discovering: bool,
-    pub discovered: Option<&'a Result<Metadata, String>>,
+    pub discovered: Option<&'a Discovered>,
     pub discovery_note: &'a str,
     pub hints: Option<&'a Hints>,
     pub show_secret: &'a mut bool,

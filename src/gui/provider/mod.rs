@@ -15,13 +15,15 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Field, FieldErrors, ProviderConfig};
 use crate::demo::{self, DemoServer};
 use crate::engine::UserAgentKind;
-use crate::gui::form_widgets::{error, field_error, note, pkce_label, secret_field, text_field};
+use crate::gui::form_widgets::{error, field_error, note, secret_field, text_field};
 use crate::gui::provider::form::runnable;
 use crate::gui::provider::profiles::{ProfileEditor, ProfilesPanel};
 use crate::gui::theme::{self, Palette};
+use crate::profile::Profile;
 use crate::protocol::pkce::PkceMethod;
 use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
+use crate::workbench::Discovered;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Source {
@@ -211,18 +213,30 @@ impl ProviderForm {
                 .config(&self.custom.name, |var| std::env::var(var));
         }
         let server = demo.map_err(|e| vec![(Field::Demo, e.to_owned())])?;
+        // The client's fields laid over the demo's endpoints, as a profile like any other
+        // provider, so it becomes a run's configuration the same way.
         let client = &self.demo;
-        runnable(ProviderConfig {
+        let profile = Profile {
             name: format!("demo ({})", client.client_id),
             client_id: client.client_id.trim().to_owned(),
             client_secret: (!client.client_secret.is_empty())
                 .then(|| Secret::new(client.client_secret.clone())),
-            client_auth: client.client_auth,
-            redirect_uri: client.redirect_uri(),
-            scope: client.scope.trim().to_owned(),
-            pkce: client.pkce,
-            ..ProviderConfig::demo_endpoints(server)
-        })
+            client_auth: Some(client.client_auth.method_name().into()),
+            redirect_uri: Some(client.redirect_uri()),
+            scope: Some(client.scope.trim().to_owned()),
+            pkce: Some(client.pkce.name().into()),
+            ..Profile::from_config(&ProviderConfig::demo_endpoints(server))
+        };
+        let errors = profile.check();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        runnable(profile.into_config().map_err(|e| vec![(Field::Demo, e)])?)
+    }
+
+    /// Hands a finished discovery to the profile form that asked for it.
+    pub fn discovered(&mut self, discovered: Discovered, profiles: &mut ProfilesPanel) {
+        profiles.discovered(discovered, &mut self.custom);
     }
 
     /// The panel. `errors` are the validation messages of the current form, by field.
@@ -367,10 +381,10 @@ fn client_ui(
     field_error(ui, error(errors, &Field::RedirectUri), palette);
     text_field(ui, "Scope", &mut client.scope, None, palette);
     ComboBox::from_label("PKCE")
-        .selected_text(pkce_label(client.pkce))
+        .selected_text(client.pkce.name())
         .show_ui(ui, |ui| {
             for method in [PkceMethod::S256, PkceMethod::Plain, PkceMethod::Off] {
-                ui.selectable_value(&mut client.pkce, method, pkce_label(method));
+                ui.selectable_value(&mut client.pkce, method, method.name());
             }
         });
 }

@@ -19,6 +19,7 @@ use crate::gui::provider::presets::{PresetDialog, PresetOutcome, free_name};
 use crate::gui::theme::{self, Palette};
 use crate::profile::{Listed, Profile, ProfileStore};
 use crate::protocol::pkce::PkceMethod;
+use crate::workbench::Discovered;
 
 /// The profile in the form. Persisted with the app's settings (without the secret), so a
 /// restart comes back to it; what its file holds is read again then.
@@ -120,6 +121,27 @@ impl ProfilesPanel {
         }
     }
 
+    /// The issuer whose metadata the user asked for since the last call, for the app to
+    /// send through the workbench.
+    pub fn take_discovery_request(&mut self) -> Option<String> {
+        self.discovery.take_request()
+    }
+
+    /// Takes in a finished discovery: when it is for the issuer in the form, the endpoints left
+    /// empty are filled from it.
+    pub fn discovered(&mut self, discovered: Discovered, editor: &mut ProfileEditor) {
+        let for_form = discovered.issuer == editor.fields.issuer.trim();
+        if let Some(meta) = self.discovery.receive(discovered)
+            && for_form
+        {
+            let filled = editor.fields.apply_metadata(meta);
+            self.discovery_note = match filled {
+                0 => "Discovered; every endpoint was already set, so yours are kept.".into(),
+                n => format!("Discovered; filled {n} empty endpoint(s)."),
+            };
+        }
+    }
+
     fn taken(&self, name: &str) -> bool {
         self.store.as_ref().is_ok_and(|s| s.exists(name))
     }
@@ -169,15 +191,6 @@ impl ProfilesPanel {
         if self.listed.is_none() {
             self.refresh(editor);
         }
-        if let Some((issuer, meta)) = self.discovery.poll()
-            && issuer == editor.fields.issuer.trim()
-        {
-            let filled = editor.fields.apply_metadata(meta);
-            self.discovery_note = match filled {
-                0 => "Discovered; every endpoint was already set, so yours are kept.".into(),
-                n => format!("Discovered; filled {n} empty endpoint(s)."),
-            };
-        }
         self.list_ui(ui, editor, palette);
         ui.separator();
         self.header_ui(ui, editor, palette);
@@ -186,7 +199,7 @@ impl ProfilesPanel {
 
         let fields = &mut editor.fields;
         let discovered = self.discovery.result_for(&fields.issuer);
-        let hints = match discovered {
+        let hints = match discovered.map(|d| &d.metadata) {
             Some(Ok(meta)) => Some(discovery::hints(
                 meta,
                 &fields.scope,
@@ -209,7 +222,7 @@ impl ProfilesPanel {
         ui.label(RichText::new("Client").strong());
         fields.client_ui(ui, &mut form, palette);
         if discover {
-            self.discovery.start(&fields.issuer, ui.ctx());
+            self.discovery.request(&fields.issuer);
         }
         self.dialogs(ui.ctx(), editor, palette);
     }
