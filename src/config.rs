@@ -177,10 +177,16 @@ impl ProviderConfig {
             (Field::ResourceUrl, &self.resource_url),
             (Field::RedirectUri, &self.redirect_uri),
         ] {
+            // The redirect URI's own rules (loopback http) are the listener's to say.
+            let parse = if field == Field::RedirectUri {
+                crate::protocol::http::parse_url
+            } else {
+                crate::protocol::http::parse_web_url
+            };
             if value.trim().is_empty() {
                 let what = field.key().replace('_', " ");
                 errors.push((field, format!("enter the {what} URL")));
-            } else if let Err(e) = crate::protocol::http::parse_url(value) {
+            } else if let Err(e) = parse(value) {
                 errors.push((field, e));
             }
         }
@@ -240,6 +246,26 @@ mod tests {
         let errors = cfg.validate().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| f.to_string()).collect();
         assert_eq!(fields, ["token_endpoint", "client_id", "client_secret"]);
+    }
+
+    #[test]
+    fn an_endpoint_that_is_not_http_is_refused_before_anything_is_opened() {
+        let cfg = ProviderConfig {
+            authorization_endpoint: "javascript:alert(1)".into(),
+            token_endpoint: "file:///etc/passwd".into(),
+            resource_url: "https://rs/api".into(),
+            redirect_uri: "http://127.0.0.1:0/callback".into(),
+            client_id: "app".into(),
+            client_auth: ClientAuth::None,
+            ..Default::default()
+        };
+        let errors = cfg.validate().unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|(_, e)| e.contains("only http and https"))
+        );
     }
 
     #[test]

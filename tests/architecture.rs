@@ -20,6 +20,19 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("engine", &["gui", "cli", "workbench"]),
     ("workbench", &["gui", "cli"]),
     ("demo", &["engine", "gui", "cli"]),
+    // Under both the listener and the demo provider: it knows neither, nor OAuth.
+    (
+        "serve",
+        &[
+            "protocol",
+            "trace",
+            "engine",
+            "gui",
+            "cli",
+            "workbench",
+            "demo",
+        ],
+    ),
 ];
 
 /// One source file as a module: `["gui", "diagram"]` for `src/gui/diagram/mod.rs`.

@@ -211,6 +211,90 @@ fn system_user_agent_opens_browser_from_the_environment() {
 }
 
 #[test]
+fn the_browser_is_never_handed_a_url_that_is_not_http() {
+    let dir = std::env::temp_dir().join(format!("oauthviz-scheme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("browser.sh");
+    let marker = dir.join("opened");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", marker.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for endpoint in ["javascript:alert(1)", "file:///etc/passwd", "myapp://open"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+            .args([
+                "run",
+                "--authorize-url",
+                endpoint,
+                "--token-url",
+                "http://127.0.0.1:9/token",
+                "--resource-url",
+                "http://127.0.0.1:9/api",
+                "--client-id",
+                "app",
+                "--client-auth",
+                "none",
+                "--callback-timeout",
+                "5",
+            ])
+            .env("BROWSER", &script)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{endpoint}");
+        assert!(
+            stderr.contains("only http and https"),
+            "{endpoint}: {stderr}"
+        );
+        assert!(!marker.exists(), "{endpoint} reached the browser");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_private_key_that_never_ends_is_refused_not_read() {
+    let dir = std::env::temp_dir().join(format!("oauthviz-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("key.pem");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for key in [std::path::Path::new("/dev/zero"), fifo.as_path()] {
+        let started = std::time::Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+            .args([
+                "run",
+                "--provider",
+                "demo",
+                "--user-agent",
+                "scripted",
+                "--client-auth",
+                "private-key-jwt",
+                "--private-key",
+            ])
+            .arg(key)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            stderr.contains("it is not a regular file"),
+            "{}: {stderr}",
+            key.display()
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_saved_profile_runs_by_name_with_its_secret_from_the_environment() {
     let home = std::env::temp_dir().join(format!("oauthviz-config-{}", std::process::id()));
     let server = oauthviz::demo::DemoServer::start(Default::default()).unwrap();

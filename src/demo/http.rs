@@ -1,12 +1,9 @@
 //! Requests and responses as plain values, so the endpoints are pure functions of (state, request)
-//! and tiny_http stays in `server`.
+//! and the HTTP server stays in `server`.
 
 use serde_json::Value;
 
 use crate::protocol::params::Params;
-
-/// The largest request body the provider reads; larger ones get 413.
-pub(crate) const MAX_BODY: usize = 64 * 1024;
 
 pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -162,12 +159,27 @@ impl Response {
     pub fn method_not_allowed(allow: &str) -> Self {
         Self::text(405, &format!("405 Method Not Allowed: use {allow}")).header("Allow", allow)
     }
+}
 
-    pub fn too_large() -> Self {
-        Self::text(
-            413,
-            &format!("413 Content Too Large: bodies are limited to {MAX_BODY} bytes"),
-        )
+impl From<crate::serve::Request> for Request {
+    fn from(r: crate::serve::Request) -> Self {
+        Self {
+            method: r.method,
+            path: r.path,
+            query: r.query,
+            headers: r.headers,
+            body: r.body,
+        }
+    }
+}
+
+impl From<Response> for crate::serve::Response {
+    fn from(r: Response) -> Self {
+        Self {
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
+        }
     }
 }
 

@@ -27,7 +27,7 @@
 //! asked), rotated at each use; presenting a rotated one revokes the whole grant. An ID token is
 //! added when the scope has `openid`. Without `scope`, `/authorize` uses `openid profile api.read`.
 //!
-//! Layout: `server` (threads, tiny_http) → `router` → one file per endpoint group (`authorize`,
+//! Layout: `server` (on [`crate::serve`]) → `router` → one file per endpoint group (`authorize`,
 //! `token`, `resource`, `discovery`), over `state` (codes, sessions, tokens), `clients` (registry,
 //! redirect URI matching, client authentication), `keys` (ES256 JWTs, JWKS), `pages` (HTML),
 //! `paths` (where each endpoint lives) and `scopes` (the known scopes, `scope` parsing).

@@ -153,9 +153,10 @@ impl Session {
         let p = &self.provider;
         let assertion = if p.client_auth == ClientAuth::PrivateKeyJwt {
             let path = p.private_key_path.as_deref().unwrap_or_default();
-            let pem = std::fs::read_to_string(path).map_err(|e| {
-                format!("cannot read the private key '{path}' for private_key_jwt: {e}")
-            })?;
+            let pem = crate::files::read_small_text(std::path::Path::new(path), MAX_KEY_BYTES)
+                .map_err(|e| {
+                    format!("cannot read the private key '{path}' for private_key_jwt: {e}")
+                })?;
             let alg = p.private_key_alg.as_deref().unwrap_or("RS256");
             let now = (super::recorder::now_ms() / 1000) as i64;
             let signed = client_assertion::client_assertion(
@@ -206,6 +207,9 @@ impl Session {
         Ok(request)
     }
 }
+
+/// A PEM private key is a few KiB; anything near this is not one.
+const MAX_KEY_BYTES: u64 = 64 * 1024;
 
 /// The first run: A to G, stopping early after `options.pause_after` when set.
 pub async fn run_flow(session: &mut Session, rec: &Recorder) {
@@ -478,6 +482,11 @@ async fn authorize(
     rec.update(&b);
     match &s.options.user_agent {
         UserAgentKind::System => {
+            // An edited A may point anywhere; the browser gets web URLs only.
+            if let Err(e) = crate::protocol::http::parse_web_url(&request.url) {
+                rec.finish(b, Outcome::Skipped("not opened".into()));
+                return Err(fail(rec, a, StopReason::Request(e)));
+            }
             let url = request.url.clone();
             let opened = match tokio::task::spawn_blocking(move || webbrowser::open(&url)).await {
                 Ok(Ok(())) => Ok(()),

@@ -3,15 +3,13 @@
 //! `assets/`, and answers anything else 404 without ending the wait.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use url::{Host, Url};
 
 use crate::protocol::http::{Header, Headers, HttpRequest, parse_url};
+use crate::serve::{self, Limits, Server};
 
 const CALLBACK_PAGE: &str = include_str!("../../assets/callback.html");
 
@@ -22,9 +20,28 @@ pub struct RedirectListener {
     /// The redirect URI with the port actually bound (differs from the configured one for port 0).
     pub redirect_uri: String,
     received: mpsc::UnboundedReceiver<HttpRequest>,
-    server: Arc<tiny_http::Server>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    /// Stops on drop, releasing the port.
+    _server: Server,
+}
+
+/// A loopback listener with room in its backlog for a burst of connections, so a flood
+/// waiting for the server to catch up does not turn the browser's connection away.
+fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+/// A browser delivers one GET with no body; a few connections are all it opens.
+fn limits() -> Limits {
+    Limits {
+        connections: 32,
+        body_bytes: 16 * 1024,
+        ..Limits::default()
+    }
 }
 
 impl RedirectListener {
@@ -47,7 +64,7 @@ impl RedirectListener {
             }
         };
         let port = url.port().unwrap_or(0);
-        let server = tiny_http::Server::http(SocketAddr::new(ip, port)).map_err(|e| {
+        let listener = bind(SocketAddr::new(ip, port)).map_err(|e| {
             if port == 0 {
                 format!("could not open a loopback port for the redirect: {e}")
             } else {
@@ -56,32 +73,28 @@ impl RedirectListener {
                 )
             }
         })?;
-        let bound = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or("the redirect listener did not bind an IP address")?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| format!("the redirect listener has no address: {e}"))?
+            .port();
         if port == 0 {
             // set_port only fails for URLs that cannot have a port, ruled out by the http check.
             let _ = url.set_port(Some(bound));
         }
-        let stop = Arc::new(AtomicBool::new(false));
-        let server = Arc::new(server);
         let (tx, rx) = mpsc::unbounded_channel();
-        let thread = std::thread::Builder::new()
-            .name("oauthviz-redirect-listener".into())
-            .spawn({
-                let (stop, server) = (stop.clone(), server.clone());
-                let expected = url.clone();
-                move || serve(&server, &expected, &stop, &tx)
-            })
-            .map_err(|e| format!("could not start the redirect listener thread: {e}"))?;
+        let expected = url.clone();
+        let server = Server::start(
+            listener,
+            "oauthviz-redirect-listener",
+            1,
+            limits(),
+            move |req| answer(req, &expected, &tx),
+        )
+        .map_err(|e| format!("could not start the redirect listener: {e}"))?;
         Ok(Self {
             redirect_uri: url.into(),
             received: rx,
-            server,
-            stop,
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -117,71 +130,46 @@ impl RedirectListener {
     }
 }
 
-impl Drop for RedirectListener {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// Answers every request: a callback (on the redirect path, or anywhere with OAuth response
+/// Answers one request: a callback (on the redirect path, or anywhere with OAuth response
 /// parameters, so a redirect to an edited path is still seen) gets the page and is queued;
-/// anything else (favicon, probes) gets 404. It blocks on `recv`, so an idle listener costs no
-/// CPU; `Drop` raises `stop` and unblocks it.
-fn serve(
-    server: &tiny_http::Server,
+/// anything else (favicon, probes) gets 404.
+fn answer(
+    request: serve::Request,
     expected: &Url,
-    stop: &AtomicBool,
     tx: &mpsc::UnboundedSender<HttpRequest>,
-) {
-    while !stop.load(Ordering::Acquire) {
-        let Ok(request) = server.recv() else {
-            continue;
-        };
-        let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
-        let query_params = crate::protocol::params::Params::parse(query);
-        let is_callback = path == expected.path()
-            || ["code", "error", "state"]
-                .iter()
-                .any(|n| query_params.get(n).is_some());
-        if request.method() != &tiny_http::Method::Get || !is_callback {
-            let _ = request.respond(
-                tiny_http::Response::from_string("not the redirect path").with_status_code(404),
-            );
-            continue;
-        }
-        let mut url = expected.clone();
-        url.set_path(path);
-        url.set_query((!query.is_empty()).then_some(query));
-        let received = HttpRequest {
-            method: "GET".into(),
-            url: url.into(),
-            headers: Headers(
-                request
-                    .headers()
-                    .iter()
-                    .map(|h| Header {
-                        name: h.field.as_str().as_str().to_owned(),
-                        value: h.value.as_str().to_owned(),
-                    })
-                    .collect(),
-            ),
-            body: String::new(),
-        };
-        let mut page = tiny_http::Response::from_string(CALLBACK_PAGE);
-        if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8") {
-            page = page.with_header(h);
-        }
-        // Queued before the page goes out: whoever sees the page may rely on the callback
-        // being there (a test's client, or a discard right after).
-        let queued = tx.send(received).is_ok();
-        let _ = request.respond(page);
-        if !queued {
-            return;
-        }
+) -> serve::Response {
+    let query = request.query.as_deref().unwrap_or("");
+    let query_params = crate::protocol::params::Params::parse(query);
+    let is_callback = request.path == expected.path()
+        || ["code", "error", "state"]
+            .iter()
+            .any(|n| query_params.get(n).is_some());
+    if request.method != "GET" || !is_callback {
+        return serve::Response::text(404, "not the redirect path");
+    }
+    let mut url = expected.clone();
+    url.set_path(&request.path);
+    url.set_query((!query.is_empty()).then_some(query));
+    let received = HttpRequest {
+        method: "GET".into(),
+        url: url.into(),
+        headers: Headers(
+            request
+                .headers
+                .into_iter()
+                .map(|(name, value)| Header { name, value })
+                .collect(),
+        ),
+        body: String::new(),
+    };
+    // Queued before the page goes out: whoever sees the page may rely on the callback being
+    // there (a test's client, or a discard right after). Nobody waiting is no reason to fail
+    // the browser's request.
+    let _ = tx.send(received);
+    serve::Response {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+        body: CALLBACK_PAGE.as_bytes().to_vec(),
     }
 }
 

@@ -270,59 +270,54 @@ mod tests {
     struct Site {
         url: String,
         seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+        _server: crate::serve::Server,
     }
 
     type Page = fn(&str, &str, &str) -> (u16, Vec<(&'static str, String)>, String);
 
     impl Site {
         fn start(page: Page) -> Site {
-            use std::sync::atomic::Ordering;
-            let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-            let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
             let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            std::thread::spawn({
-                let (seen, stop) = (seen.clone(), stop.clone());
-                move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Ok(Some(mut req)) =
-                            server.recv_timeout(std::time::Duration::from_millis(20))
-                        else {
-                            continue;
-                        };
-                        let mut body = String::new();
-                        let _ = std::io::Read::read_to_string(req.as_reader(), &mut body);
-                        let method = req.method().as_str().to_owned();
-                        seen.lock()
-                            .unwrap()
-                            .push(format!("{method} {} {body}", req.url()));
-                        let (status, headers, html) = page(&method, req.url(), &body);
-                        let mut resp = tiny_http::Response::from_string(html)
-                            .with_status_code(status)
-                            .with_header(
-                                tiny_http::Header::from_bytes("Content-Type", "text/html").unwrap(),
-                            );
-                        for (name, value) in headers {
-                            resp.add_header(
-                                tiny_http::Header::from_bytes(name, value.as_bytes()).unwrap(),
-                            );
-                        }
-                        let _ = req.respond(resp);
+            let log = seen.clone();
+            let server = crate::serve::Server::start(
+                listener,
+                "scripted-test-site",
+                1,
+                crate::serve::Limits::default(),
+                move |req| {
+                    let body = String::from_utf8_lossy(&req.body).into_owned();
+                    let target = match &req.query {
+                        Some(q) => format!("{}?{q}", req.path),
+                        None => req.path.clone(),
+                    };
+                    log.lock()
+                        .unwrap()
+                        .push(format!("{} {target} {body}", req.method));
+                    let (status, headers, html) = page(&req.method, &target, &body);
+                    let mut headers: Vec<(String, String)> = headers
+                        .into_iter()
+                        .map(|(n, v)| (n.to_owned(), v))
+                        .collect();
+                    headers.push(("Content-Type".into(), "text/html".into()));
+                    crate::serve::Response {
+                        status,
+                        headers,
+                        body: html.into_bytes(),
                     }
-                }
-            });
-            Site { url, seen, stop }
+                },
+            )
+            .unwrap();
+            Site {
+                url,
+                seen,
+                _server: server,
+            }
         }
 
         fn seen(&self) -> Vec<String> {
             self.seen.lock().unwrap().clone()
-        }
-    }
-
-    impl Drop for Site {
-        fn drop(&mut self) {
-            self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
 

@@ -247,30 +247,11 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
 }
 
 pub(crate) fn read_profile_text(path: &Path) -> Result<String, ProfileError> {
-    let io = |e: std::io::Error| ProfileError::Io {
+    crate::files::read_small_text(path, MAX_PROFILE_BYTES).map_err(|message| ProfileError::Io {
         path: path.to_owned(),
         action: "read",
-        message: e.to_string(),
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(ProfileError::Io {
-            path: path.to_owned(),
-            action: "read",
-            message: "it is not a regular file".into(),
-        });
-    }
-    if meta.len() > MAX_PROFILE_BYTES {
-        return Err(ProfileError::Io {
-            path: path.to_owned(),
-            action: "read",
-            message: format!(
-                "it is {} bytes, more than a profile can be ({MAX_PROFILE_BYTES})",
-                meta.len()
-            ),
-        });
-    }
-    std::fs::read_to_string(path).map_err(io)
+        message,
+    })
 }
 
 pub(crate) fn file_stem(path: &Path) -> String {

@@ -190,9 +190,38 @@ pub fn parse_url(input: &str) -> Result<Url, String> {
     Url::parse(input.trim()).map_err(|e| format!("'{input}' is not a valid URL: {e}"))
 }
 
+/// A URL a browser may be sent to and HTTP may fetch: http or https only, so a provider (or a
+/// discovery document) cannot have oauthviz open `file:`, `javascript:` or another program's
+/// scheme.
+pub fn parse_web_url(input: &str) -> Result<Url, String> {
+    let url = parse_url(input)?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        other => Err(format!(
+            "'{}' uses the scheme '{other}:', and only http and https URLs are opened or fetched",
+            input.trim()
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_are_web_urls() {
+        assert!(parse_web_url("https://as.example/authorize").is_ok());
+        assert!(parse_web_url(" http://127.0.0.1:1/x ").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "myapp://x",
+            "data:,x",
+        ] {
+            let err = parse_web_url(bad).unwrap_err();
+            assert!(err.contains("only http and https"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn headers_are_case_insensitive() {

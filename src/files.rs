@@ -1,0 +1,56 @@
+//! Reading the small files a user points oauthviz at (profiles, private keys): a regular file of
+//! bounded size, so `/dev/zero`, a FIFO or a stray huge file is refused with a reason instead of
+//! being read until memory runs out or waited on for ever.
+
+use std::io::Read as _;
+use std::path::Path;
+
+/// The text of the regular file at `path`, refused when it holds more than `max` bytes. The
+/// error says what is wrong with the file, without its path (the caller names it).
+pub fn read_small_text(path: &Path, max: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    let too_big = |n: u64| format!("it is {n} bytes, more than such a file can be ({max})");
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    // The file may grow between the look and the read: read at most one byte more than allowed.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_directories_and_large_files_are_refused() {
+        assert_eq!(
+            read_small_text(Path::new("/dev/zero"), 1024).unwrap_err(),
+            "it is not a regular file"
+        );
+        assert_eq!(
+            read_small_text(Path::new("/"), 1024).unwrap_err(),
+            "it is not a regular file"
+        );
+        let dir = std::env::temp_dir().join(format!("oauthviz-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let big = dir.join("big");
+        std::fs::write(&big, vec![b'a'; 2048]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            read_small_text(&big, 1024)
+                .unwrap_err()
+                .contains("2048 bytes")
+        );
+        assert_eq!(read_small_text(&big, 4096).map(|t| t.len()), Ok(2048));
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
