@@ -1,6 +1,8 @@
 //! The `oauthviz` binary, run as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::process::Command;
 
 fn oauthviz(args: &[&str]) -> std::process::Output {
@@ -431,5 +433,51 @@ fn experiment_all_on_a_public_client_judges_or_skips_each() {
             }
             _ => assert_eq!(verdict, "pass", "{e}"),
         }
+    }
+}
+
+#[test]
+fn what_a_provider_says_reaches_the_terminal_as_text_not_as_commands() {
+    let server = oauthviz::demo::DemoServer::start(Default::default()).unwrap();
+    // An error_description that would erase the failure line, print a green success and set
+    // the window title.
+    let canned = support::canned::Canned::start(support::canned::Answer::Fixed(
+        400,
+        "application/json",
+        r#"{"error":"invalid_grant","error_description":"\r\u001b[2K\u001b[32mflow complete: G succeeded\u001b]0;pwned\u0007"}"#
+            .into(),
+    ));
+    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--authorize-url",
+            &server.authorization_endpoint(),
+            "--token-url",
+            &canned.url,
+            "--resource-url",
+            &server.resource_url(),
+            "--client-id",
+            oauthviz::demo::BASIC_CLIENT_ID,
+            "--client-secret",
+            oauthviz::demo::BASIC_CLIENT_SECRET,
+            "--scope",
+            "openid api.read",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !bytes
+                .iter()
+                .any(|b| *b == 0x1b || *b == b'\r' || *b == 0x07),
+            "a control character reached {name}: {text:?}"
+        );
+        assert!(text.contains("\\x1b[32mflow complete"), "{name}: {text}");
     }
 }

@@ -70,7 +70,7 @@ pub fn main(started: std::time::Instant) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("oauthviz: {e}");
+            eprintln!("oauthviz: {}", print::terminal_safe(&e));
             ExitCode::from(2)
         }
     }
@@ -253,9 +253,7 @@ fn exit_code(trace: &Trace, findings: &[Judged]) -> ExitCode {
         .failed_step()
         .map(|s| format!("step {} ({})", s.letter(), s.name()))
         .unwrap_or_else(|| "the run".into());
-    eprintln!(
-        "oauthviz: {step} failed: {}",
-        trace.error().unwrap_or_else(|| "unknown reason".into())
-    );
+    let reason = trace.error().unwrap_or_else(|| "unknown reason".into());
+    eprintln!("oauthviz: {step} failed: {}", print::terminal_safe(&reason));
     ExitCode::FAILURE
 }

@@ -1,7 +1,7 @@
 //! What `oauthviz run` prints while a run goes: each step when it ends (masked by `redact`
 //! unless `--show-secrets`), and the experiments' verdicts.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use crate::redact;
 use crate::trace::{Attempt, Outcome, StepId, Trace, Update};
@@ -51,7 +51,7 @@ impl Printer {
 
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            println!("== {text}");
+            println!("== {}", terminal_safe(text));
         }
     }
 
@@ -67,11 +67,11 @@ impl Printer {
         } = update
         else {
             if let Update::Finished { ok, stop } = update {
-                let _ = match (ok, stop) {
-                    (true, _) => writeln!(out, "flow complete: G succeeded"),
-                    (false, Some(stop)) => writeln!(out, "flow stopped: {}", stop.reason),
-                    (false, None) => writeln!(out, "flow stopped"),
-                };
+                match (ok, stop) {
+                    (true, _) => say(&mut out, "flow complete: G succeeded"),
+                    (false, Some(stop)) => say(&mut out, &format!("flow stopped: {}", stop.reason)),
+                    (false, None) => say(&mut out, "flow stopped"),
+                }
             }
             return;
         };
@@ -84,9 +84,11 @@ impl Printer {
             if let Some(url) = url
                 && self.waiting_shown.insert((*step, *index))
             {
-                let _ = writeln!(
-                    out,
-                    "B  waiting for the login and consent; the authorization URL is:\n   {url}"
+                say(
+                    &mut out,
+                    &format!(
+                        "B  waiting for the login and consent; the authorization URL is:\n   {url}"
+                    ),
                 );
             }
             return;
@@ -96,14 +98,16 @@ impl Printer {
         if shown_before || (!attempt.outcome.is_final() && attempt.outcome != Outcome::Pending) {
             return;
         }
-        let _ = writeln!(out, "{}", step_line(*step, attempt));
+        say(&mut out, &step_line(*step, attempt));
         for check in &attempt.checks {
-            let _ = writeln!(
-                out,
-                "   check {:?}: {} — {}",
-                check.verdict,
-                check.name(),
-                check.detail
+            say(
+                &mut out,
+                &format!(
+                    "   check {:?}: {} — {}",
+                    check.verdict,
+                    check.name(),
+                    check.detail
+                ),
             );
         }
         if let Some(req) = &attempt.request {
@@ -112,7 +116,7 @@ impl Printer {
             } else {
                 redact::request(req)
             };
-            let _ = writeln!(out, "{}", indent(&req.to_raw()));
+            say(&mut out, &indent(&req.to_raw()));
         }
         if let Some(resp) = &attempt.response {
             let resp = if self.show_secrets {
@@ -126,9 +130,41 @@ impl Printer {
             }
             raw.push('\n');
             raw.push_str(&resp.body);
-            let _ = writeln!(out, "{}", indent(&raw));
+            say(&mut out, &indent(&raw));
         }
     }
+}
+
+/// One line (or a few) of the output, made safe for a terminal first. A closed stdout is
+/// nobody's problem any more.
+fn say(out: &mut impl Write, text: &str) {
+    let _ = writeln!(out, "{}", terminal_safe(text));
+}
+
+/// `text` with every control character but newline and tab written out as an escape (`\x1b`,
+/// `\r`, `\u{202e}`): what a provider sends (an error_description, a page, a body) reaches the
+/// terminal as text, never as a command that moves the cursor, erases a line, sets the title or
+/// reorders what is shown.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn step_line(step: StepId, a: &Attempt) -> String {
@@ -167,4 +203,23 @@ fn indent(text: &str) -> String {
         ));
     }
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_outside_are_written_out() {
+        assert_eq!(terminal_safe("plain\n\ttext"), "plain\n\ttext");
+        assert_eq!(
+            terminal_safe("bad\r\x1b[2K\x1b[32mflow complete: G succeeded"),
+            "bad\\r\\x1b[2K\\x1b[32mflow complete: G succeeded"
+        );
+        assert_eq!(
+            terminal_safe("\x1b]0;pwned\x07 \u{9b}31m \u{202e}txet"),
+            "\\x1b]0;pwned\\x07 \\x9b31m \\u{202e}txet"
+        );
+        assert_eq!(terminal_safe("\x7f"), "\\x7f");
+    }
 }
