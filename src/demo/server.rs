@@ -21,7 +21,7 @@ const WORKERS: usize = 2;
 /// What one client may send: a request body is a form or a small JSON document.
 fn limits() -> Limits {
     Limits {
-        connections: 512,
+        connections: 2048,
         body_bytes: 64 * 1024,
         ..Limits::default()
     }
