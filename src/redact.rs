@@ -17,6 +17,8 @@ pub const SECRET_NAMES: &[&str] = &[
     "refresh_token",
     "id_token",
     "password",
+    "passwd",
+    "pwd",
     "token",
     "client_assertion",
     "assertion",
@@ -171,6 +173,172 @@ pub fn difference(d: &crate::compare::Difference) -> String {
     .to_string()
 }
 
+/// Values shorter than this are too likely to be ordinary text to be hidden wherever they occur
+/// (they are still masked where they are a secret parameter).
+const MIN_SCRUBBED: usize = 6;
+
+/// The secret values a run sent, received or was given (the client secret, the user's password),
+/// so they can be hidden wherever they turn up — an error line that quotes the callback URL, a
+/// form body served as text/plain, JSON the strict parser would not read, a provider echoing a
+/// token back — and not only where a secret is expected.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets(Vec<String>);
+
+impl Secrets {
+    /// Every value found at a secret place in the run's requests and answers.
+    pub fn of_trace(t: &Trace) -> Self {
+        let mut known = Self::default();
+        for a in t.steps.iter().flat_map(|s| &s.attempts) {
+            if let Some(r) = &a.request {
+                known.request(r);
+            }
+            if let Some(r) = &a.response {
+                known.response(r);
+            }
+            for ex in &a.exchanges {
+                known.request(&ex.request);
+                if let Some(r) = &ex.response {
+                    known.response(r);
+                }
+            }
+        }
+        known
+    }
+
+    /// Adds a value known to be secret; short or repeated values are ignored.
+    pub fn add(&mut self, value: &str) {
+        let v = value.trim();
+        if v.chars().count() >= MIN_SCRUBBED && !self.0.iter().any(|k| k == v) {
+            self.0.push(v.to_owned());
+            // Longest first, so a secret that contains another is hidden whole.
+            self.0.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        }
+    }
+
+    /// Adds what `other` knows.
+    pub fn join(&mut self, other: &Secrets) {
+        for v in &other.0 {
+            self.add(v);
+        }
+    }
+
+    fn request(&mut self, r: &HttpRequest) {
+        self.url(&r.url);
+        self.body(&r.body);
+        self.headers(&r.headers);
+    }
+
+    fn response(&mut self, r: &HttpResponse) {
+        self.body(&r.body);
+        self.headers(&r.headers);
+    }
+
+    fn url(&mut self, u: &str) {
+        let rest = u.split_once('?').map_or("", |(_, q)| q);
+        let (query, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        // A code in the fragment (`#code=`) is as secret as one in the query.
+        let fragment = u.split_once('#').map_or(fragment, |(_, f)| f);
+        self.pairs(query);
+        self.pairs(fragment);
+    }
+
+    /// `name=value` pairs wherever they are, whatever the Content-Type says.
+    fn pairs(&mut self, text: &str) {
+        for pair in text.split('&') {
+            if let Some((name, value)) = pair.split_once('=')
+                && is_secret_param(decode(name.trim()).as_str())
+            {
+                self.add(&decode(value));
+            }
+        }
+    }
+
+    /// The body as pairs and as JSON-ish text: `"access_token" : "…"` is found by scanning,
+    /// so JSON that no parser accepts (a stray form feed, `1e400`, cut off by a reset) still
+    /// gives its secrets up.
+    fn body(&mut self, body: &str) {
+        self.pairs(body);
+        for name in SECRET_NAMES {
+            let needle = format!("\"{name}\"");
+            let mut rest = body;
+            while let Some(at) = rest.find(&needle) {
+                rest = &rest[at + needle.len()..];
+                let after = rest.trim_start();
+                let Some(after) = after.strip_prefix(':') else {
+                    continue;
+                };
+                let Some(value) = after.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let end = value.find('"').unwrap_or(value.len());
+                self.add(&value[..end]);
+            }
+        }
+    }
+
+    fn headers(&mut self, h: &Headers) {
+        for header in &h.0 {
+            let name = header.name.to_ascii_lowercase();
+            match name.as_str() {
+                "authorization" | "proxy-authorization" => {
+                    let (scheme, cred) =
+                        header.value.split_once(' ').unwrap_or(("", &header.value));
+                    self.add(cred);
+                    if scheme.eq_ignore_ascii_case("basic") {
+                        use base64::Engine as _;
+                        let decoded = base64::engine::general_purpose::STANDARD
+                            .decode(cred.trim())
+                            .ok()
+                            .and_then(|b| String::from_utf8(b).ok());
+                        if let Some((_, secret)) =
+                            decoded.as_deref().and_then(|d| d.split_once(':'))
+                        {
+                            // RFC 6749 §2.3.1 form-encodes the secret before Basic does.
+                            self.add(secret);
+                            self.add(&decode(secret));
+                        }
+                    }
+                }
+                "cookie" => {
+                    for pair in header.value.split(';') {
+                        if let Some((_, v)) = pair.split_once('=') {
+                            self.add(v);
+                        }
+                    }
+                }
+                // Only the cookie itself: the attributes after it are not secret.
+                "set-cookie" => {
+                    if let Some((_, v)) = header
+                        .value
+                        .split(';')
+                        .next()
+                        .and_then(|p| p.split_once('='))
+                    {
+                        self.add(v);
+                    }
+                }
+                "location" => self.url(&header.value),
+                _ => {}
+            }
+        }
+    }
+
+    /// `text` with every known secret, as written or URL-encoded, replaced by its mask.
+    pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for value in &self.0 {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let percent = encoded.replace('+', "%20");
+            for form in [value.as_str(), encoded.as_str(), percent.as_str()] {
+                if out.contains(form) {
+                    out = std::borrow::Cow::Owned(out.replace(form, &mask(value)));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// The whole trace with every secret masked (for `--json` and exports without secrets).
 pub fn trace(t: &Trace) -> Trace {
     let mut t = t.clone();
@@ -195,6 +363,53 @@ pub fn trace(t: &Trace) -> Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_hidden_wherever_it_turns_up() {
+        let mut t = Trace::new("p");
+        let mut d = HttpRequest::post_form(
+            "https://as/token",
+            &Params::from([
+                ("grant_type", "authorization_code"),
+                ("code", "the-code-123"),
+            ]),
+        );
+        d.headers
+            .push("Authorization", "Basic YXBwOnMzY3JldCt2YWx1ZQ==");
+        let e = HttpResponse {
+            status: 200,
+            headers: Headers::default(),
+            // text/plain would not be read as a form, and this is not JSON any parser accepts.
+            body: "\u{c}{\"access_token\" : \"tok-abcdef-1\", \"expires_in\": 1e400}".into(),
+        };
+        t.apply(&crate::trace::Update::Attempt {
+            step: crate::trace::StepId::D,
+            index: 0,
+            attempt: crate::trace::Attempt {
+                request: Some(d),
+                response: Some(e),
+                outcome: crate::trace::Outcome::Ok,
+                ..Default::default()
+            },
+        });
+        let mut known = Secrets::of_trace(&t);
+        known.add("wonderland");
+        let said = "the code the-code-123 came back in https://x/cb#code=the-code-123, \
+                    the token tok-abcdef-1, the secret s3cret+value (s3cret%2Bvalue), \
+                    passwd=wonderland";
+        let scrubbed = known.scrub(said);
+        for secret in [
+            "the-code-123",
+            "tok-abcdef-1",
+            "s3cret+value",
+            "s3cret%2Bvalue",
+            "wonderland",
+        ] {
+            assert!(!scrubbed.contains(secret), "{secret} in {scrubbed}");
+        }
+        assert!(scrubbed.contains("the code the-…[12 chars]"), "{scrubbed}");
+        assert_eq!(known.scrub("nothing secret"), "nothing secret");
+    }
 
     #[test]
     fn masks_form_query_headers_and_json() {

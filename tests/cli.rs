@@ -481,3 +481,58 @@ fn what_a_provider_says_reaches_the_terminal_as_text_not_as_commands() {
         assert!(text.contains("\\x1b[32mflow complete"), "{name}: {text}");
     }
 }
+
+#[test]
+fn secrets_are_hidden_wherever_they_turn_up_without_show_secrets() {
+    let server = oauthviz::demo::DemoServer::start(Default::default()).unwrap();
+    // A form-encoded token answer served as text/plain: used, and never printed.
+    let token = "canned-access-token-0123456789";
+    let canned = support::canned::Canned::start(support::canned::Answer::Fixed(
+        200,
+        "text/plain",
+        format!("access_token={token}&token_type=Bearer&echo=demo-basic-secret"),
+    ));
+    for json in [false, true] {
+        let mut args = vec![
+            "run",
+            "--authorize-url",
+            &server.authorization_endpoint(),
+            "--token-url",
+            &canned.url,
+            "--resource-url",
+            &server.resource_url(),
+            "--client-id",
+            oauthviz::demo::BASIC_CLIENT_ID,
+            "--client-secret",
+            oauthviz::demo::BASIC_CLIENT_SECRET,
+            "--scope",
+            "openid api.read",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+        if json {
+            args.push("--json".into());
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(printed.contains("F "), "the run reached F: {printed}");
+        for secret in [token, oauthviz::demo::BASIC_CLIENT_SECRET, "wonderland"] {
+            assert!(
+                !printed.contains(secret),
+                "{secret} printed (json: {json}):\n{printed}"
+            );
+        }
+    }
+}

@@ -2,19 +2,13 @@
 //! read back by another program (xclip). Needs Xvfb, xdotool and xclip (`.ci/run` installs them).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Kills its process when dropped, so a failed assertion leaves nothing running.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::process::Running;
 
 fn need(tool: &str) {
     let found = Command::new("sh")

@@ -4,23 +4,17 @@
 //! more connections than the limit allows. Each must survive and then complete a normal flow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use support::process::Running;
+
 use oauthviz::demo::{self, DemoOptions, DemoServer};
-
-/// Kills its process when dropped, so a failed assertion leaves nothing running.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// `oauthviz ARGS` with at most `nofile` open descriptors, its stdout as lines on a channel.
 fn spawn_limited(nofile: u32, args: &[&str]) -> (Running, mpsc::Receiver<String>) {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::demo::{self, DemoOptions, DemoServer};
-use crate::engine::ReplayRequest;
+use crate::engine::{ReplayRequest, UserAgentKind};
 use crate::redact;
 use crate::trace::{StepId, Trace, Verdict};
 use crate::workbench::{Judged, Workbench};
@@ -129,7 +129,14 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
 
     let mut bench =
         Workbench::new(|| {}).map_err(|e| format!("could not start the engine: {e}"))?;
-    let mut printer = Printer::new(args.show_secrets, args.json);
+    let mut given = redact::Secrets::default();
+    if let Some(secret) = &provider.client_secret {
+        given.add(secret.expose());
+    }
+    if let UserAgentKind::Scripted { password, .. } = &options.user_agent {
+        given.add(password);
+    }
+    let mut printer = Printer::new(args.show_secrets, args.json, given);
     // The engine reports every command's end, so waiting needs no deadline of its own: the
     // HTTP and callback timeouts bound each step.
     let forever = Duration::MAX;
@@ -153,15 +160,25 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         return Err("the run was lost".into());
     };
     for step in &args.compare {
-        printer.note(&comparison(&done.trace, *step, args.show_secrets));
+        printer.note(
+            &done.trace,
+            &comparison(&done.trace, *step, args.show_secrets),
+        );
     }
     let (trace, findings) = (done.trace.clone(), done.findings.clone());
     drop(bench);
     drop(demo_server);
+    let hidden = printer.hidden(&trace);
     if args.json {
-        println!("{}", json_document(&trace, &findings, args.show_secrets)?);
+        let doc = json_document(&trace, &findings, args.show_secrets)?;
+        println!(
+            "{}",
+            hidden
+                .as_ref()
+                .map_or(doc.as_str().into(), |h| h.scrub(&doc))
+        );
     }
-    Ok(exit_code(&trace, &findings))
+    Ok(exit_code(&trace, &findings, hidden.as_ref()))
 }
 
 /// What differs between the last two attempts of `step`, as lines.
@@ -226,7 +243,7 @@ fn json_document(trace: &Trace, findings: &[Judged], show_secrets: bool) -> Resu
 
 /// 0 when every experiment judged passed (or, with none judged, when G succeeded); else 1,
 /// with the reason on stderr.
-fn exit_code(trace: &Trace, findings: &[Judged]) -> ExitCode {
+fn exit_code(trace: &Trace, findings: &[Judged], hidden: Option<&redact::Secrets>) -> ExitCode {
     let judged: Vec<&Judged> = findings
         .iter()
         .filter(|j| j.finding.verdict != Verdict::Skip)
@@ -254,6 +271,7 @@ fn exit_code(trace: &Trace, findings: &[Judged]) -> ExitCode {
         .map(|s| format!("step {} ({})", s.letter(), s.name()))
         .unwrap_or_else(|| "the run".into());
     let reason = trace.error().unwrap_or_else(|| "unknown reason".into());
+    let reason = hidden.map_or(reason.as_str().into(), |h| h.scrub(&reason));
     eprintln!("oauthviz: {step} failed: {}", print::terminal_safe(&reason));
     ExitCode::FAILURE
 }

@@ -12,6 +12,9 @@ pub struct Printer {
     show_secrets: bool,
     quiet: bool,
     waiting_shown: std::collections::HashSet<(StepId, usize)>,
+    /// Secrets the run was given (the client secret, the user's password), hidden wherever
+    /// they turn up, like those the trace shows it used.
+    given: redact::Secrets,
 }
 
 /// Bodies longer than this are cut in the step-by-step output (`--json` has them whole).
@@ -23,17 +26,16 @@ impl Printer {
     pub fn happened(&mut self, run: &Run, happened: &Happened) {
         match happened {
             Happened::Trace { update, .. } => self.print(&run.trace, update),
-            Happened::ExperimentStarted { experiment, .. } => self.note(&format!(
-                "experiment {}: {}",
-                experiment.id(),
-                experiment.title()
-            )),
+            Happened::ExperimentStarted { experiment, .. } => self.note(
+                &run.trace,
+                &format!("experiment {}: {}", experiment.id(), experiment.title()),
+            ),
             Happened::Judged { experiment, .. } => {
                 if let Some(j) = Judged::latest(&run.findings, *experiment) {
-                    self.note(&format!(
-                        "verdict {:?}: {}",
-                        j.finding.verdict, j.finding.summary
-                    ));
+                    self.note(
+                        &run.trace,
+                        &format!("verdict {:?}: {}", j.finding.verdict, j.finding.summary),
+                    );
                 }
             }
             // The CLI asks for no discovery of its own: a run discovers on A.
@@ -41,17 +43,31 @@ impl Printer {
         }
     }
 
-    pub fn new(show_secrets: bool, quiet: bool) -> Self {
+    pub fn new(show_secrets: bool, quiet: bool, given: redact::Secrets) -> Self {
         Self {
             show_secrets,
             quiet,
             waiting_shown: Default::default(),
+            given,
         }
     }
 
-    pub fn note(&self, text: &str) {
+    /// The secrets to hide in what is printed about `trace`; none with `--show-secrets`.
+    pub fn hidden(&self, trace: &Trace) -> Option<redact::Secrets> {
+        (!self.show_secrets).then(|| {
+            let mut known = redact::Secrets::of_trace(trace);
+            known.join(&self.given);
+            known
+        })
+    }
+
+    pub fn note(&self, trace: &Trace, text: &str) {
         if !self.quiet {
-            println!("== {}", terminal_safe(text));
+            say(
+                &mut std::io::stdout().lock(),
+                self.hidden(trace).as_ref(),
+                &format!("== {text}"),
+            );
         }
     }
 
@@ -60,6 +76,8 @@ impl Printer {
             return;
         }
         let mut out = std::io::stdout().lock();
+        let hidden = self.hidden(trace);
+        let hidden = hidden.as_ref();
         let Update::Attempt {
             step,
             index,
@@ -68,9 +86,11 @@ impl Printer {
         else {
             if let Update::Finished { ok, stop } = update {
                 match (ok, stop) {
-                    (true, _) => say(&mut out, "flow complete: G succeeded"),
-                    (false, Some(stop)) => say(&mut out, &format!("flow stopped: {}", stop.reason)),
-                    (false, None) => say(&mut out, "flow stopped"),
+                    (true, _) => say(&mut out, hidden, "flow complete: G succeeded"),
+                    (false, Some(stop)) => {
+                        say(&mut out, hidden, &format!("flow stopped: {}", stop.reason))
+                    }
+                    (false, None) => say(&mut out, hidden, "flow stopped"),
                 }
             }
             return;
@@ -86,6 +106,7 @@ impl Printer {
             {
                 say(
                     &mut out,
+                    hidden,
                     &format!(
                         "B  waiting for the login and consent; the authorization URL is:\n   {url}"
                     ),
@@ -98,10 +119,11 @@ impl Printer {
         if shown_before || (!attempt.outcome.is_final() && attempt.outcome != Outcome::Pending) {
             return;
         }
-        say(&mut out, &step_line(*step, attempt));
+        say(&mut out, hidden, &step_line(*step, attempt));
         for check in &attempt.checks {
             say(
                 &mut out,
+                hidden,
                 &format!(
                     "   check {:?}: {} — {}",
                     check.verdict,
@@ -116,7 +138,7 @@ impl Printer {
             } else {
                 redact::request(req)
             };
-            say(&mut out, &indent(&req.to_raw()));
+            say(&mut out, hidden, &indent(&req.to_raw()));
         }
         if let Some(resp) = &attempt.response {
             let resp = if self.show_secrets {
@@ -130,15 +152,16 @@ impl Printer {
             }
             raw.push('\n');
             raw.push_str(&resp.body);
-            say(&mut out, &indent(&raw));
+            say(&mut out, hidden, &indent(&raw));
         }
     }
 }
 
-/// One line (or a few) of the output, made safe for a terminal first. A closed stdout is
-/// nobody's problem any more.
-fn say(out: &mut impl Write, text: &str) {
-    let _ = writeln!(out, "{}", terminal_safe(text));
+/// One line (or a few) of the output: the `hidden` secrets masked wherever they are, then made
+/// safe for a terminal. A closed stdout is nobody's problem any more.
+fn say(out: &mut impl Write, hidden: Option<&redact::Secrets>, text: &str) {
+    let text = hidden.map_or(std::borrow::Cow::Borrowed(text), |h| h.scrub(text));
+    let _ = writeln!(out, "{}", terminal_safe(&text));
 }
 
 /// `text` with every control character but newline and tab written out as an escape (`\x1b`,

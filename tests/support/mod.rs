@@ -5,3 +5,4 @@ pub mod canned;
 pub mod demo_flow;
 pub mod gui;
 pub mod oidc_provider;
+pub mod process;
