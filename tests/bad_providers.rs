@@ -195,3 +195,24 @@ fn malformed_discovery_document_is_named() {
         .unwrap_err();
     assert!(err.contains("not valid JSON"), "{err}");
 }
+
+#[test]
+fn a_login_page_nested_too_deep_stops_b_with_the_reason_instead_of_hanging() {
+    let server = demo(DemoOptions::default());
+    let deep = format!(
+        "<html><body>{}<form><input name=username><input type=password name=password></form>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let canned = Canned::start(Answer::Fixed(200, "text/html", deep));
+    let mut cfg = oauthviz::config::ProviderConfig::demo(&server);
+    cfg.authorization_endpoint = canned.url.clone();
+    let mut options = scripted();
+    options.body_limit = 4 * 1024 * 1024;
+    let trace = run(cfg, options);
+    let reason = failure(&trace, StepId::B);
+    assert!(
+        reason.contains("nests its elements 100003 deep"),
+        "{reason}"
+    );
+}

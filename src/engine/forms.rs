@@ -120,7 +120,72 @@ fn selector(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|e| panic!("bad selector {s}: {e}"))
 }
 
+/// Pages larger than this are not login pages; parsing them is work nobody asked for.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Real login and consent pages nest a few dozen elements deep. The HTML parser's work grows
+/// with the depth at every tag (40,000 nested elements took 12 s, beyond any timeout), so
+/// deeper pages are refused before they are parsed.
+const MAX_DEPTH: usize = 1000;
+
+/// Elements that never hold others (void), or whose open one the parser closes when the next
+/// begins (optional end tags): neither makes a page deeper.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "option", "tr", "td", "th", "dt", "dd",
+];
+
+/// Why a page is not parsed at all: too large, or nested too deep (estimated by one pass over
+/// its tags, without building the tree).
+fn too_much(html: &str) -> Option<String> {
+    if html.len() > MAX_PAGE_BYTES {
+        return Some(format!(
+            "the page is {} bytes, more than a login page oauthviz reads ({MAX_PAGE_BYTES})",
+            html.len()
+        ));
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || FLAT_ELEMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !rest[..end].ends_with('/') {
+            depth += 1;
+            deepest = deepest.max(depth);
+            // Their text is not markup: skip to the end tag.
+            if name == "script" || name == "style" {
+                let close = format!("</{name}");
+                rest = rest.find(&close).map_or("", |i| &rest[i..]);
+            }
+        }
+    }
+    (deepest > MAX_DEPTH).then(|| {
+        format!(
+            "the page nests its elements {deepest} deep, more than oauthviz reads ({MAX_DEPTH})"
+        )
+    })
+}
+
+/// The forms of a page; none when the page is too large or too deep to read.
 pub fn parse_forms(html: &str) -> Vec<Form> {
+    if too_much(html).is_some() {
+        return Vec::new();
+    }
     let doc = Html::parse_document(html);
     let form_sel = selector("form");
     let field_sel = selector("input, select, textarea, button");
@@ -228,6 +293,9 @@ fn text_of(el: &ElementRef) -> String {
 
 /// A short, readable account of a page for "stuck here" messages: title and the first words.
 pub fn page_digest(html: &str) -> String {
+    if let Some(why) = too_much(html) {
+        return why;
+    }
     let doc = Html::parse_document(html);
     let title = doc
         .select(&selector("title"))
@@ -348,6 +416,26 @@ mod tests {
                 .value,
             "Go on"
         );
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_refused_before_it_is_parsed() {
+        let deep = format!(
+            "{}<form><input name=q></form>{}",
+            "<div>".repeat(40_000),
+            "</div>".repeat(40_000)
+        );
+        assert!(parse_forms(&deep).is_empty());
+        assert_eq!(
+            page_digest(&deep),
+            "the page nests its elements 40001 deep, more than oauthviz reads (1000)"
+        );
+        // Many unclosed paragraphs and list items, comments and scripts are not depth.
+        let flat = format!(
+            "<html><body>{}<!-- <div><div> --><script>if (a<b) {{}}</script><form><input name=q></form></body></html>",
+            "<p>x<li>y".repeat(5_000)
+        );
+        assert_eq!(parse_forms(&flat).len(), 1);
     }
 
     #[test]
