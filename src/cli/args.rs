@@ -215,9 +215,11 @@ fn override_with_flags(p: &mut Profile, a: &RunArgs) -> Result<(), String> {
     if let Some(issuer) = &a.issuer {
         // Another issuer means its endpoints: the engine discovers them (flags below still win).
         p.issuer = Some(issuer.clone());
+        // The resource too: another provider's token must not go to this one's API.
         for endpoint in [
             &mut p.authorization_endpoint,
             &mut p.token_endpoint,
+            &mut p.resource_url,
             &mut p.userinfo_endpoint,
             &mut p.jwks_uri,
             &mut p.revocation_endpoint,
@@ -418,6 +420,19 @@ mod tests {
         assert_eq!(p.issuer.as_deref(), Some("https://other.example"));
         assert_eq!(p.authorization_endpoint, None);
         assert_eq!(p.token_endpoint, None);
-        assert_eq!(p.resource_url.as_deref(), Some("https://rs.example/api"));
+        assert_eq!(p.resource_url, None, "F calls the new issuer's userinfo");
+        let mut q = profile();
+        let args = flags(&[
+            "--issuer",
+            "https://other.example",
+            "--resource-url",
+            "https://api",
+        ]);
+        override_with_flags(&mut q, &args).unwrap();
+        assert_eq!(
+            q.resource_url.as_deref(),
+            Some("https://api"),
+            "a flag still wins"
+        );
     }
 }

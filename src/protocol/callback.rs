@@ -22,6 +22,15 @@ pub enum Callback {
 impl Callback {
     /// Parses the callback's query. Neither `code` nor `error` is itself an error of the provider.
     pub fn parse(query: &Params) -> Result<Self, String> {
+        // Which of two codes (or states) is meant is anyone's guess; RFC 6749 §3.1 rules it out.
+        for name in ["code", "state", "error", "iss"] {
+            let n = query.iter().filter(|p| p.name == name).count();
+            if n > 1 {
+                return Err(format!(
+                    "the redirect carries `{name}` {n} times (RFC 6749 §3.1: a parameter MUST NOT be included more than once)"
+                ));
+            }
+        }
         let state = query.get("state").map(str::to_owned);
         let iss = query.get("iss").map(str::to_owned);
         if let Some(error) = query.get("error") {
@@ -162,6 +171,16 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_parameter_given_twice_is_rejected() {
+        let err = Callback::parse(&Params::parse("code=a&code=b&state=s")).unwrap_err();
+        assert!(
+            err.contains("`code` 2 times") && err.contains("MUST NOT"),
+            "{err}"
+        );
+        assert!(Callback::parse(&Params::parse("code=a&state=s&state=t")).is_err());
     }
 
     #[test]

@@ -228,8 +228,9 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
             status: resp.status,
             error: OAuthError {
                 error: ErrorCode::parse(error),
-                error_description: str_field(&fields, "error_description"),
-                error_uri: str_field(&fields, "error_uri"),
+                // The error is the news; a description of the wrong type does not hide it.
+                error_description: str_field(&fields, "error_description").ok().flatten(),
+                error_uri: str_field(&fields, "error_uri").ok().flatten(),
             },
         });
     }
@@ -239,19 +240,23 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
             resp.status
         )));
     }
-    let access_token = str_field(&fields, "access_token")
+    let access_token = str_field(&fields, "access_token")?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             TokenError::Malformed(
                 "the response has no `access_token` (RFC 6749 §5.1 requires it)".into(),
             )
         })?;
-    let token_type = str_field(&fields, "token_type").ok_or_else(|| {
+    let token_type = str_field(&fields, "token_type")?.ok_or_else(|| {
         TokenError::Malformed("the response has no `token_type` (RFC 6749 §5.1 requires it)".into())
     })?;
     let expires_in = match fields.get("expires_in") {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
+            TokenError::Malformed(format!(
+                "`expires_in` is {n}, not a whole number of seconds from now (RFC 6749 §5.1)"
+            ))
+        })?),
         // Some providers send it as a string; accept it when it is a number.
         Some(Value::String(s)) => Some(s.trim().parse().map_err(|_| {
             TokenError::Malformed(format!("`expires_in` is '{s}', not a number of seconds"))
@@ -266,15 +271,24 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
         access_token: Secret::new(access_token),
         token_type,
         expires_in,
-        refresh_token: str_field(&fields, "refresh_token").map(Secret::new),
-        id_token: str_field(&fields, "id_token"),
-        scope: str_field(&fields, "scope"),
+        refresh_token: str_field(&fields, "refresh_token")?.map(Secret::new),
+        id_token: str_field(&fields, "id_token")?,
+        scope: str_field(&fields, "scope")?,
         raw: fields,
     })
 }
 
-fn str_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
-    fields.get(name).and_then(Value::as_str).map(str::to_owned)
+/// A string field: absent (or null) is `None`; any other type is the provider's error, named,
+/// never taken for "absent".
+fn str_field(fields: &Map<String, Value>, name: &str) -> Result<Option<String>, TokenError> {
+    match fields.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(TokenError::Malformed(format!(
+            "`{name}` is {}, not a string (RFC 6749 §5.1)",
+            json_kind(other)
+        ))),
+    }
 }
 
 /// The body's fields, from JSON or a form-encoded body.
@@ -330,6 +344,42 @@ fn json_kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(body: &str) -> Result<TokenResponse, TokenError> {
+        let mut headers = crate::protocol::http::Headers::default();
+        headers.push("Content-Type", "application/json");
+        parse_token_response(&HttpResponse {
+            status: 200,
+            headers,
+            body: body.into(),
+        })
+    }
+
+    fn malformed(body: &str) -> String {
+        match answer(body) {
+            Err(TokenError::Malformed(m)) => m,
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_not_taken_for_absent() {
+        assert_eq!(
+            malformed(r#"{"access_token":12345,"token_type":"Bearer"}"#),
+            "`access_token` is a number, not a string (RFC 6749 §5.1)"
+        );
+        assert_eq!(
+            malformed(r#"{"access_token":"a","token_type":"Bearer","id_token":{"x":1}}"#),
+            "`id_token` is an object, not a string (RFC 6749 §5.1)"
+        );
+        for n in ["-60", "1e300", "3.5"] {
+            let m = malformed(&format!(
+                r#"{{"access_token":"a","token_type":"Bearer","expires_in":{n}}}"#
+            ));
+            assert!(m.contains("not a whole number of seconds"), "{n}: {m}");
+        }
+        assert!(answer(r#"{"access_token":"a","token_type":"Bearer","expires_in":null}"#).is_ok());
+    }
     use crate::protocol::http::Headers;
 
     fn resp(status: u16, ct: &str, body: &str) -> HttpResponse {
