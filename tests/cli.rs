@@ -536,3 +536,46 @@ fn secrets_are_hidden_wherever_they_turn_up_without_show_secrets() {
         }
     }
 }
+
+#[test]
+fn with_no_browser_to_open_the_run_shows_the_url_and_waits_for_the_login() {
+    use support::process::{exit_within, get, spawn_lines, wait_for};
+    let provider = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauthviz"));
+    cmd.args([
+        "run",
+        "--issuer",
+        &provider.issuer(),
+        "--client-id",
+        oauthviz::demo::BASIC_CLIENT_ID,
+        "--client-secret",
+        oauthviz::demo::BASIC_CLIENT_SECRET,
+        "--scope",
+        "openid",
+        "--user-agent",
+        "system",
+        "--callback-timeout",
+        "60",
+    ])
+    .env("BROWSER", "/nonexistent/browser");
+    let (mut run, lines) = spawn_lines(cmd);
+    let authorize = wait_for(&lines, |l| {
+        l.trim()
+            .starts_with(&provider.authorization_endpoint())
+            .then(|| l.trim().to_owned())
+    });
+    // A says why no browser opened; B waits all the same.
+    let warned = wait_for(&lines, |l| l.starts_with("A ").then(|| l.to_owned()));
+    assert!(warned.contains("could not open a browser"), "{warned}");
+    // The person opens it in a browser of their own.
+    let (status, location) = get(&authorize);
+    assert!(status.starts_with("HTTP/1.1 30"), "{status}");
+    get(&location.unwrap());
+    let exit = exit_within(&mut run, 60);
+    let printed: Vec<String> = lines.try_iter().collect();
+    assert!(exit.success(), "{exit:?}\n{}", printed.join("\n"));
+}

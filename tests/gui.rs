@@ -667,3 +667,20 @@ fn the_selected_profile_comes_back_after_a_restart_with_only_a_stored_secret() {
     assert_eq!(text_of(&restarted, "Client secret"), "");
     assert_eq!(text_of(&restarted, "Client ID"), "app2");
 }
+
+#[test]
+fn the_demo_can_just_show_the_url_to_open_anywhere() {
+    let mut harness = app(None);
+    harness.get_by_label("Just show me the URL").click();
+    harness.run_ok();
+    harness.get_by_label("Run flow").click();
+    until(&mut harness, |h| {
+        h.query_by_label("B User login and consent: waiting for the user")
+            .is_some()
+    });
+    harness.get_by_label("Open this URL in a browser to log in and consent:");
+    harness.get_by_label("Copy URL");
+    harness.get_by_label_contains("/authorize?response_type=code&client_id=demo-basic");
+    harness.get_by_label("Cancel").click();
+    until_finished(&mut harness);
+}

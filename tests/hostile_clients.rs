@@ -6,55 +6,24 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::process::Running;
+use support::process::{Running, connect, exit_within, get, spawn_lines, wait_for};
 
 use oauthviz::demo::{self, DemoOptions, DemoServer};
 
 /// `oauthviz ARGS` with at most `nofile` open descriptors, its stdout as lines on a channel.
 fn spawn_limited(nofile: u32, args: &[&str]) -> (Running, mpsc::Receiver<String>) {
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_oauthviz"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("oauthviz starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    (Running(child), rx)
-}
-
-/// The first line after which `pick` finds something, within 30 s.
-fn wait_for<T>(lines: &mpsc::Receiver<String>, pick: impl Fn(&str) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = lines.recv_timeout(left).expect("the line never came");
-        if let Some(found) = pick(&line) {
-            return found;
-        }
-    }
-}
-
-fn connect(addr: SocketAddr) -> TcpStream {
-    let s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    s
+        .args(args);
+    spawn_lines(cmd)
 }
 
 /// The status line of what `raw` gets back (empty if the server closed without one).
@@ -66,35 +35,6 @@ fn status_of(addr: SocketAddr, raw: &[u8]) -> String {
     let _ = s.read_to_end(&mut answer);
     let text = String::from_utf8_lossy(&answer);
     text.lines().next().unwrap_or_default().to_owned()
-}
-
-/// A GET with the `Location` of the answer, if any.
-fn get(url: &str) -> (String, Option<String>) {
-    let url = url::Url::parse(url).unwrap();
-    let addr: SocketAddr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
-        .parse()
-        .unwrap();
-    let target = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    let mut s = connect(addr);
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    let _ = s.read_to_string(&mut answer);
-    let status = answer.lines().next().unwrap_or_default().to_owned();
-    let location = answer
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("location: ")
-                .or(l.strip_prefix("Location: "))
-        })
-        .map(str::to_owned);
-    (status, location)
 }
 
 /// Everything at once a hostile local client can throw at `addr`; returns the connections that
@@ -187,14 +127,7 @@ fn the_redirect_listener_survives_hostile_clients_and_the_flow_completes() {
         status.starts_with("HTTP/1.1 200"),
         "callback page: {status}"
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let exit = loop {
-        if let Some(exit) = run.0.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(Instant::now() < deadline, "the run did not end");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let exit = exit_within(&mut run, 60);
     drop(stalled);
     let printed: Vec<String> = lines.try_iter().collect();
     assert!(exit.success(), "{exit:?}\n{}", printed.join("\n"));

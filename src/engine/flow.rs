@@ -493,18 +493,22 @@ async fn authorize(
                 Ok(Err(e)) => Err(e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
-            if let Err(e) = opened {
-                rec.finish(b, Outcome::Skipped("no browser".into()));
-                return Err(fail(
-                    rec,
-                    a,
-                    StopReason::UserAgent(format!(
-                        "could not open a browser ({e}): set $BROWSER, or use the print user agent and open the URL yourself"
-                    )),
-                ));
+            match opened {
+                Ok(()) => {
+                    a.attempt.summary.push_str(" · opened in the browser");
+                    rec.finish(a, Outcome::Ok);
+                }
+                // No browser here (a server, a container, no $BROWSER): the run goes on as
+                // with the print user agent, the URL shown for the person to open anywhere.
+                Err(e) => {
+                    rec.finish(
+                        a,
+                        Outcome::Warning(format!(
+                            "could not open a browser ({e}): open the authorization URL yourself, in any browser; oauthviz waits for the redirect"
+                        )),
+                    );
+                }
             }
-            a.attempt.summary.push_str(" · opened in the browser");
-            rec.finish(a, Outcome::Ok);
         }
         UserAgentKind::Print => rec.finish(a, Outcome::Ok),
         UserAgentKind::Scripted {

@@ -82,6 +82,8 @@ enum Approval {
     Browser,
     /// No browser: the demo provider approves at once and a scripted agent follows the redirects.
     Auto,
+    /// The URL is shown with a Copy button; open it in any browser and log in.
+    ShowUrl,
 }
 
 /// What identifies the client and what it asks for, as typed.
@@ -196,6 +198,7 @@ impl ProviderForm {
         };
         match (self.source, self.approval, self.login) {
             (Source::Demo, Approval::Auto, _) => scripted(demo::DEMO_USERNAME, demo::DEMO_PASSWORD),
+            (Source::Demo, Approval::ShowUrl, _) => UserAgentKind::Print,
             (Source::Demo, Approval::Browser, _) | (Source::Custom, _, Login::Browser) => {
                 UserAgentKind::System
             }
@@ -335,7 +338,11 @@ impl ProviderForm {
         ));
         ui.radio_value(&mut self.approval, Approval::Auto, "Auto-approve (no browser)")
             .on_hover_text("The demo provider approves at once and oauthviz's scripted browser follows the redirects");
-        if self.approval == Approval::Browser {
+        ui.radio_value(&mut self.approval, Approval::ShowUrl, "Just show me the URL")
+            .on_hover_text(
+                "The URL is shown with a Copy button while oauthviz waits for the redirect: open it in any browser",
+            );
+        if self.approval != Approval::Auto {
             ui.weak(format!(
                 "Log in as {} with password {}.",
                 demo::DEMO_USERNAME,
