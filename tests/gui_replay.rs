@@ -152,6 +152,7 @@ fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
     h.get_by_label("C Authorization response (redirect): ok");
     h.get_by_label("G Protected resource response: waiting");
     h.get_by_label_contains("Paused before D: its request is prepared.");
+    h.get_by_label_contains("#1 demo (demo-basic) · paused");
 
     open_editor(&mut h, "D Token request: waiting");
     click(&mut h, "Add parameter");
@@ -164,7 +165,9 @@ fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
     );
     h.get_by_label("added");
     click(&mut h, "Then continue the flow to G with the answer");
-    click(&mut h, "Send again");
+    // Never sent yet: the button sends it, it does not send it "again".
+    assert!(h.query_by_label("Send again").is_none());
+    click(&mut h, "Send");
     until_idle(&mut h);
     h.get_by_label("E Token response: ok");
     h.get_by_label("G Protected resource response: ok");

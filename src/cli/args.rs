@@ -331,6 +331,15 @@ impl RunArgs {
                 }
             }
         };
+        // Only these have a next request to prepare: A and B go on in the browser, and G ends.
+        if let Some(step) = self.pause_after
+            && !matches!(step, StepId::C | StepId::D | StepId::E)
+        {
+            return Err(format!(
+                "--pause-after {}: a run can stop after C (before the token request) or E (before the resource request)",
+                step.letter()
+            ));
+        }
         Ok(RunOptions {
             user_agent,
             http_timeout: Duration::from_secs(self.timeout),
@@ -373,6 +382,16 @@ mod tests {
             // A variable nobody sets: the secret must come from the flag.
             client_secret_env: Some("OAUTHVIZ_TEST_NEVER_SET".into()),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn pause_after_names_only_a_step_with_a_next_request() {
+        let err = flags(&["--pause-after", "A"]).options(true).unwrap_err();
+        assert!(err.contains("--pause-after A"), "{err}");
+        assert!(flags(&["--pause-after", "G"]).options(true).is_err());
+        for ok in ["C", "D", "E"] {
+            assert!(flags(&["--pause-after", ok]).options(true).is_ok(), "{ok}");
         }
     }
 

@@ -319,7 +319,7 @@ impl OauthvizApp {
                         &mut self.pause_before_token,
                         "Stop before the token request (D)",
                     )
-                    .on_hover_text("The next run stops after C with D prepared: edit it in the inspector before the code is used, then Send again");
+                    .on_hover_text("The next run stops after C with D prepared: edit it in the inspector before the code is used, then Send it");
                     ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);

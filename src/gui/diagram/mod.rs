@@ -52,7 +52,7 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
         }) {
             Banner {
                 text: format!(
-                    "Paused before {0}: its request is prepared. Select {0}, edit it if you like, and Send again.",
+                    "Paused before {0}: its request is prepared. Select {0}, edit it if you like, and Send it.",
                     prepared.id.letter()
                 ),
                 tone: Tone::Attention,

@@ -304,6 +304,8 @@ pub struct EditorContext<'a> {
     pub step_letter: &'a str,
     /// How many attempts the step has.
     pub attempts: usize,
+    /// The request was prepared and never sent: the button sends it, not sends it again.
+    pub unsent: bool,
     /// A token request, so a fresh code can be fetched first.
     pub token_request: bool,
     /// Whether "continue the flow" means anything after this step.
@@ -515,7 +517,10 @@ fn send_ui(ui: &mut Ui, draft: &mut Draft, cx: &EditorContext<'_>) -> Option<Edi
         let send = ui
             .add_enabled(
                 can_send,
-                egui::Button::new(RichText::new("Send again").size(theme::PRIMARY_BUTTON_TEXT)),
+                egui::Button::new(
+                    RichText::new(if cx.unsent { "Send" } else { "Send again" })
+                        .size(theme::PRIMARY_BUTTON_TEXT),
+                ),
             )
             .on_hover_text(
                 "Send exactly this request; the answer becomes a new attempt of this step",

@@ -270,9 +270,16 @@ impl Inspector {
                 }
             }
         };
+        // A prepared request that was never sent is sent for the first time.
+        let unsent = trace
+            .step(sender)
+            .attempts
+            .get(draft.origin_attempt)
+            .is_some_and(|a| a.outcome == crate::trace::Outcome::Pending);
         let cx = editor::EditorContext {
             step_letter: sender.letter(),
             attempts: sent.len(),
+            unsent,
             token_request: sender == StepId::D,
             can_continue: matches!(sender, StepId::A | StepId::C | StepId::D),
             busy,
