@@ -65,9 +65,12 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// Wall-clock time of a run: from its first step's start to its last step's end.
+/// Wall-clock time of a run's flow: from its first step's start to the end of the last step of its
+/// first pass.
 pub fn run_duration_ms(trace: &Trace) -> f64 {
-    let attempts = || trace.steps.iter().flat_map(|s| &s.attempts);
+    // The flow as first run: each step's first attempt. Replays and experiments minutes later
+    // are theirs to time, not the flow's.
+    let attempts = || trace.steps.iter().filter_map(|s| s.attempts.first());
     let start = attempts()
         .map(|a| a.started_at_ms as f64)
         .fold(f64::INFINITY, f64::min);
@@ -117,6 +120,26 @@ mod tests {
                 attempt,
             });
         }
+        assert_eq!(run_duration_ms(&t), 100.0);
+        // D sent again a minute later does not make the flow a minute long.
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 0,
+            attempt: Attempt {
+                started_at_ms: 1_050,
+                duration_ms: Some(3.0),
+                ..Default::default()
+            },
+        });
+        t.apply(&Update::Attempt {
+            step: StepId::D,
+            index: 1,
+            attempt: Attempt {
+                started_at_ms: 61_000,
+                duration_ms: Some(3.0),
+                ..Default::default()
+            },
+        });
         assert_eq!(run_duration_ms(&t), 100.0);
     }
 

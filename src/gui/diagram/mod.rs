@@ -130,13 +130,17 @@ pub fn show(
             );
             ui.allocate_exact_size(layout.size, Sense::hover());
 
-            // The banner is painted; this gives it a name for screen readers and tests.
-            ui.interact(
+            // The banner is painted; this gives it a name for screen readers and tests, and
+            // the whole text on hover when it had to be shortened to fit.
+            let banner_response = ui.interact(
                 layout.status.rect,
                 ui.scope_id().with("banner"),
                 Sense::hover(),
-            )
-            .widget_info(|| WidgetInfo::labeled(Role::Label, true, &banner.text));
+            );
+            banner_response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &banner.text));
+            if layout.status.text != banner.text {
+                banner_response.on_hover_text(&banner.text);
+            }
 
             // A newly selected arrow is scrolled into view once (the steps after E are drawn
             // below G, often under the inspector); later scrolling is the user's.
