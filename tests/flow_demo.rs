@@ -122,6 +122,11 @@ fn access_denied_at_consent_fails_c_with_the_providers_error() {
     let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::C);
     assert!(reason.contains("access_denied"), "{reason}");
+    // B did not end in a consent, so it is not drawn as one.
+    assert_eq!(
+        outcome(&trace, StepId::B),
+        Outcome::Warning("no consent: the redirect says access_denied".into())
+    );
 }
 
 #[test]

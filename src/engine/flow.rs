@@ -554,7 +554,18 @@ async fn authorize(
     if b.attempt.exchanges.is_empty() {
         b.attempt.summary = "the user finished at the authorization server".into();
     }
-    rec.finish(b, Outcome::Ok);
+    // A refusal comes back as the redirect's error: B did not end in a consent, so it is not
+    // drawn as one (C says what came back).
+    let refused = received.query().get("error").map(|e| {
+        crate::protocol::error::ErrorCode::parse(e)
+            == crate::protocol::error::ErrorCode::AccessDenied
+    });
+    let outcome = match refused {
+        Some(true) => Outcome::Warning("no consent: the redirect says access_denied".into()),
+        Some(false) => Outcome::Warning("the login ended in an error: see C".into()),
+        None => Outcome::Ok,
+    };
+    rec.finish(b, outcome);
     Ok(received)
 }
 
