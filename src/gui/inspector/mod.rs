@@ -307,8 +307,9 @@ impl Inspector {
                         continue_flow,
                     }
                 };
-                // The answer is best read against the attempt before it.
-                self.mode = Mode::Compare;
+                // The answer is best read against the attempt before it; the first answer to a
+                // prepared request has none, so it is shown by itself.
+                self.mode = if unsent { Mode::Details } else { Mode::Compare };
                 self.compare = compare::Pair::default();
                 self.viewing = None;
                 Some(action)
