@@ -55,7 +55,8 @@ impl HttpClient {
     pub async fn send_keeping_partial(&self, req: &HttpRequest) -> Result<HttpResponse, SendError> {
         let method = Method::from_bytes(req.method.trim().as_bytes())
             .map_err(|_| format!("'{}' is not a valid HTTP method", req.method))?;
-        let url = crate::protocol::http::parse_url(&req.url)?;
+        // Anything else would reach reqwest as "builder error"; say what is wrong instead.
+        let url = crate::protocol::http::parse_web_url(&req.url)?;
         let mut builder = self
             .client
             .request(method, url.clone())
@@ -203,5 +204,26 @@ pub fn human_bytes(n: usize) -> String {
         format!("{} KiB", n / 1024)
     } else {
         format!("{n} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_that_is_not_http_is_named_not_reported_as_a_builder_error() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client =
+            HttpClient::new(Duration::from_secs(1), 1024).unwrap_or_else(|e| panic!("{e}"));
+        for url in ["file:///etc/passwd", "data:,x", "javascript:alert(1)"] {
+            let err = runtime
+                .block_on(client.send(&HttpRequest::get(url)))
+                .unwrap_err();
+            assert!(err.contains("only http and https"), "{url}: {err}");
+        }
     }
 }
