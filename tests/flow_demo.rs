@@ -565,3 +565,17 @@ fn without_a_configured_issuer_the_id_token_iss_is_a_warning_not_a_failure() {
     assert!(c_iss.detail.contains("not compared"), "{c_iss:?}");
     assert!(outcome(&trace, StepId::G).is_ok());
 }
+
+#[test]
+fn the_scripted_login_says_where_the_password_went() {
+    let server = demo(DemoOptions::default());
+    let trace = run_demo(&server, |_| {});
+    let b = trace.step(StepId::B).latest().unwrap();
+    let check = b
+        .checks
+        .iter()
+        .find(|c| c.id == oauthviz::trace::CheckId::PasswordOrigin)
+        .expect("B checks where the password went");
+    assert_eq!(check.verdict, Verdict::Pass);
+    assert!(check.detail.contains(&server.issuer()), "{}", check.detail);
+}

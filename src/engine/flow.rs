@@ -532,6 +532,14 @@ async fn authorize(
             b.attempt.summary =
                 format!("scripted login as '{username}' ({} requests)", pages.len());
             let first_failed = pages.len() == 1 && pages[0].error.is_some();
+            let sent: Vec<&HttpRequest> = pages.iter().map(|p| &p.request).collect();
+            b.attempt
+                .checks
+                .extend(crate::protocol::login::password_origin_check(
+                    &request.url,
+                    &sent,
+                    password,
+                ));
             b.attempt.exchanges = pages;
             if let Err(e) = browsed {
                 if first_failed {
@@ -563,7 +571,7 @@ async fn authorize(
     let outcome = match refused {
         Some(true) => Outcome::Warning("no consent: the redirect says access_denied".into()),
         Some(false) => Outcome::Warning("the login ended in an error: see C".into()),
-        None => Outcome::Ok,
+        None => warning_or_ok(&b),
     };
     rec.finish(b, outcome);
     Ok(received)

@@ -42,6 +42,8 @@ pub enum CheckId {
     IdTokenSub,
     IdTokenNonce,
     IdTokenAtHash,
+    /// B: a scripted login sent the password only to the authorization server's origin.
+    PasswordOrigin,
 }
 
 impl CheckId {
@@ -64,6 +66,7 @@ impl CheckId {
             CheckId::IdTokenSub => "id_token: sub identifies the user",
             CheckId::IdTokenNonce => "id_token: nonce matches the one sent",
             CheckId::IdTokenAtHash => "id_token: at_hash matches the access token",
+            CheckId::PasswordOrigin => "the password goes only to the authorization server",
         }
     }
 

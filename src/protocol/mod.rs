@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod id_token;
 pub mod jwt;
+pub mod login;
 pub mod params;
 pub mod pkce;
 pub mod random;
