@@ -447,28 +447,7 @@ fn what_a_provider_says_reaches_the_terminal_as_text_not_as_commands() {
         r#"{"error":"invalid_grant","error_description":"\r\u001b[2K\u001b[32mflow complete: G succeeded\u001b]0;pwned\u0007"}"#
             .into(),
     ));
-    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
-        .args([
-            "run",
-            "--authorize-url",
-            &server.authorization_endpoint(),
-            "--token-url",
-            &canned.url,
-            "--resource-url",
-            &server.resource_url(),
-            "--client-id",
-            oauthviz::demo::BASIC_CLIENT_ID,
-            "--client-secret",
-            oauthviz::demo::BASIC_CLIENT_SECRET,
-            "--scope",
-            "openid api.read",
-            "--user-agent",
-            "scripted",
-            "--login",
-            "alice:wonderland",
-        ])
-        .output()
-        .unwrap();
+    let out = demo_login_with_token_endpoint(&server, &canned.url, &[]);
     assert!(!out.status.success());
     for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
         let text = String::from_utf8_lossy(bytes);
@@ -493,35 +472,8 @@ fn secrets_are_hidden_wherever_they_turn_up_without_show_secrets() {
         format!("access_token={token}&token_type=Bearer&echo=demo-basic-secret"),
     ));
     for json in [false, true] {
-        let mut args = vec![
-            "run",
-            "--authorize-url",
-            &server.authorization_endpoint(),
-            "--token-url",
-            &canned.url,
-            "--resource-url",
-            &server.resource_url(),
-            "--client-id",
-            oauthviz::demo::BASIC_CLIENT_ID,
-            "--client-secret",
-            oauthviz::demo::BASIC_CLIENT_SECRET,
-            "--scope",
-            "openid api.read",
-            "--user-agent",
-            "scripted",
-            "--login",
-            "alice:wonderland",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-        if json {
-            args.push("--json".into());
-        }
-        let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
-            .args(&args)
-            .output()
-            .unwrap();
+        let extra: &[&str] = if json { &["--json"] } else { &[] };
+        let out = demo_login_with_token_endpoint(&server, &canned.url, extra);
         let printed = format!(
             "{}{}",
             String::from_utf8_lossy(&out.stdout),
@@ -578,4 +530,36 @@ fn with_no_browser_to_open_the_run_shows_the_url_and_waits_for_the_login() {
     let exit = exit_within(&mut run, 60);
     let printed: Vec<String> = lines.try_iter().collect();
     assert!(exit.success(), "{exit:?}\n{}", printed.join("\n"));
+}
+
+/// A scripted run (alice) against the demo provider `server`, its token endpoint replaced by
+/// `token_url`, with `extra` flags.
+fn demo_login_with_token_endpoint(
+    server: &oauthviz::demo::DemoServer,
+    token_url: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args([
+            "run",
+            "--authorize-url",
+            &server.authorization_endpoint(),
+            "--token-url",
+            token_url,
+            "--resource-url",
+            &server.resource_url(),
+            "--client-id",
+            oauthviz::demo::BASIC_CLIENT_ID,
+            "--client-secret",
+            oauthviz::demo::BASIC_CLIENT_SECRET,
+            "--scope",
+            "openid api.read",
+            "--user-agent",
+            "scripted",
+            "--login",
+            "alice:wonderland",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
 }
