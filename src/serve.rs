@@ -84,6 +84,17 @@ impl Response {
 
 type Handler = Arc<dyn Fn(Request) -> Response + Send + Sync>;
 
+/// Binds `addr` (a loopback address) with room in the backlog for a burst of connections, so a
+/// flood waiting for the server to catch up does not turn a browser's connection away.
+pub fn bind_loopback(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
 /// A running server. Dropping it stops accepting, closes every connection and releases the
 /// port before the drop returns.
 pub struct Server {

@@ -1,7 +1,7 @@
 //! The server: the demo's endpoints on a loopback [`crate::serve::Server`].
 
 use std::io;
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use super::http::Request;
@@ -13,7 +13,7 @@ use super::resource::RESOURCE_PATH;
 use super::router;
 use super::state::Ctx;
 use super::{DemoOptions, Misbehaviour};
-use crate::serve::{Limits, Server};
+use crate::serve::{self, Limits, Server};
 
 /// Threads serving requests (`demo-provider-worker`).
 const WORKERS: usize = 2;
@@ -46,20 +46,21 @@ impl std::fmt::Debug for DemoServer {
 impl DemoServer {
     /// Binds `127.0.0.1:port` (loopback only; port 0 picks a free one) and starts serving.
     pub fn start(options: DemoOptions) -> io::Result<DemoServer> {
-        let listener = bind(options.port).map_err(|e| {
-            let hint = if e.kind() == io::ErrorKind::AddrInUse {
-                " (another program is using it: choose another port, or 0 for any free one)"
-            } else {
-                ""
-            };
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "the demo provider cannot listen on 127.0.0.1:{}: {e}{hint}",
-                    options.port
-                ),
-            )
-        })?;
+        let listener =
+            serve::bind_loopback((Ipv4Addr::LOCALHOST, options.port).into()).map_err(|e| {
+                let hint = if e.kind() == io::ErrorKind::AddrInUse {
+                    " (another program is using it: choose another port, or 0 for any free one)"
+                } else {
+                    ""
+                };
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "the demo provider cannot listen on 127.0.0.1:{}: {e}{hint}",
+                        options.port
+                    ),
+                )
+            })?;
         let port = listener.local_addr()?.port();
         let key = SigningKey::generate()?;
         let ctx = Arc::new(Ctx::new(format!("http://127.0.0.1:{port}"), key, &options));
@@ -136,15 +137,4 @@ impl DemoServer {
     pub fn shutdown(self) {
         drop(self);
     }
-}
-
-/// A loopback listener. Accepted connections get TCP_NODELAY in `serve`.
-fn bind(port: u16) -> io::Result<TcpListener> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    socket.bind(&std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port)).into())?;
-    // Room for a load test's burst of connections.
-    socket.listen(1024)?;
-    Ok(socket.into())
 }

@@ -24,17 +24,6 @@ pub struct RedirectListener {
     _server: Server,
 }
 
-/// A loopback listener with room in its backlog for a burst of connections, so a flood
-/// waiting for the server to catch up does not turn the browser's connection away.
-fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
-}
-
 /// A browser delivers one GET with no body; a few connections are all it opens.
 fn limits() -> Limits {
     Limits {
@@ -64,7 +53,7 @@ impl RedirectListener {
             }
         };
         let port = url.port().unwrap_or(0);
-        let listener = bind(SocketAddr::new(ip, port)).map_err(|e| {
+        let listener = serve::bind_loopback(SocketAddr::new(ip, port)).map_err(|e| {
             if port == 0 {
                 format!("could not open a loopback port for the redirect: {e}")
             } else {
