@@ -189,20 +189,26 @@ impl Secrets {
     pub fn of_trace(t: &Trace) -> Self {
         let mut known = Self::default();
         for a in t.steps.iter().flat_map(|s| &s.attempts) {
-            if let Some(r) = &a.request {
-                known.request(r);
-            }
-            if let Some(r) = &a.response {
-                known.response(r);
-            }
-            for ex in &a.exchanges {
-                known.request(&ex.request);
-                if let Some(r) = &ex.response {
-                    known.response(r);
-                }
-            }
+            known.attempt(a);
         }
         known
+    }
+
+    /// Adds what one attempt sent and received (a consumer that sees attempts one by one keeps
+    /// its `Secrets` up to date without walking the whole trace each time).
+    pub fn attempt(&mut self, a: &crate::trace::Attempt) {
+        if let Some(r) = &a.request {
+            self.request(r);
+        }
+        if let Some(r) = &a.response {
+            self.response(r);
+        }
+        for ex in &a.exchanges {
+            self.request(&ex.request);
+            if let Some(r) = &ex.response {
+                self.response(r);
+            }
+        }
     }
 
     /// Adds a value known to be secret; short or repeated values are ignored.

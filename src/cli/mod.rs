@@ -160,15 +160,12 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         return Err("the run was lost".into());
     };
     for step in &args.compare {
-        printer.note(
-            &done.trace,
-            &comparison(&done.trace, *step, args.show_secrets),
-        );
+        printer.note(&comparison(&done.trace, *step, args.show_secrets));
     }
     let (trace, findings) = (done.trace.clone(), done.findings.clone());
     drop(bench);
     drop(demo_server);
-    let hidden = printer.hidden(&trace);
+    let hidden = printer.hidden();
     if args.json {
         let doc = json_document(&trace, &findings, args.show_secrets)?;
         println!(
@@ -178,7 +175,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
                 .map_or(doc.as_str().into(), |h| h.scrub(&doc))
         );
     }
-    Ok(exit_code(&trace, &findings, hidden.as_ref()))
+    Ok(exit_code(&trace, &findings, hidden))
 }
 
 /// What differs between the last two attempts of `step`, as lines.

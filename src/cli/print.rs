@@ -12,9 +12,9 @@ pub struct Printer {
     show_secrets: bool,
     quiet: bool,
     waiting_shown: std::collections::HashSet<(StepId, usize)>,
-    /// Secrets the run was given (the client secret, the user's password), hidden wherever
-    /// they turn up, like those the trace shows it used.
-    given: redact::Secrets,
+    /// The secrets to hide wherever they turn up: those the run was given (the client secret,
+    /// the user's password) and those each attempt shown so far sent or received.
+    known: redact::Secrets,
 }
 
 /// Bodies longer than this are cut in the step-by-step output (`--json` has them whole).
@@ -26,16 +26,17 @@ impl Printer {
     pub fn happened(&mut self, run: &Run, happened: &Happened) {
         match happened {
             Happened::Trace { update, .. } => self.print(&run.trace, update),
-            Happened::ExperimentStarted { experiment, .. } => self.note(
-                &run.trace,
-                &format!("experiment {}: {}", experiment.id(), experiment.title()),
-            ),
+            Happened::ExperimentStarted { experiment, .. } => self.note(&format!(
+                "experiment {}: {}",
+                experiment.id(),
+                experiment.title()
+            )),
             Happened::Judged { experiment, .. } => {
                 if let Some(j) = Judged::latest(&run.findings, *experiment) {
-                    self.note(
-                        &run.trace,
-                        &format!("verdict {:?}: {}", j.finding.verdict, j.finding.summary),
-                    );
+                    self.note(&format!(
+                        "verdict {:?}: {}",
+                        j.finding.verdict, j.finding.summary
+                    ));
                 }
             }
             // The CLI asks for no discovery of its own: a run discovers on A.
@@ -48,36 +49,36 @@ impl Printer {
             show_secrets,
             quiet,
             waiting_shown: Default::default(),
-            given,
+            known: given,
         }
     }
 
-    /// The secrets to hide in what is printed about `trace`; none with `--show-secrets`.
-    pub fn hidden(&self, trace: &Trace) -> Option<redact::Secrets> {
-        (!self.show_secrets).then(|| {
-            let mut known = redact::Secrets::of_trace(trace);
-            known.join(&self.given);
-            known
-        })
+    /// The secrets to hide in what is printed; none with `--show-secrets`.
+    pub fn hidden(&self) -> Option<&redact::Secrets> {
+        (!self.show_secrets).then_some(&self.known)
     }
 
-    pub fn note(&self, trace: &Trace, text: &str) {
+    pub fn note(&self, text: &str) {
         if !self.quiet {
             say(
                 &mut std::io::stdout().lock(),
-                self.hidden(trace).as_ref(),
+                self.hidden(),
                 &format!("== {text}"),
             );
         }
     }
 
     pub fn print(&mut self, trace: &Trace, update: &Update) {
+        // Also when quiet: `--json` and the exit line hide what the attempts used.
+        if let Update::Attempt { attempt, .. } = update {
+            self.known.attempt(attempt);
+        }
         if self.quiet {
             return;
         }
         let mut out = std::io::stdout().lock();
-        let hidden = self.hidden(trace);
-        let hidden = hidden.as_ref();
+        // The field itself, not `hidden()`: `waiting_shown` is updated below.
+        let hidden = (!self.show_secrets).then_some(&self.known);
         let Update::Attempt {
             step,
             index,
