@@ -1,9 +1,42 @@
 //! Reading the small files a user points oauthviz at (profiles, private keys): a regular file of
 //! bounded size, so `/dev/zero`, a FIFO or a stray huge file is refused with a reason instead of
-//! being read until memory runs out or waited on for ever.
+//! being read until memory runs out or waited on for ever. And writing the files a user asks
+//! for (reports): atomically and owner-only.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
+
+/// Writes `text` to `path` the atomic way: a new owner-only file beside it, synced, then renamed
+/// over it, so a reader never sees half a file and a crash leaves the old one whole.
+pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} names no file", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&temp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&temp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("could not write {}: {e}", path.display())
+    })
+}
 
 /// The text of the regular file at `path`, refused when it holds more than `max` bytes. The
 /// error says what is wrong with the file, without its path (the caller names it).
@@ -30,6 +63,29 @@ pub fn read_small_text(path: &Path, max: u64) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_files_are_whole_and_owner_only() {
+        let dir = std::env::temp_dir().join(format!("oauthviz-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("report.md");
+        write_private(&path, "old").unwrap();
+        write_private(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        assert!(write_private(&dir.join("missing/x.md"), "x").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn devices_directories_and_large_files_are_refused() {

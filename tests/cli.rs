@@ -421,13 +421,16 @@ fn experiment_all_on_a_public_client_judges_or_skips_each() {
     for e in experiments {
         let verdict = e["verdict"].as_str().unwrap();
         match e["id"].as_str().unwrap() {
-            "wrong-client-secret" | "credentials-in-header-and-body" => {
+            "wrong-client-secret"
+            | "credentials-in-header-and-body"
+            | "no-client-authentication"
+            | "credentials-in-query"
+            | "revoked-token-introspection" => {
                 assert_eq!(verdict, "skip", "{e}");
+                let why = e["summary"].as_str().unwrap();
                 assert!(
-                    e["summary"]
-                        .as_str()
-                        .unwrap()
-                        .contains("confidential client"),
+                    why.contains("confidential client")
+                        || why.contains("authenticates with a secret"),
                     "{e}"
                 );
             }
@@ -562,4 +565,185 @@ fn demo_login_with_token_endpoint(
         .args(extra)
         .output()
         .unwrap()
+}
+
+#[test]
+fn check_on_the_strict_demo_exits_0_with_a_stable_json_report() {
+    let out = oauthviz(&[
+        "check",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--json",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let checks = doc["checks"].as_array().unwrap();
+    assert!(checks.len() >= 40, "{} checks", checks.len());
+    for c in checks {
+        for key in ["id", "area", "rule", "rfc", "message", "keyword"] {
+            assert!(c[key].is_string(), "{key} in {c}");
+        }
+        assert!(c["attempts"].is_array(), "{c}");
+        assert_eq!(c["verdict"], "pass", "{c}");
+    }
+    assert_eq!(doc["summary"]["fail"], 0);
+    assert_eq!(doc["summary"]["total"], checks.len());
+    // The attempts that prove an active check are named, step and attempt.
+    let reuse = checks.iter().find(|c| c["id"] == "reuse-code").unwrap();
+    assert!(
+        reuse["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["step"] == "E" && a["attempt"].as_u64().unwrap() > 1),
+        "{reuse}"
+    );
+    // No secret reaches the report.
+    assert!(!stdout.contains(oauthviz::demo::BASIC_CLIENT_SECRET));
+}
+
+#[test]
+fn check_against_a_misbehaving_demo_exits_1_naming_the_check_and_writes_markdown_and_junit() {
+    let dir = std::env::temp_dir().join(format!("oauthviz-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let md = dir.join("report.md");
+    let xml = dir.join("report.xml");
+    let out = oauthviz(&[
+        "check",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "scripted",
+        "--misbehave",
+        "accept_reused_codes",
+        "--markdown",
+        md.to_str().unwrap(),
+        "--junit",
+        xml.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(stderr.contains("failed checks: reuse-code"), "{stderr}");
+    assert!(stdout.contains("FAIL reuse-code"), "{stdout}");
+    assert!(
+        stdout.contains("checks:") && stdout.contains("1 failed"),
+        "{stdout}"
+    );
+    let markdown = std::fs::read_to_string(&md).unwrap();
+    assert!(markdown.contains("| FAIL | `reuse-code`"), "{markdown}");
+    let junit = std::fs::read_to_string(&xml).unwrap();
+    validate_with_third_party_readers(&md, &xml);
+    assert!(junit.contains("reuse-code"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The report files as other programs read them: junitparser (what CI dashboards use) and
+/// markdown-it (a CommonMark + GFM table parser), installed from PyPI into the target dir.
+fn validate_with_third_party_readers(md: &std::path::Path, xml: &std::path::Path) {
+    let deps = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pydeps");
+    if !deps.join("junitparser").exists() || !deps.join("markdown_it").exists() {
+        let pip = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg("--target")
+            .arg(&deps)
+            .args(["junitparser==3.2.0", "markdown-it-py==3.0.0"])
+            .output()
+            .expect("python3 runs");
+        assert!(
+            pip.status.success(),
+            "{}",
+            String::from_utf8_lossy(&pip.stderr)
+        );
+    }
+    let script = r#"
+import sys
+from junitparser import JUnitXml, Failure
+from markdown_it import MarkdownIt
+xml = JUnitXml.fromfile(sys.argv[1])
+cases = [c for suite in xml for c in suite]
+failed = [c.name for c in cases if any(isinstance(r, Failure) for r in c.result)]
+assert failed == ["reuse-code"], failed
+assert len(cases) >= 40, len(cases)
+tokens = MarkdownIt("commonmark").enable("table").parse(open(sys.argv[2]).read())
+rows = [t for t in tokens if t.type == "tr_open"]
+tables = [t for t in tokens if t.type == "table_open"]
+# One header row per area table, one row per check.
+assert len(rows) - len(tables) == len(cases), (len(rows), len(tables), len(cases))
+print("ok", len(cases))
+"#;
+    let out = std::process::Command::new("python3")
+        .env("PYTHONPATH", &deps)
+        .args(["-c", script])
+        .arg(xml)
+        .arg(md)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn check_that_cannot_run_exits_2_with_the_reason() {
+    let out = oauthviz(&["check", "--provider", "demo", "--only", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'nope'") && stderr.contains("redirect-uri"),
+        "{stderr}"
+    );
+    // Nothing listens on port 1: the provider is unreachable.
+    let out = oauthviz(&[
+        "check",
+        "--authorize-url",
+        "http://127.0.0.1:1/authorize",
+        "--token-url",
+        "http://127.0.0.1:1/token",
+        "--client-id",
+        "x",
+        "--user-agent",
+        "scripted",
+        "--login",
+        "a:b",
+        "--timeout",
+        "5",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("could not run"), "{stderr}");
+}
+
+/// README's list of checks is `oauthviz check --list`, so it cannot drift from the code.
+#[test]
+fn the_readme_lists_every_check_as_the_code_defines_it() {
+    let out = oauthviz(&["check", "--list"]);
+    assert!(out.status.success());
+    let list = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&list),
+        "README.md's list of checks is out of date: paste the output of `cargo run -- check --list`"
+    );
 }

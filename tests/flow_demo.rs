@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use oauthviz::demo::{self, DemoOptions, Misbehaviour};
+use oauthviz::demo::{self, DemoOptions, Misbehave, Misbehaviour};
 use oauthviz::engine::http::HttpClient;
 use oauthviz::protocol::pkce::PkceMethod;
 use oauthviz::protocol::secret::Secret;
@@ -83,10 +83,7 @@ fn public_client_with_pkce_completes_a_to_g() {
 #[test]
 fn state_mismatch_fails_c_and_stops_before_d() {
     let server = demo(DemoOptions {
-        misbehaviour: Misbehaviour {
-            wrong_state: true,
-            ..Default::default()
-        },
+        misbehaviour: Misbehaviour::of([Misbehave::WrongState]),
         ..Default::default()
     });
     let trace = run_demo(&server, |_| {});
@@ -101,10 +98,7 @@ fn state_mismatch_fails_c_and_stops_before_d() {
 #[test]
 fn missing_state_fails_c() {
     let server = demo(DemoOptions {
-        misbehaviour: Misbehaviour {
-            skip_state: true,
-            ..Default::default()
-        },
+        misbehaviour: Misbehaviour::of([Misbehave::SkipState]),
         ..Default::default()
     });
     let trace = run_demo(&server, |_| {});
@@ -453,10 +447,7 @@ fn by_issuer(server: &demo::DemoServer) -> oauthviz::config::ProviderConfig {
 
 fn no_iss() -> DemoOptions {
     DemoOptions {
-        misbehaviour: Misbehaviour {
-            no_iss: true,
-            ..Default::default()
-        },
+        misbehaviour: Misbehaviour::of([Misbehave::NoIss]),
         ..Default::default()
     }
 }

@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use oauthviz::protocol::token::parse_token_response;
 use oauthviz::trace::StepId;
+use oauthviz::workbench::Experiment;
 use support::gui::*;
 
 type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
@@ -191,7 +192,7 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     until_idle(&mut h);
     h.get_by_label("PASS");
     h.get_by_label_contains(
-        "Experiment “Reuse the authorization code”: PASS — as expected: the provider answered invalid_grant",
+        "Experiment “Reuse the authorization code”: PASS — refused (HTTP 400, error=invalid_grant)",
     );
     // The answer is on screen next to the attempt before it.
     h.get_by_label("Compare attempt");
@@ -204,9 +205,7 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     click(&mut h, "Reuse the authorization code");
     until_idle(&mut h);
     h.get_by_label("FAIL");
-    h.get_by_label_contains(
-        "Experiment “Reuse the authorization code”: FAIL — the provider accepted it",
-    );
+    h.get_by_label_contains("Experiment “Reuse the authorization code”: FAIL — accepted: HTTP 200");
 }
 
 #[test]
@@ -217,7 +216,7 @@ fn all_experiments_pass_against_the_strict_demo_provider() {
     until(&mut h, |h| {
         h.state()
             .current_run()
-            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
+            .is_some_and(|r| r.findings.len() == Experiment::ALL.len() && !r.busy())
     });
     let run = h.state().current_run().unwrap();
     for judged in &run.findings {
@@ -229,8 +228,11 @@ fn all_experiments_pass_against_the_strict_demo_provider() {
             judged.finding.summary
         );
     }
-    h.get_by_label("12 passed, 0 warnings, 0 failed");
-    h.get_by_label("All experiments: 12 passed, 0 warnings, 0 failed");
+    let n = Experiment::ALL.len();
+    h.get_by_label(&format!("{n} passed, 0 warnings, 0 failed"));
+    h.get_by_label(&format!(
+        "All experiments: {n} passed, 0 warnings, 0 failed"
+    ));
 }
 
 #[test]
@@ -278,7 +280,7 @@ fn run_all_in_the_window_and_experiment_all_on_the_command_line_agree() {
     until(&mut h, |h| {
         h.state()
             .current_run()
-            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
+            .is_some_and(|r| r.findings.len() == Experiment::ALL.len() && !r.busy())
     });
     let run = h.state().current_run().unwrap();
     let window: Vec<(String, String)> = run

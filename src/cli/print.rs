@@ -40,7 +40,7 @@ impl Printer {
                 }
             }
             // The CLI asks for no discovery of its own: a run discovers on A.
-            Happened::Idle { .. } | Happened::Discovered(_) => {}
+            Happened::Idle { .. } | Happened::Discovered(_) | Happened::Audited { .. } => {}
         }
     }
 

@@ -16,7 +16,7 @@ use super::scopes::{DEFAULT_SCOPE, parse_scopes};
 use super::state::{
     CodeRecord, Ctx, PENDING_TTL, Pending, SESSION_COOKIE, Session, State, unix_now,
 };
-use super::{DEMO_PASSWORD, DEMO_USERNAME, Misbehaviour};
+use super::{DEMO_PASSWORD, DEMO_USERNAME, Misbehave, Misbehaviour};
 use crate::protocol::params::Params;
 use crate::protocol::random;
 
@@ -38,17 +38,17 @@ impl Back<'_> {
                 query.append_pair(name, value);
             }
             // §4.1.2: state REQUIRED if it was in the request, with exactly the value received.
-            if !self.misbehaviour.skip_state
+            if !self.misbehaviour.has(Misbehave::SkipState)
                 && let Some(state) = &self.state
             {
-                if self.misbehaviour.wrong_state {
+                if self.misbehaviour.has(Misbehave::WrongState) {
                     query.append_pair("state", &random::state());
                 } else {
                     query.append_pair("state", state);
                 }
             }
             // RFC 9207 §2: iss in every authorization response, errors included.
-            if !self.misbehaviour.no_iss {
+            if !self.misbehaviour.has(Misbehave::NoIss) {
                 query.append_pair("iss", self.issuer);
             }
         }
@@ -89,6 +89,17 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
         Ok(trusted) => trusted,
         Err(page) => return page,
     };
+    if misbehaviour.has(Misbehave::PinRedirectPort) {
+        let first = *st.first_ports.entry(client.id).or_insert(target.port());
+        if first != target.port() {
+            return no_redirect(
+                "Invalid redirect_uri",
+                &format!(
+                    "The redirect_uri '{redirect_uri}' uses another port than this client's first request."
+                ),
+            );
+        }
+    }
     let back = Back {
         target,
         state: params.get("state").map(str::to_owned),
@@ -154,7 +165,12 @@ fn trusted_client<'p>(
         ));
     };
     let registered = clients::registered_redirect_uris().join(" or ");
-    if !clients::redirect_uri_allowed(redirect_uri, misbehaviour.loose_redirect_uri) {
+    if !misbehaviour.has(Misbehave::AnyRedirectUri)
+        && !clients::redirect_uri_allowed(
+            redirect_uri,
+            misbehaviour.has(Misbehave::LooseRedirectUri),
+        )
+    {
         return Err(no_redirect(
             "Invalid redirect_uri",
             &format!(
@@ -208,7 +224,13 @@ fn checked_request(
         Ok(s) => s,
         Err(e) => return Err(back.error(302, "invalid_scope", &e)),
     };
-    let code_challenge = if misbehaviour.ignore_pkce {
+    if misbehaviour.has(Misbehave::RequireNonce)
+        && scopes.iter().any(|s| s == "openid")
+        && params.get("nonce").is_none()
+    {
+        return Err(back.error(302, "invalid_request", "nonce is required"));
+    }
+    let code_challenge = if misbehaviour.has(Misbehave::IgnorePkce) {
         None
     } else {
         match check_pkce(
@@ -269,7 +291,8 @@ fn check_pkce(
 
 /// Creates a single-use authorization code for an approved request.
 fn issue_code(st: &mut State, pending: Pending, user: &str, auth_time: u64) -> String {
-    let code = random::token(32);
+    let weak = st.misbehaviour.has(Misbehave::WeakTokens);
+    let code = random::token(if weak { 3 } else { 32 });
     st.codes.insert(
         code.clone(),
         CodeRecord {

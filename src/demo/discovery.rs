@@ -4,19 +4,24 @@
 use serde_json::{Value, json};
 
 use super::http::{Request, Response};
-use super::pages;
 use super::paths::{
     AUTHORIZE_PATH, INTROSPECT_PATH, JWKS_PATH, REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
 };
 use super::scopes::SCOPES;
 use super::state::{Ctx, State};
+use super::{Misbehave, Misbehaviour, pages};
 
 /// The metadata document. Both well-known URLs serve the same document: RFC 8414 allows the
 /// OpenID Connect members, and OpenID Connect Discovery allows the RFC 8414 ones.
-pub(crate) fn metadata(ctx: &Ctx) -> Value {
+pub(crate) fn metadata(ctx: &Ctx, m: &Misbehaviour) -> Value {
     let auth_methods = ["client_secret_basic", "client_secret_post", "none"];
-    json!({
-        "issuer": ctx.issuer,
+    let issuer = if m.has(Misbehave::MetadataWrongIssuer) {
+        format!("{}/other", ctx.issuer)
+    } else {
+        ctx.issuer.clone()
+    };
+    let mut doc = json!({
+        "issuer": issuer,
         "authorization_endpoint": ctx.url(AUTHORIZE_PATH),
         "token_endpoint": ctx.url(TOKEN_PATH),
         "userinfo_endpoint": ctx.url(USERINFO_PATH),
@@ -38,12 +43,22 @@ pub(crate) fn metadata(ctx: &Ctx) -> Value {
             "name", "given_name", "family_name", "preferred_username", "email", "email_verified"
         ],
         "authorization_response_iss_parameter_supported": true,
-    })
+    });
+    if let Value::Object(map) = &mut doc {
+        if m.has(Misbehave::NoPkceMetadata) {
+            map.remove("code_challenge_methods_supported");
+        }
+        if m.has(Misbehave::IncompleteMetadata) {
+            map.remove("response_types_supported");
+            map.remove("subject_types_supported");
+        }
+    }
+    doc
 }
 
 /// `GET /.well-known/openid-configuration` and `GET /.well-known/oauth-authorization-server`.
-pub(crate) fn configuration(ctx: &Ctx, _st: &mut State, _req: &Request) -> Response {
-    Response::json(200, &metadata(ctx))
+pub(crate) fn configuration(ctx: &Ctx, st: &mut State, _req: &Request) -> Response {
+    Response::json(200, &metadata(ctx, &st.misbehaviour))
 }
 
 /// `GET /jwks`.

@@ -106,6 +106,17 @@ impl Response {
         self
     }
 
+    /// The response without any header called `name`.
+    pub fn without_header(mut self, name: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self
+    }
+
+    /// The response with `name` set to `value` alone.
+    pub fn replace_header(self, name: &str, value: &str) -> Self {
+        self.without_header(name).header(name, value)
+    }
+
     pub fn json(status: u16, value: &Value) -> Self {
         let mut body = serde_json::to_vec_pretty(value).unwrap_or_default();
         body.push(b'\n');

@@ -37,6 +37,7 @@ mod clients;
 mod discovery;
 mod http;
 pub(crate) mod keys;
+mod misbehaviour;
 mod pages;
 mod paths;
 mod resource;
@@ -96,111 +97,4 @@ impl Default for DemoOptions {
     }
 }
 
-/// Rules the demo provider can be told to break. All off by default: the provider is strict.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Misbehaviour {
-    /// The authorization response does not echo `state` (RFC 6749 §4.1.2 requires it).
-    pub skip_state: bool,
-    /// The authorization response carries a different `state` than the one sent.
-    pub wrong_state: bool,
-    /// An authorization code can be exchanged more than once (RFC 6749 §4.1.2 forbids it).
-    pub accept_reused_codes: bool,
-    /// `redirect_uri` is matched by prefix (port ignored) instead of exactly (RFC 9700 §2.1).
-    pub loose_redirect_uri: bool,
-    /// The authorization response has no `iss` (RFC 9207).
-    pub no_iss: bool,
-    /// The resource server accepts the access token in the URI query (RFC 6750 §2.3), which
-    /// RFC 9700 §2.4 forbids.
-    pub accept_query_token: bool,
-    /// PKCE parameters are ignored: no challenge is required, stored or checked.
-    pub ignore_pkce: bool,
-    /// Token endpoint errors come with HTTP 200 instead of 400/401 (RFC 6749 §5.2).
-    pub token_in_http_200_error: bool,
-    /// Token responses lack `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1).
-    pub no_cache_control: bool,
-}
-
-impl Misbehaviour {
-    /// Every switch by name, with what it breaks, for the CLI, the GUI and the home page.
-    pub const NAMES: [(&'static str, &'static str); 9] = [
-        ("skip_state", "the redirect does not echo state"),
-        ("wrong_state", "the redirect carries a different state"),
-        (
-            "accept_reused_codes",
-            "a code can be exchanged more than once",
-        ),
-        (
-            "loose_redirect_uri",
-            "redirect_uri is matched by prefix, not exactly",
-        ),
-        ("no_iss", "the redirect has no iss (RFC 9207)"),
-        (
-            "accept_query_token",
-            "the resource server accepts ?access_token=",
-        ),
-        ("ignore_pkce", "PKCE is not required or checked"),
-        ("token_in_http_200_error", "token errors come with HTTP 200"),
-        (
-            "no_cache_control",
-            "token responses lack Cache-Control: no-store",
-        ),
-    ];
-
-    /// The switch called `name`, if there is one.
-    pub fn flag_mut(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "skip_state" => &mut self.skip_state,
-            "wrong_state" => &mut self.wrong_state,
-            "accept_reused_codes" => &mut self.accept_reused_codes,
-            "loose_redirect_uri" => &mut self.loose_redirect_uri,
-            "no_iss" => &mut self.no_iss,
-            "accept_query_token" => &mut self.accept_query_token,
-            "ignore_pkce" => &mut self.ignore_pkce,
-            "token_in_http_200_error" => &mut self.token_in_http_200_error,
-            "no_cache_control" => &mut self.no_cache_control,
-            _ => return None,
-        })
-    }
-
-    /// Switches on the misbehaviours named; an unknown name is an error listing the known ones.
-    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
-        let mut m = Self::default();
-        for name in names {
-            *m.flag_mut(name).ok_or_else(|| {
-                let known: Vec<_> = Self::NAMES.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "unknown misbehaviour '{name}': choose from {}",
-                    known.join(", ")
-                )
-            })? = true;
-        }
-        Ok(m)
-    }
-
-    /// The switched-on misbehaviours, by name (for the home page and logs).
-    pub fn active(&self) -> Vec<&'static str> {
-        let mut copy = self.clone();
-        Self::NAMES
-            .iter()
-            .filter(|(name, _)| copy.flag_mut(name).is_some_and(|on| *on))
-            .map(|(name, _)| *name)
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod misbehaviour_tests {
-    use super::*;
-
-    #[test]
-    fn names_round_trip() {
-        let all: Vec<_> = Misbehaviour::NAMES.iter().map(|(n, _)| *n).collect();
-        let m = Misbehaviour::from_names(all.iter().copied()).unwrap();
-        assert_eq!(m.active(), all);
-        assert!(
-            Misbehaviour::from_names(["nope"])
-                .unwrap_err()
-                .contains("skip_state")
-        );
-    }
-}
+pub use misbehaviour::{Misbehave, Misbehaviour};

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Request, Response, description};
 use super::state::{AccessRecord, Ctx, State};
-use super::{DEMO_USERNAME, Misbehaviour};
+use super::{DEMO_USERNAME, Misbehave, Misbehaviour};
 
 /// The protected API; also the `aud` of every access token (RFC 9068 §3).
 pub(crate) const RESOURCE_PATH: &str = "/api/profile";
@@ -96,13 +96,18 @@ fn presented_token(misbehaviour: &Misbehaviour, req: &Request) -> Result<String,
             None,
         )),
         (Some(token), None) => Ok(token),
-        (None, Some(token)) if misbehaviour.accept_query_token => Ok(token),
+        (None, Some(token)) if misbehaviour.has(Misbehave::AcceptQueryToken) => Ok(token),
         (None, Some(_)) => Err(refuse(
             400,
             Some((
                 "invalid_request",
-                "access tokens in the URL query are refused: RFC 9700 §2.4 says they MUST NOT be sent there (they leak into logs, history and Referer); send Authorization: Bearer",
+                "access tokens in the URL query are refused: RFC 9700 §4.3.2 says clients MUST NOT send them there (they leak into logs, history and Referer); send Authorization: Bearer",
             )),
+            None,
+        )),
+        (None, None) if misbehaviour.has(Misbehave::RsErrorWithoutToken) => Err(refuse(
+            401,
+            Some(("invalid_token", "no access token")),
             None,
         )),
         (None, None) => Err(refuse(401, None, None)),
@@ -111,6 +116,16 @@ fn presented_token(misbehaviour: &Misbehaviour, req: &Request) -> Result<String,
 
 /// The live access token of the request, if it carries `scope`.
 fn authorized(st: &State, req: &Request, scope: &str) -> Result<AccessRecord, Response> {
+    checked_token(st, req, scope).map_err(|refusal| {
+        if st.misbehaviour.has(Misbehave::RsNoChallenge) {
+            refusal.without_header("WWW-Authenticate")
+        } else {
+            refusal
+        }
+    })
+}
+
+fn checked_token(st: &State, req: &Request, scope: &str) -> Result<AccessRecord, Response> {
     let token = presented_token(&st.misbehaviour, req)?;
     let record = st
         .access_token(&token)

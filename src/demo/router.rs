@@ -6,7 +6,7 @@ use super::paths::{
     USERINFO_PATH,
 };
 use super::state::{Ctx, State};
-use super::{authorize, discovery, resource, token};
+use super::{Misbehave, authorize, discovery, resource, token};
 
 type Handler = fn(&Ctx, &mut State, &Request) -> Response;
 
@@ -30,7 +30,8 @@ const ROUTES: &[(&str, &[(&str, Handler)])] = &[
             ("POST", authorize::consent_decision),
         ],
     ),
-    (TOKEN_PATH, &[("POST", token::token)]),
+    // GET reaches the token endpoint only to be refused there (unless told to misbehave).
+    (TOKEN_PATH, &[("POST", token::token), ("GET", token::token)]),
     (
         USERINFO_PATH,
         &[("GET", resource::userinfo), ("POST", resource::userinfo)],
@@ -51,5 +52,12 @@ pub(crate) fn route(ctx: &Ctx, req: &Request) -> Response {
     };
     let mut st = ctx.lock();
     st.purge(ctx.code_ttl);
-    handler(ctx, &mut st, req)
+    let resp = handler(ctx, &mut st, req);
+    if st.misbehaviour.has(Misbehave::FrameablePages) {
+        resp.without_header("X-Frame-Options")
+            .without_header("Content-Security-Policy")
+            .without_header("Referrer-Policy")
+    } else {
+        resp
+    }
 }

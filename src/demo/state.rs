@@ -69,6 +69,9 @@ pub(crate) struct State {
     /// Access tokens, by the token string itself.
     pub access: HashMap<String, AccessRecord>,
     pub refresh: HashMap<String, RefreshRecord>,
+    /// The redirect port each client used first (kept only for the `pin_redirect_port`
+    /// misbehaviour).
+    pub first_ports: HashMap<&'static str, Option<u16>>,
     /// Grants (one per code exchange or client_credentials call) that were revoked as a whole.
     pub revoked_grants: HashSet<String>,
     /// When records were last purged (see [`State::purge`]).

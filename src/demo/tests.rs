@@ -596,10 +596,7 @@ fn reused_code_is_refused_and_revokes_its_tokens() {
     assert_oauth_error(&refreshed, 400, "invalid_grant");
 
     // The misbehaviour lets it through.
-    s.set_misbehaviour(Misbehaviour {
-        accept_reused_codes: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::AcceptReusedCodes]));
     let c = code(&s, BASIC_CLIENT_ID, None, "api.read");
     assert_eq!(token_basic(&s, &code_grant(&c, None)).status, 200);
     assert_eq!(token_basic(&s, &code_grant(&c, None)).status, 200);
@@ -734,10 +731,7 @@ fn pkce_is_checked_at_the_token_endpoint() {
         "invalid_grant",
     );
     // ignore_pkce: the public client gets a code without PKCE and nothing is checked.
-    s.set_misbehaviour(Misbehaviour {
-        ignore_pkce: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::IgnorePkce]));
     let c = code(&s, PUBLIC_CLIENT_ID, None, "api.read");
     assert_eq!(public(&c, Some(&other.verifier)).status, 200);
 }
@@ -765,11 +759,10 @@ fn expired_code_is_invalid_grant() {
 #[test]
 fn token_misbehaviours_change_status_and_headers() {
     let s = start(true);
-    s.set_misbehaviour(Misbehaviour {
-        token_in_http_200_error: true,
-        no_cache_control: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([
+        Misbehave::TokenInHttp200Error,
+        Misbehave::NoCacheControl,
+    ]));
     let r = token_basic(
         &s,
         &Params::from([("grant_type", "authorization_code"), ("code", "x")]),
@@ -874,10 +867,7 @@ fn bearer_token_rules() {
             .contains(r#"error="invalid_token", error_description=""#)
     );
 
-    s.set_misbehaviour(Misbehaviour {
-        accept_query_token: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::AcceptQueryToken]));
     assert_eq!(
         get(s.port(), &format!("/api/profile?access_token={at}")).status,
         200
@@ -993,18 +983,11 @@ fn revocation_and_introspection() {
 fn state_iss_and_redirect_misbehaviours() {
     let s = start(true);
     let target = authorize_target(BASIC_CLIENT_ID, None, "openid", &[]);
-    s.set_misbehaviour(Misbehaviour {
-        skip_state: true,
-        no_iss: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::SkipState, Misbehave::NoIss]));
     let q = get(s.port(), &target).location_params();
     assert!(q.get("code").is_some() && q.get("state").is_none() && q.get("iss").is_none());
 
-    s.set_misbehaviour(Misbehaviour {
-        wrong_state: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::WrongState]));
     let q = get(s.port(), &target).location_params();
     assert_ne!(q.get("state"), Some("st-123"));
     assert!(q.get("state").is_some());
@@ -1012,10 +995,7 @@ fn state_iss_and_redirect_misbehaviours() {
     let sneaky = target.replace("%2Fcallback", "%2Fcallback%2F..%2Fevil");
     s.set_misbehaviour(Misbehaviour::default());
     assert_eq!(get(s.port(), &sneaky).status, 400);
-    s.set_misbehaviour(Misbehaviour {
-        loose_redirect_uri: true,
-        ..Misbehaviour::default()
-    });
+    s.set_misbehaviour(Misbehaviour::of([Misbehave::LooseRedirectUri]));
     let r = get(s.port(), &sneaky);
     assert_eq!(r.status, 302);
     // The URL is normalised on the way out: the code lands on /evil.

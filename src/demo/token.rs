@@ -6,13 +6,13 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq as _;
 
-use super::Misbehaviour;
 use super::clients::{self, AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Client, REFRESH_TOKEN};
 use super::http::{Request, Response, description, first_duplicate};
 use super::keys::at_hash;
 use super::resource::{RESOURCE_PATH, user_claims};
 use super::scopes::parse_scopes;
 use super::state::{AccessRecord, Ctx, REFRESH_TTL, RefreshRecord, State, later, unix_now};
+use super::{Misbehave, Misbehaviour};
 use crate::protocol::error::{ErrorCode, OAuthError};
 use crate::protocol::params::Params;
 use crate::protocol::pkce;
@@ -54,9 +54,18 @@ impl Failure {
         Self::new(500, "server_error", text)
     }
 
-    fn into_response(self, http_200: bool) -> Response {
-        let status = if http_200 { 200 } else { self.status };
-        let resp = Response::json(status, &json!(self.error));
+    /// The error as RFC 6749 §5.2 wants it, unless `m` says to break the format.
+    fn into_response(self, m: &Misbehaviour) -> Response {
+        let status = if m.has(Misbehave::TokenInHttp200Error) {
+            200
+        } else {
+            self.status
+        };
+        let resp = if m.has(Misbehave::TextErrors) {
+            Response::text(status, &format!("error: {}", self.error.error))
+        } else {
+            Response::json(status, &json!(self.error))
+        };
         if self.status == 401 {
             resp.header("WWW-Authenticate", BASIC_CHALLENGE)
         } else {
@@ -67,7 +76,7 @@ impl Failure {
 
 /// RFC 6749 §5.1: token responses (and anything carrying token data) must not be cached.
 fn no_store(resp: Response, misbehaviour: Option<&Misbehaviour>) -> Response {
-    if misbehaviour.is_some_and(|m| m.no_cache_control) {
+    if misbehaviour.is_some_and(|m| m.has(Misbehave::NoCacheControl)) {
         resp
     } else {
         resp.header("Cache-Control", "no-store")
@@ -85,19 +94,29 @@ fn required<'a>(form: &'a Params, name: &str) -> Result<&'a str, Failure> {
 }
 
 /// The form body of a POST to the token, revocation or introspection endpoint.
-fn read_form(req: &Request) -> Result<Params, Failure> {
-    if !req.is_form() {
-        return Err(Failure::invalid_request(
-            "the body must be application/x-www-form-urlencoded (RFC 6749 §4.1.3)",
-        ));
+fn read_form(req: &Request, m: &Misbehaviour) -> Result<Params, Failure> {
+    let get = req.method == "GET" && m.has(Misbehave::TokenAcceptsGet);
+    let mut form = if get {
+        Params::new()
+    } else {
+        if !req.is_form() {
+            return Err(Failure::invalid_request(
+                "the body must be application/x-www-form-urlencoded (RFC 6749 §4.1.3)",
+            ));
+        }
+        req.form().map_err(|e| Failure::invalid_request(&e))?
+    };
+    if let Some(query) = req.query.as_deref().filter(|q| !q.is_empty()) {
+        if !get && !m.has(Misbehave::ReadQueryParams) {
+            return Err(Failure::invalid_request(
+                "parameters belong in the POST body, not the URL query (RFC 6749 §3.2)",
+            ));
+        }
+        for p in Params::parse(query).iter() {
+            form.push(&p.name, &p.value);
+        }
     }
-    if req.query.as_deref().is_some_and(|q| !q.is_empty()) {
-        return Err(Failure::invalid_request(
-            "parameters belong in the POST body, not the URL query (RFC 6749 §3.2)",
-        ));
-    }
-    let form = req.form().map_err(|e| Failure::invalid_request(&e))?;
-    if let Some(name) = first_duplicate(&form) {
+    if let Some(name) = first_duplicate(&form).filter(|_| !m.has(Misbehave::AcceptRepeatedParams)) {
         return Err(Failure::invalid_request(&format!(
             "the parameter {name} is repeated (RFC 6749 §3.2)"
         )));
@@ -107,11 +126,15 @@ fn read_form(req: &Request) -> Result<Params, Failure> {
 
 /// Client authentication (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post` or, for
 /// the public client, just `client_id`. A client must use the method it is registered with.
-fn authenticate(req: &Request, form: &Params) -> Result<&'static Client, Failure> {
+fn authenticate(
+    req: &Request,
+    form: &Params,
+    m: &Misbehaviour,
+) -> Result<&'static Client, Failure> {
     let body_id = form.get("client_id");
     let body_secret = form.get("client_secret");
     if let Some(header) = req.header("authorization") {
-        if body_secret.is_some() {
+        if body_secret.is_some() && !m.has(Misbehave::AcceptDoubleAuth) {
             return Err(Failure::invalid_request(
                 "the client sent credentials in both the Authorization header and the body; use exactly one method (RFC 6749 §2.3)",
             ));
@@ -143,7 +166,9 @@ fn authenticate(req: &Request, form: &Params) -> Result<&'static Client, Failure
     };
     let client = clients::find(id)
         .ok_or_else(|| Failure::invalid_client(&format!("unknown client '{id}'")))?;
+    let unauthenticated_ok = m.has(Misbehave::AllowUnauthenticatedClients);
     match (client.auth, body_secret) {
+        (ClientAuth::Post | ClientAuth::Basic, None) if unauthenticated_ok => Ok(client),
         (ClientAuth::Post, Some(secret)) if client.secret_matches(secret) => Ok(client),
         (ClientAuth::Post, Some(_)) => Err(Failure::invalid_client("wrong client secret")),
         (ClientAuth::Post, None) => Err(Failure::invalid_client(&format!(
@@ -166,16 +191,23 @@ fn authenticate(req: &Request, form: &Params) -> Result<&'static Client, Failure
 /// `POST /token`.
 pub(crate) fn token(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     let misbehaviour = st.misbehaviour.clone();
+    if req.method != "POST" && !misbehaviour.has(Misbehave::TokenAcceptsGet) {
+        return Response::method_not_allowed("POST");
+    }
     let resp = match token_inner(ctx, st, req) {
+        Ok(body) if misbehaviour.has(Misbehave::TokenTextPlain) => {
+            Response::json(200, &body).replace_header("Content-Type", "text/plain")
+        }
         Ok(body) => Response::json(200, &body),
-        Err(f) => f.into_response(misbehaviour.token_in_http_200_error),
+        Err(f) => f.into_response(&misbehaviour),
     };
     no_store(resp, Some(&misbehaviour))
 }
 
 fn token_inner(ctx: &Ctx, st: &mut State, req: &Request) -> Result<Value, Failure> {
-    let form = read_form(req)?;
-    let client = authenticate(req, &form)?;
+    let m = st.misbehaviour.clone();
+    let form = read_form(req, &m)?;
+    let client = authenticate(req, &form, &m)?;
     let grant_type = required(&form, "grant_type")?;
     if ![AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS].contains(&grant_type) {
         return Err(Failure::new(
@@ -209,10 +241,16 @@ fn exchange_code(
 ) -> Result<Value, Failure> {
     let code = required(form, "code")?;
     // §4.1.3: REQUIRED because the authorization request carried one (it always does here).
-    let redirect_uri = required(form, "redirect_uri")?;
-    let verifier = form.get("code_verifier");
     let misbehaviour = st.misbehaviour.clone();
-    if !misbehaviour.ignore_pkce && verifier.is_some_and(|v| !pkce::verifier_is_well_formed(v)) {
+    let check_redirect_uri = !misbehaviour.has(Misbehave::SkipRedirectUriAtToken);
+    let redirect_uri = if check_redirect_uri {
+        required(form, "redirect_uri")?
+    } else {
+        ""
+    };
+    let verifier = form.get("code_verifier");
+    let ignore_pkce = misbehaviour.has(Misbehave::IgnorePkce);
+    if !ignore_pkce && verifier.is_some_and(|v| !pkce::verifier_is_well_formed(v)) {
         return Err(Failure::invalid_request(
             "code_verifier is malformed: 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)",
         ));
@@ -225,12 +263,14 @@ fn exchange_code(
             "the code was issued to another client",
         ));
     }
-    if record.used && !misbehaviour.accept_reused_codes {
+    if record.used && !misbehaviour.has(Misbehave::AcceptReusedCodes) {
         // §4.1.2: "If an authorization code is used more than once, the authorization server
         // MUST deny the request and SHOULD revoke (when possible) all tokens previously issued
         // based on that authorization code." (also §10.5)
-        for grant in &record.grants {
-            st.revoke_grant(grant);
+        if !misbehaviour.has(Misbehave::KeepTokensOnCodeReuse) {
+            for grant in &record.grants {
+                st.revoke_grant(grant);
+            }
         }
         return Err(Failure::invalid_grant(
             "the code has already been used; the tokens issued for it are now revoked (RFC 6749 §4.1.2)",
@@ -242,12 +282,12 @@ fn exchange_code(
             ctx.code_ttl.as_millis()
         )));
     }
-    if record.redirect_uri != redirect_uri {
+    if check_redirect_uri && record.redirect_uri != redirect_uri {
         return Err(Failure::invalid_grant(
             "redirect_uri differs from the one in the authorization request (RFC 6749 §4.1.3)",
         ));
     }
-    if !misbehaviour.ignore_pkce {
+    if !ignore_pkce {
         match (&record.code_challenge, verifier) {
             (Some(challenge), Some(v)) => {
                 if !bool::from(pkce::s256(v).as_bytes().ct_eq(challenge.as_bytes())) {
@@ -261,6 +301,7 @@ fn exchange_code(
                     "code_verifier is missing, but the authorization request had a code_challenge (RFC 7636 §4.5)",
                 ));
             }
+            (None, Some(_)) if misbehaviour.has(Misbehave::AcceptPkceDowngrade) => {}
             (None, Some(_)) => {
                 return Err(Failure::invalid_grant(
                     "code_verifier was sent, but the authorization request had no code_challenge (PKCE downgrade, RFC 9700 §2.1.1)",
@@ -307,10 +348,13 @@ fn refresh(
     if record.revoked || st.grant_revoked(&record.grant) {
         return Err(Failure::invalid_grant("the refresh token has been revoked"));
     }
+    let m = st.misbehaviour.clone();
     if record.rotated {
         // A rotated token came back: either the client or an attacker holds a stolen copy.
         // Revoke the whole family so neither can go on (RFC 9700 §4.14.2).
-        st.revoke_grant(&record.grant);
+        if !m.has(Misbehave::NoRefreshReuseDetection) {
+            st.revoke_grant(&record.grant);
+        }
         return Err(Failure::invalid_grant(
             "refresh token reuse: this token was already exchanged, so every token of this grant is now revoked (RFC 9700 §4.14.2)",
         ));
@@ -320,6 +364,9 @@ fn refresh(
     }
     let scopes = match form.get("scope") {
         None => record.scopes.clone(),
+        Some(s) if m.has(Misbehave::WidenScopeOnRefresh) => {
+            s.split_whitespace().map(str::to_owned).collect()
+        }
         Some(s) => {
             let asked =
                 parse_scopes(Some(s), "").map_err(|e| Failure::new(400, "invalid_scope", &e))?;
@@ -333,8 +380,9 @@ fn refresh(
             asked
         }
     };
+    let rotate = !m.has(Misbehave::NoRefreshRotation);
     if let Some(r) = st.refresh.get_mut(token) {
-        r.rotated = true;
+        r.rotated = rotate;
     }
     issue(
         ctx,
@@ -344,7 +392,7 @@ fn refresh(
             sub: &record.sub,
             scopes: &scopes,
             // §6: the new refresh token keeps the scope of the old one.
-            refresh_scopes: Some(&record.scopes),
+            refresh_scopes: rotate.then_some(&record.scopes[..]),
             grant: &record.grant,
             id_token: None,
         },
@@ -398,6 +446,13 @@ struct Issue<'a> {
 fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> {
     let now = unix_now();
     let ttl = ctx.access_ttl;
+    let m = st.misbehaviour.clone();
+    let weak = m.has(Misbehave::WeakTokens);
+    let sub = if m.has(Misbehave::EmptySub) {
+        ""
+    } else {
+        issue.sub
+    };
     let scope = issue.scopes.join(" ");
     let jti = random::token(16);
     // RFC 9068 §2.2: a JWT access token for the protected API.
@@ -411,10 +466,13 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         "iat": now,
         "exp": now.saturating_add(ttl.as_secs()),
     });
-    let access_token = ctx
-        .key
-        .sign_jwt("at+jwt", &claims)
-        .map_err(|e| Failure::server_error(&e))?;
+    let access_token = if weak {
+        random::token(3)
+    } else {
+        ctx.key
+            .sign_jwt("at+jwt", &claims)
+            .map_err(|e| Failure::server_error(&e))?
+    };
     st.access.insert(
         access_token.clone(),
         AccessRecord {
@@ -435,8 +493,13 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         "expires_in": ttl.as_secs(),
         "scope": scope,
     });
+    if m.has(Misbehave::NoExpiresIn)
+        && let Value::Object(map) = &mut body
+    {
+        map.remove("expires_in");
+    }
     if let Some(refresh_scopes) = issue.refresh_scopes {
-        let refresh_token = random::token(32);
+        let refresh_token = random::token(if weak { 3 } else { 32 });
         st.refresh.insert(
             refresh_token.clone(),
             RefreshRecord {
@@ -458,14 +521,14 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         // OpenID Connect Core §2 and §3.1.3.6.
         let mut claims = json!({
             "iss": ctx.issuer,
-            "sub": issue.sub,
+            "sub": sub,
             "aud": issue.client.id,
             "exp": now.saturating_add(ttl.as_secs()),
             "iat": now,
             "auth_time": auth_time,
             "at_hash": at_hash(&access_token),
         });
-        if let Some(nonce) = nonce {
+        if let Some(nonce) = nonce.filter(|_| !m.has(Misbehave::DropNonce)) {
             claims["nonce"] = json!(nonce);
         }
         if let Value::Object(map) = &mut claims {
@@ -482,18 +545,22 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
 
 /// `POST /revoke` (RFC 7009).
 pub(crate) fn revoke(_ctx: &Ctx, st: &mut State, req: &Request) -> Response {
-    let resp = match revoke_inner(st, req) {
+    let m = st.misbehaviour.clone();
+    let resp = match revoke_inner(st, req, &m) {
         // §2.2: 200 whether or not the token was known.
         Ok(()) => Response::new(200),
-        Err(f) => f.into_response(false),
+        Err(f) => f.into_response(&m),
     };
     no_store(resp, None)
 }
 
-fn revoke_inner(st: &mut State, req: &Request) -> Result<(), Failure> {
-    let form = read_form(req)?;
-    let client = authenticate(req, &form)?;
+fn revoke_inner(st: &mut State, req: &Request, m: &Misbehaviour) -> Result<(), Failure> {
+    let form = read_form(req, m)?;
+    let client = authenticate(req, &form, m)?;
     let token = required(&form, "token")?;
+    if m.has(Misbehave::RevocationNoop) {
+        return Ok(());
+    }
     // §2.1: token_type_hint is only a hint; both kinds are looked up.
     let other_client = || {
         Failure::new(
@@ -520,16 +587,22 @@ fn revoke_inner(st: &mut State, req: &Request) -> Result<(), Failure> {
 
 /// `POST /introspect` (RFC 7662).
 pub(crate) fn introspect(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
-    let resp = match introspect_inner(ctx, st, req) {
+    let m = st.misbehaviour.clone();
+    let resp = match introspect_inner(ctx, st, req, &m) {
         Ok(body) => Response::json(200, &body),
-        Err(f) => f.into_response(false),
+        Err(f) => f.into_response(&m),
     };
     no_store(resp, None)
 }
 
-fn introspect_inner(ctx: &Ctx, st: &State, req: &Request) -> Result<Value, Failure> {
-    let form = read_form(req)?;
-    let client = authenticate(req, &form)?;
+fn introspect_inner(
+    ctx: &Ctx,
+    st: &State,
+    req: &Request,
+    m: &Misbehaviour,
+) -> Result<Value, Failure> {
+    let form = read_form(req, m)?;
+    let client = authenticate(req, &form, m)?;
     if client.is_public() {
         // §2.1: the caller must be authorized to introspect; here that means a confidential client.
         return Err(Failure::invalid_client(

@@ -351,8 +351,7 @@ impl OauthvizApp {
                             .current
                             .and_then(|id| self.bench.as_ref().ok()?.run(id));
                         let view = run.map(|r| experiments_panel::RunView {
-                            trace: &r.trace,
-                            config: &r.config,
+                            run: r,
                             findings: &r.findings,
                             running: r.running_experiment(),
                         });

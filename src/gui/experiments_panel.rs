@@ -4,17 +4,14 @@
 
 use egui::{RichText, Ui};
 
-use crate::config::ProviderConfig;
-use crate::demo::Misbehaviour;
+use crate::demo::{Misbehave, Misbehaviour};
 use crate::gui::run_status::verdict_word;
 use crate::gui::theme::{self, Palette};
-use crate::trace::Trace;
-use crate::workbench::{Experiment, Judged};
+use crate::workbench::{Experiment, Judged, Run};
 
 /// What the tab needs of the run on screen.
 pub struct RunView<'a> {
-    pub trace: &'a Trace,
-    pub config: &'a ProviderConfig,
+    pub run: &'a Run,
     pub findings: &'a [Judged],
     pub running: Option<Experiment>,
 }
@@ -46,10 +43,10 @@ pub fn show(
                     .id_salt("misbehave")
                     .show(ui, |ui| {
                         ui.weak("Switch on a fault, run the flow again, then the experiment that catches it.");
-                        for (name, what) in Misbehaviour::NAMES {
-                            if let Some(flag) = m.flag_mut(name)
-                                && ui.checkbox(flag, what).on_hover_text(name).changed()
-                            {
+                        for &switch in Misbehave::ALL {
+                            let mut on = m.has(switch);
+                            if ui.checkbox(&mut on, switch.what()).on_hover_text(switch.name()).changed() {
+                                m.set(switch, on);
                                 action = Some(PanelAction::MisbehaviourChanged);
                             }
                         }
@@ -72,7 +69,7 @@ pub fn show(
             for experiment in Experiment::ALL {
                 ui.separator();
                 // The plan's commands are thrown away: building it tells whether it can run.
-                let plan = experiment.plan(0, run.config, run.trace).map(|_| ());
+                let plan = run.run.can_run(experiment);
                 ui.horizontal_wrapped(|ui| {
                     let enabled = plan.is_ok() && busy.is_none();
                     let button = ui

@@ -4,7 +4,7 @@
 use crate::gui::diagram::{self, Banner, Tone, layout::Status};
 use crate::gui::format;
 use crate::trace::{StopReason, Verdict};
-use crate::workbench::{Activity, Judged, Run};
+use crate::workbench::{Activity, Audit, Judged, Run};
 
 /// The run's line in the run list.
 pub fn status(run: &Run) -> String {
@@ -45,6 +45,38 @@ pub fn banner(run: &Run) -> Banner {
         Tone::Neutral
     };
     match activity {
+        Activity::Audit => match run.audit.as_ref() {
+            Some(audit @ Audit { report: None, .. }) => {
+                let (done, all) = audit.progress(run);
+                Banner {
+                    text: match run.running_experiment() {
+                        Some(e) => {
+                            format!("Checking the provider: {done} of {all} — {}", e.title())
+                        }
+                        None => format!("Checking the provider: {done} of {all}"),
+                    },
+                    tone: neutral,
+                }
+            }
+            Some(Audit {
+                report: Some(report),
+                ..
+            }) => {
+                let s = report.summary();
+                Banner {
+                    text: format!("Provider check: {}", s.line()),
+                    tone: verdict_tone(
+                        report
+                            .rows
+                            .iter()
+                            .map(|r| r.finding.verdict)
+                            .filter(|v| *v != Verdict::Skip)
+                            .max(),
+                    ),
+                }
+            }
+            None => plain,
+        },
         Activity::Experiment(e) if run.running_experiment().is_some() => Banner {
             text: format!("Experiment “{}” running…", e.title()),
             tone: neutral,
@@ -123,7 +155,7 @@ fn verdict_tone(verdict: Option<Verdict>) -> Tone {
     match verdict {
         Some(Verdict::Fail) => Tone::Bad,
         Some(Verdict::Warn) => Tone::Attention,
-        Some(Verdict::Skip) => Tone::Neutral,
+        Some(Verdict::Skip | Verdict::Info) => Tone::Neutral,
         Some(Verdict::Pass) | None => Tone::Good,
     }
 }
@@ -134,5 +166,6 @@ pub fn verdict_word(verdict: Verdict) -> &'static str {
         Verdict::Warn => "WARN",
         Verdict::Fail => "FAIL",
         Verdict::Skip => "SKIP",
+        Verdict::Info => "INFO",
     }
 }

@@ -35,7 +35,7 @@ impl Palette {
             crate::trace::Verdict::Pass => self.ok,
             crate::trace::Verdict::Warn => self.warning,
             crate::trace::Verdict::Fail => self.failed,
-            crate::trace::Verdict::Skip => self.weak_text,
+            crate::trace::Verdict::Skip | crate::trace::Verdict::Info => self.weak_text,
         }
     }
 

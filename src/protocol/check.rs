@@ -4,13 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Ordered by severity: `Skip < Pass < Warn < Fail`.
+/// Ordered by severity: `Skip < Pass < Info < Warn < Fail`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Could not be judged here (the reason says why); never counted against the provider.
     Skip,
     Pass,
+    /// Allowed (a MAY, or unusual but permitted): shown, never counted against the provider.
+    Info,
     Warn,
     Fail,
 }

@@ -9,6 +9,8 @@ use super::params::Params;
 pub enum Edit {
     /// Sets a parameter (replacing the first of that name), or adds it.
     SetParam(String, String),
+    /// Adds a parameter after the others, even when one of that name is there: a repeated one.
+    AddParam(String, String),
     RemoveParam(String),
     SetHeader(String, String),
     RemoveHeader(String),
@@ -18,18 +20,28 @@ pub enum Edit {
     /// Moves a `Bearer` token from the Authorization header to the `access_token` query
     /// parameter (RFC 6750 §2.3), the way careless clients send it.
     BearerToQuery,
+    /// Moves the form body's parameters into the URL query and sends no body: a token request
+    /// as a GET would carry them.
+    FormToQuery,
 }
 
 impl Edit {
     /// Parses the command-line form: `name=value`, `-name`, `header:Name=value`, `-header:Name`,
-    /// `@method=POST`, `@url=…`, `@body=…`, `@bearer-to-query`.
+    /// `@method=POST`, `@url=…`, `@body=…`, `@bearer-to-query`, `@form-to-query`, `+name=value`.
     pub fn parse(spec: &str) -> Result<Edit, String> {
-        if spec == "@bearer-to-query" {
-            return Ok(Edit::BearerToQuery);
+        match spec {
+            "@bearer-to-query" => return Ok(Edit::BearerToQuery),
+            "@form-to-query" => return Ok(Edit::FormToQuery),
+            _ => {}
+        }
+        if let Some((name, value)) = spec.strip_prefix('+').and_then(|s| s.split_once('='))
+            && !name.is_empty()
+        {
+            return Ok(Edit::AddParam(name.to_owned(), value.to_owned()));
         }
         let bad = || {
             format!(
-                "'{spec}' is not an edit: use name=value, -name, header:Name=value, -header:Name, @method=M, @url=U or @body=B"
+                "'{spec}' is not an edit: use name=value, +name=value, -name, header:Name=value, -header:Name, @method=M, @url=U, @body=B, @bearer-to-query or @form-to-query"
             )
         };
         if let Some(name) = spec.strip_prefix("-header:") {
@@ -88,6 +100,11 @@ pub fn apply(req: &mut HttpRequest, edits: &[Edit]) -> Result<(), String> {
                 p.set(n, v.clone());
                 set_params(req, &p, body)?;
             }
+            Edit::AddParam(n, v) => {
+                let (mut p, body) = params_of(req);
+                p.push(n, v.clone());
+                set_params(req, &p, body)?;
+            }
             Edit::RemoveParam(n) => {
                 let (mut p, body) = params_of(req);
                 p.remove(n);
@@ -109,6 +126,18 @@ pub fn apply(req: &mut HttpRequest, edits: &[Edit]) -> Result<(), String> {
                 let mut q = req.query();
                 q.set("access_token", token);
                 req.set_query(&q)?;
+            }
+            Edit::FormToQuery => {
+                let form = req
+                    .form()
+                    .ok_or("the request has no form body to move into the URL")?;
+                let mut q = req.query();
+                for p in form.iter() {
+                    q.push(&p.name, &p.value);
+                }
+                req.set_query(&q)?;
+                req.body.clear();
+                req.headers.remove("content-type");
             }
         }
     }
@@ -194,6 +223,11 @@ mod tests {
             Edit::parse("@bearer-to-query").unwrap(),
             Edit::BearerToQuery
         );
+        assert_eq!(
+            Edit::parse("+grant_type=x").unwrap(),
+            Edit::AddParam("grant_type".into(), "x".into())
+        );
+        assert_eq!(Edit::parse("@form-to-query").unwrap(), Edit::FormToQuery);
         assert!(Edit::parse("nothing").is_err());
         assert!(Edit::parse("-").is_err());
     }

@@ -116,13 +116,14 @@ pub fn validate(
             None => Err("the id_token has no iat".into()),
         },
     ));
-    if decoded.claim_str("sub").is_none_or(str::is_empty) {
-        checks.push(Check::new(
+    checks.push(match decoded.claim_str("sub").filter(|s| !s.is_empty()) {
+        Some(sub) => Check::new(CheckId::IdTokenSub, Verdict::Pass, format!("sub = {sub}")),
+        None => Check::new(
             CheckId::IdTokenSub,
             Verdict::Fail,
             "the id_token has no sub",
-        ));
-    }
+        ),
+    });
 
     match (expected.nonce, decoded.claim_str("nonce")) {
         (Some(sent), Some(got)) if sent == got => checks.push(Check::new(CheckId::IdTokenNonce, Verdict::Pass, "nonce echoed")),
@@ -449,7 +450,7 @@ mod tests {
             &expected(Some("n-1")),
         );
         assert!(failed(&checks).is_empty(), "{checks:?}");
-        assert_eq!(checks.len(), 7, "{checks:?}");
+        assert_eq!(checks.len(), 8, "{checks:?}");
     }
 
     #[test]
@@ -567,7 +568,7 @@ mod tests {
         // The signature and the other claims are still checked: the wrong aud fails.
         assert_eq!(failed(&checks), ["aud contains this client"]);
         assert_eq!(checks[0].verdict, Verdict::Pass, "{checks:?}");
-        assert_eq!(checks.len(), 7, "{checks:?}");
+        assert_eq!(checks.len(), 8, "{checks:?}");
         // An empty issuer (a blank field) is no issuer either.
         let blank = validate(
             &token(good_claims()),

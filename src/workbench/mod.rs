@@ -3,7 +3,7 @@
 //! calls [`Workbench::poll`] each frame, the CLI blocks in [`Workbench::wait_idle`], and both
 //! see the same [`Happened`]s.
 
-pub mod experiments;
+pub mod audit;
 mod run;
 mod runner;
 
@@ -16,8 +16,8 @@ use crate::engine::{
 };
 use crate::protocol::edit::Edit;
 use crate::trace::{StepId, Trace, Update};
-pub use experiments::{Experiment, Finding};
-pub use run::{Activity, Judged, Run};
+pub use audit::{AuditCheck, Experiment, Finding};
+pub use run::{Activity, Audit, Judged, Run};
 
 /// Something the workbench took in, for a consumer that shows it as it happens.
 // Most are trace updates, handed on as they came; boxing them would add an allocation each.
@@ -34,6 +34,8 @@ pub enum Happened {
     Idle { run: RunId },
     /// A discovery asked for with [`Workbench::discover`] is done.
     Discovered(Discovered),
+    /// The run's audit has its report.
+    Audited { run: RunId },
 }
 
 pub struct Workbench {
@@ -147,6 +149,7 @@ impl Workbench {
     /// applicability when its turn comes and skipped with the reason when it does not apply.
     pub fn run_experiments(&mut self, run: RunId, experiments: &[Experiment]) {
         let Some(r) = self.run_mut(run) else { return };
+        r.complete_config();
         r.activity = Some(match experiments {
             [one] => Activity::Experiment(*one),
             _ => Activity::AllExperiments,
@@ -154,6 +157,33 @@ impl Workbench {
         r.queue_experiments(experiments);
         let mut happened = Vec::new();
         self.advance(run, &mut happened);
+    }
+
+    /// Audits the provider on `run` (after its first flow): queues the active `checks`, fetches
+    /// the metadata when the run has an issuer but did not discover, and writes the report
+    /// ([`Happened::Audited`]) when everything has been judged.
+    pub fn audit(&mut self, run: RunId, checks: Vec<AuditCheck>) {
+        let Some(r) = self.run_mut(run) else { return };
+        r.complete_config();
+        r.activity = Some(Activity::Audit);
+        let discovered = r
+            .trace
+            .step(StepId::A)
+            .attempts
+            .first()
+            .is_some_and(|a| !a.exchanges.is_empty());
+        let issuer = r
+            .config
+            .issuer
+            .clone()
+            .filter(|i| !i.trim().is_empty() && !discovered);
+        r.start_audit(checks, issuer.clone());
+        if let Some(issuer) = issuer {
+            self.discover(&issuer);
+        }
+        let mut happened = Vec::new();
+        self.advance(run, &mut happened);
+        self.settle(run, &mut happened);
     }
 
     /// Takes in whatever the engine reported, without blocking.
@@ -193,7 +223,19 @@ impl Workbench {
     fn take_in(&mut self, event: Event, happened: &mut Vec<Happened>) {
         let Event { run, report } = event;
         match report {
-            Report::Discovered(discovered) => happened.push(Happened::Discovered(discovered)),
+            Report::Discovered(discovered) => {
+                let for_audit = self.runs.iter_mut().find_map(|r| {
+                    r.metadata_arrived(&discovered.issuer, &discovered.exchanges)
+                        .then_some(r.id)
+                });
+                match for_audit {
+                    Some(run) => {
+                        self.advance(run, happened);
+                        self.settle(run, happened);
+                    }
+                    None => happened.push(Happened::Discovered(discovered)),
+                }
+            }
             Report::Trace(update) => {
                 if let Some(r) = self.run_mut(run) {
                     r.trace.apply(&update);
@@ -203,15 +245,23 @@ impl Workbench {
             Report::Finished { command, outcome } => {
                 // A discovery's (on no run) needs nothing more than its answer.
                 let Some(r) = self.run_mut(run) else { return };
-                if let Some(experiment) = r.finished(command, &outcome) {
-                    happened.push(Happened::Judged { run, experiment });
-                }
+                r.finished(command, &outcome);
                 self.advance(run, happened);
-                if self.run(run).is_some_and(|r| !r.busy()) {
-                    happened.push(Happened::Idle { run });
-                }
+                self.settle(run, happened);
             }
         }
+    }
+
+    /// When `run` has nothing left to do: its audit's report, then `Idle`.
+    fn settle(&mut self, run: RunId, happened: &mut Vec<Happened>) {
+        let Some(r) = self.run_mut(run) else { return };
+        if r.busy() {
+            return;
+        }
+        if r.finish_audit() {
+            happened.push(Happened::Audited { run });
+        }
+        happened.push(Happened::Idle { run });
     }
 
     /// Sends the next queued experiment of `run` when nothing else is in flight; the ones that
@@ -223,15 +273,21 @@ impl Workbench {
                 return;
             };
             match next {
-                runner::Next::Skipped(experiment, _) => {
+                runner::Next::Skipped(experiment, _) | runner::Next::Done(experiment, ..) => {
                     happened.push(Happened::Judged { run, experiment });
                 }
-                runner::Next::Send(experiment, commands) => {
+                runner::Next::Send {
+                    experiment,
+                    commands,
+                    first,
+                } => {
                     let ids: Vec<_> = commands.into_iter().map(|c| self.engine.send(c)).collect();
                     if let Some(r) = self.run_mut(run) {
-                        r.experiment_sent(experiment, ids);
+                        r.experiment_sent(ids);
                     }
-                    happened.push(Happened::ExperimentStarted { run, experiment });
+                    if first {
+                        happened.push(Happened::ExperimentStarted { run, experiment });
+                    }
                     return;
                 }
             }

@@ -2,12 +2,13 @@
 //! still in flight, and the experiments queued, running and judged on it.
 
 use std::collections::BTreeSet;
+use std::time::Instant;
 
-use super::experiments::{Experiment, Finding};
-use super::runner::{ExperimentRunner, Next};
+use super::audit::{AuditCheck, Evidence, Experiment, Finding, Report, Row};
+use super::runner::{ExperimentRunner, Next, RunView};
 use crate::config::ProviderConfig;
 use crate::engine::{CommandId, CommandOutcome, RunId};
-use crate::trace::{StepId, Trace, Verdict};
+use crate::trace::{Exchange, StepId, Trace, Verdict};
 
 pub struct Run {
     pub id: RunId,
@@ -20,9 +21,35 @@ pub struct Run {
     pub activity: Option<Activity>,
     /// Verdicts of the experiments run on this run, oldest first.
     pub findings: Vec<Judged>,
+    /// The provider audit asked for on this run, while it runs and once it is done.
+    pub audit: Option<Audit>,
     /// Commands sent that have not reported `Finished`.
     unfinished: BTreeSet<CommandId>,
     experiments: ExperimentRunner,
+}
+
+/// An audit of the provider on one run: its checks, the discovery it reads, and its report.
+pub struct Audit {
+    pub checks: Vec<AuditCheck>,
+    /// How many findings the run had when the audit began (its verdicts come after).
+    findings_before: usize,
+    /// The issuer whose metadata the audit still waits for.
+    pub(super) awaiting_metadata: Option<String>,
+    discovery: Vec<Exchange>,
+    started: Instant,
+    pub report: Option<Report>,
+}
+
+impl Audit {
+    /// (checks judged, checks in all): active ones as they are judged, the passive ones at the end.
+    pub fn progress(&self, run: &Run) -> (usize, usize) {
+        let judged = run.findings.len().saturating_sub(self.findings_before);
+        let done = match &self.report {
+            Some(r) => r.rows.len(),
+            None => judged,
+        };
+        (done.min(self.checks.len()), self.checks.len())
+    }
 }
 
 /// Something sent on a run after its first flow.
@@ -33,6 +60,8 @@ pub enum Activity {
     Experiment(Experiment),
     /// Several experiments, one after the other ("Run all").
     AllExperiments,
+    /// The provider audit ("Check my provider", `oauthviz check`).
+    Audit,
 }
 
 /// An experiment's verdict and where its answer is.
@@ -43,6 +72,8 @@ pub struct Judged {
     /// The attempt of the judged step that holds the provider's answer (none when the
     /// experiment did not run).
     pub attempt: Option<usize>,
+    /// Every attempt the experiment made, as (step, index).
+    pub attempts: Vec<(StepId, usize)>,
 }
 
 impl Judged {
@@ -96,14 +127,54 @@ impl Run {
             scripted,
             activity: None,
             findings: Vec::new(),
+            audit: None,
             unfinished: BTreeSet::new(),
             experiments: ExperimentRunner::default(),
         }
     }
 
+    /// Fills the configuration from the metadata the first flow discovered on A (the engine's
+    /// rule, `Profile::complete`), so experiments plan with the endpoints the run really used.
+    pub(super) fn complete_config(&mut self) {
+        if !self.config.needs_discovery() {
+            return;
+        }
+        let Some(issuer) = self.config.issuer.clone() else {
+            return;
+        };
+        let Some(a) = self.trace.step(StepId::A).attempts.first() else {
+            return;
+        };
+        let meta = a.exchanges.iter().find_map(|x| {
+            crate::protocol::discovery::parse_metadata(&issuer, x.response.as_ref()?).ok()
+        });
+        if let Some(Ok(config)) = meta.map(|m| crate::profile::Profile::complete(&self.config, &m))
+        {
+            self.config = config;
+        }
+    }
+
+    /// Whether `experiment` can run on this run as it stands, or why not.
+    pub fn can_run(&self, experiment: Experiment) -> Result<(), String> {
+        let since = super::audit::Mark::of(&self.trace);
+        let ctx = super::audit::PlanCtx {
+            run: self.id,
+            provider: &self.config,
+            trace: &self.trace,
+            scripted: self.scripted,
+            since: &since,
+        };
+        experiment.plan(0, &ctx).map(|_| ())
+    }
+
     /// Whether anything sent on this run is still to finish, or experiments wait their turn.
     pub fn busy(&self) -> bool {
-        !self.unfinished.is_empty() || self.experiments.is_active()
+        !self.unfinished.is_empty()
+            || self.experiments.is_active()
+            || self
+                .audit
+                .as_ref()
+                .is_some_and(|a| a.awaiting_metadata.is_some())
     }
 
     /// The experiment being carried out now.
@@ -131,54 +202,156 @@ impl Run {
                 experiment,
                 finding: Finding::skipped(why),
                 attempt: None,
+                attempts: Vec::new(),
             });
+        }
+        if let Some(a) = &mut self.audit {
+            a.awaiting_metadata = None;
         }
     }
 
-    /// The next experiment to send, or one that does not apply here (already judged skipped).
+    /// The next experiment to send, or one that was judged on the way (skipped, or done).
     pub(super) fn next_experiment(&mut self) -> Option<Next> {
         if !self.unfinished.is_empty() {
             return None;
         }
-        let next = self.experiments.next(self.id, &self.config, &self.trace)?;
-        if let Next::Skipped(experiment, why) = &next {
-            self.findings.push(Judged {
+        let view = RunView {
+            run: self.id,
+            config: &self.config,
+            trace: &self.trace,
+            scripted: self.scripted,
+        };
+        let next = self.experiments.next(&view)?;
+        match &next {
+            Next::Skipped(experiment, why) => self.findings.push(Judged {
                 experiment: *experiment,
                 finding: Finding::skipped(why),
                 attempt: None,
-            });
+                attempts: Vec::new(),
+            }),
+            Next::Done(experiment, since, aborted) => {
+                let finding = match aborted {
+                    Some(why) => Finding::skipped(why),
+                    None => experiment.judge(&self.config, &self.trace, since),
+                };
+                let step = experiment.judged_step();
+                let attempt = since
+                    .latest(&self.trace, step)
+                    .map(|_| self.trace.step(step).attempts.len() - 1);
+                self.findings.push(Judged {
+                    experiment: *experiment,
+                    finding,
+                    attempt,
+                    attempts: since.touched(&self.trace),
+                });
+            }
+            Next::Send { .. } => {}
         }
         Some(next)
     }
 
-    pub(super) fn experiment_sent(&mut self, experiment: Experiment, commands: Vec<CommandId>) {
+    pub(super) fn experiment_sent(&mut self, commands: Vec<CommandId>) {
         self.unfinished.extend(commands.iter().copied());
-        self.experiments.running(experiment, commands);
+        self.experiments.running(commands);
     }
 
-    /// Takes in that `command` finished; returns the experiment judged by it, if it was that
-    /// experiment's last command.
-    pub(super) fn finished(
-        &mut self,
-        command: CommandId,
-        outcome: &CommandOutcome,
-    ) -> Option<Experiment> {
+    /// Takes in that `command` finished.
+    pub(super) fn finished(&mut self, command: CommandId, outcome: &CommandOutcome) {
         self.unfinished.remove(&command);
-        let experiment = self.experiments.finished(command)?;
-        let finding = match outcome {
-            CommandOutcome::Completed => experiment.judge(&self.config, &self.trace),
-            CommandOutcome::Dropped => Finding::skipped("cancelled before it finished"),
-            CommandOutcome::Rejected(why) => Finding::skipped(why),
-        };
-        let attempt = self
+        self.experiments.finished(command, outcome);
+    }
+
+    /// Starts an audit: `checks`' experiments are queued; `discover` is the issuer whose
+    /// metadata is still to be fetched (none when the run already recorded it, or has no issuer).
+    pub(super) fn start_audit(&mut self, checks: Vec<AuditCheck>, discover: Option<String>) {
+        let experiments: Vec<Experiment> = checks
+            .iter()
+            .filter_map(|c| match c {
+                AuditCheck::Active(e) => Some(*e),
+                AuditCheck::Passive(_) => None,
+            })
+            .collect();
+        let discovery = self
             .trace
-            .exchange_count(experiment.judged_step())
-            .checked_sub(1);
-        self.findings.push(Judged {
-            experiment,
-            finding,
-            attempt,
+            .step(StepId::A)
+            .attempts
+            .first()
+            .map(|a| a.exchanges.clone())
+            .unwrap_or_default();
+        self.audit = Some(Audit {
+            checks,
+            findings_before: self.findings.len(),
+            awaiting_metadata: discover,
+            discovery,
+            started: Instant::now(),
+            report: None,
         });
-        Some(experiment)
+        self.experiments.queue(&experiments);
+    }
+
+    /// Takes in metadata the audit waited for; whether it did wait for this issuer's.
+    pub(super) fn metadata_arrived(&mut self, issuer: &str, exchanges: &[Exchange]) -> bool {
+        let Some(a) = &mut self.audit else {
+            return false;
+        };
+        if a.awaiting_metadata.as_deref() != Some(issuer) {
+            return false;
+        }
+        a.awaiting_metadata = None;
+        a.discovery = exchanges.to_vec();
+        true
+    }
+
+    /// Writes the audit's report once nothing is left to run; whether it did just now.
+    pub(super) fn finish_audit(&mut self) -> bool {
+        if self.busy() {
+            return false;
+        }
+        let Some(audit) = &self.audit else {
+            return false;
+        };
+        if audit.report.is_some() {
+            return false;
+        }
+        let mine = &self.findings[audit.findings_before.min(self.findings.len())..];
+        let verdict_of = |e: Experiment| Judged::latest(mine, e).map(|j| j.finding.verdict);
+        let evidence = Evidence {
+            trace: &self.trace,
+            provider: &self.config,
+            discovery: &audit.discovery,
+            verdict_of: &verdict_of,
+        };
+        let rows = audit
+            .checks
+            .iter()
+            .map(|check| match check {
+                AuditCheck::Active(e) => match Judged::latest(mine, *e) {
+                    Some(j) => Row {
+                        check: *check,
+                        finding: j.finding.clone(),
+                        attempts: j.attempts.clone(),
+                    },
+                    None => Row {
+                        check: *check,
+                        finding: Finding::skipped("it was not run"),
+                        attempts: Vec::new(),
+                    },
+                },
+                AuditCheck::Passive(p) => Row {
+                    check: *check,
+                    finding: p.judge(&evidence),
+                    attempts: Vec::new(),
+                },
+            })
+            .collect();
+        let report = Report {
+            provider: self.config.name.clone(),
+            rows,
+            duration_ms: audit.started.elapsed().as_millis() as u64,
+        };
+        if let Some(a) = &mut self.audit {
+            a.report = Some(report);
+        }
+        true
     }
 }

@@ -57,14 +57,19 @@ fn all_on_a_public_client_skips_the_confidential_only_experiments_and_judges_the
     assert_eq!(findings.len(), Experiment::ALL.len(), "{findings:?}");
     for (experiment, finding) in &findings {
         match experiment {
-            Experiment::WrongClientSecret | Experiment::CredentialsTwice => {
+            Experiment::WrongClientSecret
+            | Experiment::CredentialsTwice
+            | Experiment::NoClientAuthentication
+            | Experiment::CredentialsInQuery
+            | Experiment::RevokedTokenIntrospection => {
                 assert_eq!(
                     finding.verdict,
                     Verdict::Skip,
                     "{experiment:?}: {finding:?}"
                 );
                 assert!(
-                    finding.summary.contains("confidential client"),
+                    finding.summary.contains("confidential client")
+                        || finding.summary.contains("authenticates with a secret"),
                     "the skip names the reason: {}",
                     finding.summary
                 );

@@ -361,6 +361,7 @@ impl Inspector {
                         Verdict::Warn => "warn",
                         Verdict::Fail => "FAIL",
                         Verdict::Skip => "skip",
+                        Verdict::Info => "info",
                     };
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(mark).monospace().strong().color(colour));
