@@ -334,3 +334,44 @@ fn run_all_in_the_window_and_experiment_all_on_the_command_line_agree() {
         "{window:?}"
     );
 }
+
+#[test]
+fn check_my_provider_shows_progress_then_the_report_by_area_and_opens_a_checks_answer() {
+    let mut h = finished_demo_run();
+    click(&mut h, "Check");
+    click(&mut h, "Check my provider");
+    until_idle(&mut h);
+    let run = h.state().current_run().unwrap();
+    let report = run.audit.as_ref().unwrap().report.clone().unwrap();
+    let summary = report.summary();
+    assert_eq!(summary.fail + summary.warn, 0, "{report:?}");
+    // The summary, the areas with their worst verdict, and each check's verdict and RFC.
+    h.get_by_label(&summary.line());
+    h.get_by_label_contains(&format!("Provider check: {}", summary.line()));
+    h.get_by_label("Authorization codes · PASS");
+    h.get_by_label("Reuse the authorization code");
+    h.get_by_label("RFC 7636 §4.6 · MUST");
+    // With auto-approve there are no login pages: the page checks say so.
+    assert_eq!(
+        h.query_all_by_label_contains("no login or consent page was seen")
+            .count(),
+        2
+    );
+
+    // The first "Show answer" is the first active check's: it opens that check's answer.
+    h.get_all_by_label("Show answer")
+        .next()
+        .unwrap()
+        .scroll_to_me();
+    h.run_ok();
+    h.get_all_by_label("Show answer").next().unwrap().click();
+    h.run_ok();
+    let first_active = report
+        .rows
+        .iter()
+        .find(|r| {
+            matches!(r.check, oauthviz::workbench::AuditCheck::Active(_)) && !r.attempts.is_empty()
+        })
+        .unwrap();
+    h.get_by_label_contains(&format!("Experiment “{}”", first_active.check.rule().title));
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{FieldErrors, ProviderConfig};
 use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
+use crate::gui::audit_panel::{self, AuditAction};
 use crate::gui::diagram;
 use crate::gui::experiments_panel::{self, PanelAction};
 use crate::gui::explain::panel as explain_panel;
@@ -19,7 +20,7 @@ use crate::gui::run_status;
 use crate::gui::theme::{self, Palette};
 use crate::profile::ProfileStore;
 use crate::trace::{StepId, Trace, Update};
-use crate::workbench::{Activity, Experiment, Happened, Judged, Run, Workbench};
+use crate::workbench::{Activity, AuditCheck, Experiment, Happened, Judged, Run, Workbench};
 
 /// The key of the app's state in eframe's storage.
 const STORAGE_KEY: &str = "oauthviz";
@@ -39,6 +40,7 @@ enum SideTab {
     #[default]
     Explain,
     Experiments,
+    Check,
 }
 
 pub struct OauthvizApp {
@@ -54,6 +56,8 @@ pub struct OauthvizApp {
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
     side_tab: SideTab,
+    /// Where "Save report" writes the audit, and how the last save went.
+    audit_save: audit_panel::SaveState,
     /// Stop a new run after C, with D prepared for editing (a code can be used once).
     pause_before_token: bool,
     /// The demo provider's switched-on faults.
@@ -89,6 +93,7 @@ impl OauthvizApp {
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
+            audit_save: audit_panel::SaveState::default(),
             pause_before_token: false,
             misbehaviour: Misbehaviour::default(),
         }
@@ -158,6 +163,23 @@ impl OauthvizApp {
             Some(i) if i > 0 => self.inspector.open_comparison(id, step, i - 1, i),
             _ => self.inspector.open(id, step, inspector::Mode::Details),
         }
+    }
+
+    /// Writes the audit of the run on screen as Markdown, its secrets masked.
+    fn save_report(&mut self, path: &std::path::Path) {
+        let Some(run) = self.current_run() else {
+            return;
+        };
+        let Some(report) = run.audit.as_ref().and_then(|a| a.report.as_ref()) else {
+            return;
+        };
+        let mut hidden = crate::redact::Secrets::of_trace(&run.trace);
+        if let Some(secret) = &run.config.client_secret {
+            hidden.add(secret.expose());
+        }
+        let text = crate::workbench::audit::render::markdown(report);
+        let written = crate::files::write_private(path, &hidden.scrub(&text));
+        self.audit_save.result = Some(written.map(|()| path.display().to_string()));
     }
 
     fn cancel(&mut self) {
@@ -331,6 +353,7 @@ impl OauthvizApp {
     /// Explanations and experiments, on the right.
     fn side_panel(&mut self, ui: &mut Ui, palette: &Palette) {
         let mut panel_action = None;
+        let mut audit_action = None;
         egui::Panel::right("explain")
             .default_size(theme::RIGHT_PANEL_WIDTH)
             .max_size(theme::MAX_PANEL_WIDTH)
@@ -339,6 +362,8 @@ impl OauthvizApp {
                     ui.selectable_value(&mut self.side_tab, SideTab::Explain, "Explain");
                     ui.selectable_value(&mut self.side_tab, SideTab::Experiments, "Experiments")
                         .on_hover_text("One-click replays that check the provider against RFC 6749 and RFC 9700");
+                    ui.selectable_value(&mut self.side_tab, SideTab::Check, "Check")
+                        .on_hover_text("Check my provider: the whole audit, as a report");
                 });
                 ui.separator();
                 match self.side_tab {
@@ -360,8 +385,27 @@ impl OauthvizApp {
                             .then_some(&mut self.misbehaviour);
                         panel_action = experiments_panel::show(ui, view, busy, demo, palette);
                     }
+                    SideTab::Check => {
+                        let run = self
+                            .current
+                            .and_then(|id| self.bench.as_ref().ok()?.run(id));
+                        let busy = run.and_then(run_status::busy);
+                        audit_action =
+                            audit_panel::show(ui, run, busy, &mut self.audit_save, palette);
+                    }
                 }
             });
+        match audit_action {
+            Some(AuditAction::Start) => {
+                if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
+                    self.audit_save.result = None;
+                    bench.audit(run, AuditCheck::all());
+                }
+            }
+            Some(AuditAction::Show(experiment)) => self.show_experiment(experiment),
+            Some(AuditAction::Save(path)) => self.save_report(&path),
+            None => {}
+        }
         match panel_action {
             Some(PanelAction::Run(experiment)) => self.run_experiments(&[experiment]),
             Some(PanelAction::RunAll) => self.run_experiments(&Experiment::ALL),

@@ -3,6 +3,7 @@
 //! real app without a window; [`run`] only opens one.
 
 mod app;
+mod audit_panel;
 mod diagram;
 mod experiments_panel;
 mod explain;
