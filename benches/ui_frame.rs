@@ -19,6 +19,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use oauthviz::demo::{BASIC_CLIENT_ID, BASIC_CLIENT_SECRET, DemoOptions, DemoServer};
 use oauthviz::gui::OauthvizApp;
+use oauthviz::workbench::Experiment;
 
 const FRAMES: usize = 400;
 /// The browser the 2 MiB scenario runs with: follows the redirects to the loopback listener.
@@ -40,7 +41,40 @@ fn main() {
     h.run_ok();
     finished_flow(&mut h);
     replays(&mut h);
+    audit_report(&mut h);
     big_body(&mut h);
+}
+
+/// The Check tab with the whole audit's report (every area open).
+fn audit_report(h: &mut Harness<'_, OauthvizApp>) {
+    h.get_by_label("Check").click();
+    h.run_ok();
+    h.get_by_label("Check my provider").click();
+    for _ in 0..1200 {
+        h.step();
+        if h.state()
+            .current_run()
+            .is_some_and(|r| r.audit.as_ref().is_some_and(|a| a.report.is_some()) && !r.busy())
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let run = h.state().current_run().unwrap();
+    let rows = run
+        .audit
+        .as_ref()
+        .and_then(|a| a.report.as_ref())
+        .map(|r| r.rows.len());
+    assert!(rows.is_some(), "the audit did not finish");
+    h.run_ok();
+    report(
+        &format!(
+            "the Check tab with the audit's report ({} checks)",
+            rows.unwrap_or(0)
+        ),
+        &measure(h, |_, _| {}),
+    );
 }
 
 fn until_finished(h: &mut Harness<'_, OauthvizApp>) {
@@ -78,14 +112,18 @@ fn replays(h: &mut Harness<'_, OauthvizApp>) {
         h.step();
         if h.state()
             .current_run()
-            .is_some_and(|r| r.findings.len() == 12 && !r.busy())
+            .is_some_and(|r| r.findings.len() == Experiment::ALL.len() && !r.busy())
         {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     let run = h.state().current_run().unwrap();
-    assert_eq!(run.findings.len(), 12, "the experiments did not finish");
+    assert_eq!(
+        run.findings.len(),
+        Experiment::ALL.len(),
+        "the experiments did not finish"
+    );
     let attempts: usize = run.trace.steps.iter().map(|s| s.attempts.len()).sum();
     // E is still selected from the flow before.
     h.run_ok();
