@@ -29,6 +29,7 @@ fn options(username: &str, password: &str) -> RunOptions {
             username: username.into(),
             password: password.into(),
             deny_consent: false,
+            form_fields: Vec::new(),
         },
         ..Default::default()
     }

@@ -21,6 +21,7 @@ fn main() -> Result<(), String> {
             username: DEMO_USERNAME.into(),
             password: DEMO_PASSWORD.into(),
             deny_consent: false,
+            form_fields: Vec::new(),
         },
         ..Default::default()
     };

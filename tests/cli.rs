@@ -747,3 +747,38 @@ fn the_readme_lists_every_check_as_the_code_defines_it() {
         "README.md's list of checks is out of date: paste the output of `cargo run -- check --list`"
     );
 }
+
+#[test]
+fn with_the_print_agent_and_json_the_url_goes_to_stderr_at_once_and_stdout_stays_json() {
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "print",
+        "--json",
+        "--callback-timeout",
+        "1",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("open this URL to log in")
+            && stderr.contains("/authorize?response_type=code"),
+        "{stderr}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["ok"], false, "nobody logged in: the wait ran out");
+    assert_eq!(out.status.code(), Some(1));
+    // --form-field is for the scripted agent only: said, not ignored.
+    let out = oauthviz(&[
+        "run",
+        "--provider",
+        "demo",
+        "--user-agent",
+        "print",
+        "--form-field",
+        "a=b",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--user-agent scripted"));
+}

@@ -131,6 +131,7 @@ fn wrong_password_fails_b_and_names_the_user() {
         username: "alice".into(),
         password: "not-it".into(),
         deny_consent: false,
+        form_fields: Vec::new(),
     };
     let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::B);

@@ -57,6 +57,7 @@ fn login() -> RunOptions {
             username: "alice".into(),
             password: "any".into(),
             deny_consent: false,
+            form_fields: Vec::new(),
         },
         http_timeout: Duration::from_secs(15),
         callback_timeout: Duration::from_secs(15),

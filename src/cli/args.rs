@@ -89,6 +89,10 @@ pub struct RunArgs {
     /// Press "deny" on the consent page (scripted user agent).
     #[arg(long)]
     pub deny_consent: bool,
+    /// A value for the form field NAME wherever the scripted user agent finds it (repeatable),
+    /// e.g. a tenant or `login_hint` on a provider's login page.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub form_field: Vec<String>,
     /// Print one JSON document at the end instead of the steps as they happen.
     #[arg(long)]
     pub json: bool,
@@ -307,6 +311,12 @@ impl RunArgs {
     /// How the run goes: the user agent, timeouts, where to pause. `on_demo`: the demo user
     /// logs in when no --login is given.
     pub fn options(&self, on_demo: bool) -> Result<RunOptions, String> {
+        if !self.form_field.is_empty() && !matches!(self.user_agent, UserAgentArg::Scripted) {
+            return Err(
+                "--form-field fills forms for the scripted user agent: add --user-agent scripted"
+                    .into(),
+            );
+        }
         let user_agent = match self.user_agent {
             UserAgentArg::System => UserAgentKind::System,
             UserAgentArg::Print => UserAgentKind::Print,
@@ -328,6 +338,16 @@ impl RunArgs {
                     username,
                     password,
                     deny_consent: self.deny_consent,
+                    form_fields: self
+                        .form_field
+                        .iter()
+                        .map(|f| {
+                            f.split_once('=')
+                                .filter(|(n, _)| !n.is_empty())
+                                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                                .ok_or_else(|| format!("--form-field {f}: use NAME=VALUE"))
+                        })
+                        .collect::<Result<_, _>>()?,
                 }
             }
         };

@@ -142,7 +142,11 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
     if let UserAgentKind::Scripted { password, .. } = &options.user_agent {
         given.add(password);
     }
-    let mut printer = Printer::new(args.show_secrets, args.json, given);
+    let person = matches!(
+        options.user_agent,
+        UserAgentKind::System | UserAgentKind::Print
+    );
+    let mut printer = Printer::new(args.show_secrets, args.json, given).person_logs_in(person);
     // The engine reports every command's end, so waiting needs no deadline of its own: the
     // HTTP and callback timeouts bound each step.
     let forever = Duration::MAX;

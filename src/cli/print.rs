@@ -12,6 +12,9 @@ pub struct Printer {
     show_secrets: bool,
     quiet: bool,
     waiting_shown: std::collections::HashSet<(StepId, usize)>,
+    /// A person logs in (system or print user agent): when quiet, the authorization URL still
+    /// goes to stderr, at once, so they can open it.
+    person_logs_in: bool,
     /// The secrets to hide wherever they turn up: those the run was given (the client secret,
     /// the user's password) and those each attempt shown so far sent or received.
     known: redact::Secrets,
@@ -49,8 +52,15 @@ impl Printer {
             show_secrets,
             quiet,
             waiting_shown: Default::default(),
+            person_logs_in: false,
             known: given,
         }
+    }
+
+    /// Says that a person logs in, so a quiet run still shows them the URL (on stderr).
+    pub fn person_logs_in(mut self, yes: bool) -> Self {
+        self.person_logs_in = yes;
+        self
     }
 
     /// The secrets to hide in what is printed; none with `--show-secrets`.
@@ -72,6 +82,30 @@ impl Printer {
         // Also when quiet: `--json` and the exit line hide what the attempts used.
         if let Update::Attempt { attempt, .. } = update {
             self.known.attempt(attempt);
+        }
+        if let Update::Attempt {
+            step,
+            index,
+            attempt,
+        } = update
+            && self.quiet
+            && self.person_logs_in
+            && attempt.outcome == Outcome::WaitingForUser
+            && let Some(r) = trace
+                .step(StepId::A)
+                .latest()
+                .and_then(|a| a.request.as_ref())
+            && self.waiting_shown.insert((*step, *index))
+        {
+            let hidden = (!self.show_secrets).then_some(&self.known);
+            say(
+                &mut std::io::stderr().lock(),
+                hidden,
+                &format!(
+                    "open this URL to log in; oauthviz waits for the redirect:\n   {}",
+                    r.url
+                ),
+            );
         }
         if self.quiet {
             return;

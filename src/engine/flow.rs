@@ -515,6 +515,7 @@ async fn authorize(
             username,
             password,
             deny_consent,
+            form_fields,
         } => {
             let agent = ScriptedAgent::new(
                 s.back.clone(),
@@ -522,6 +523,7 @@ async fn authorize(
                     username: username.clone(),
                     password: password.clone(),
                     deny_consent: *deny_consent,
+                    form_fields: form_fields.clone(),
                 },
             );
             let mut pages = Vec::new();

@@ -59,6 +59,18 @@ impl Form {
         })
     }
 
+    /// The form's one text field, when it has exactly one (whatever its name).
+    pub fn lone_text_field(&self) -> Option<&Input> {
+        let mut text = self
+            .inputs
+            .iter()
+            .filter(|i| matches!(i.kind.as_str(), "text" | "email" | "tel"));
+        match (text.next(), text.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
+
     /// What the form submits with no button pressed: every successful control (HTML §4.10.21.4).
     pub fn default_fields(&self) -> Vec<(String, String)> {
         self.inputs

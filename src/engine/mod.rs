@@ -42,6 +42,8 @@ pub enum UserAgentKind {
         password: String,
         /// Press "deny" on the consent page (to see `access_denied`).
         deny_consent: bool,
+        /// Values for named fields of any form the agent submits (a tenant, a `login_hint`).
+        form_fields: Vec<(String, String)>,
     },
 }
 

@@ -24,6 +24,8 @@ pub struct Credentials {
     pub password: String,
     /// Press "deny" instead of "allow" on the consent page.
     pub deny_consent: bool,
+    /// Values for named fields of any form submitted, over what the page or the login put there.
+    pub form_fields: Vec<(String, String)>,
 }
 
 pub struct ScriptedAgent {
@@ -146,11 +148,15 @@ impl ScriptedAgent {
                     ));
                 }
                 (form, self.fill_login(form))
-            } else if let Some(form) = forms
-                .iter()
-                .find(|f| f.username_field().is_some() && is_single_field(f))
-            {
-                // Identifier-first logins ask for the user name alone, then the password on a later page.
+            } else if let Some(form) = forms.iter().find(|f| {
+                // A lone field of any name is the identifier only on the first form page: the
+                // provider's login step, before anything was signed in.
+                let first_login = login_submits + username_only_submits == 0;
+                is_single_field(f)
+                    && (f.username_field().is_some() || (first_login && is_lone_identifier(f)))
+            }) {
+                // Identifier-first logins ask for the user name alone, then the password on a later
+                // page; a mock provider's login may be one field of any name (`sub`, `login_hint`).
                 username_only_submits += 1;
                 if username_only_submits > MAX_LOGIN_SUBMITS {
                     return Err(stuck());
@@ -176,6 +182,7 @@ impl ScriptedAgent {
                 });
                 chosen.ok_or_else(stuck)?
             };
+            let fields = self.with_form_fields(form, fields);
             next = submit(&here, form, fields)?;
         }
         Err(format!(
@@ -183,8 +190,29 @@ impl ScriptedAgent {
         ))
     }
 
+    /// `fields` with the `--form-field` values set wherever the form has a field of that name.
+    fn with_form_fields(
+        &self,
+        form: &Form,
+        mut fields: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        for (name, value) in &self.credentials.form_fields {
+            match fields.iter_mut().find(|(n, _)| n == name) {
+                Some((_, v)) => v.clone_from(value),
+                None if form.inputs.iter().any(|i| &i.name == name) => {
+                    fields.push((name.clone(), value.clone()));
+                }
+                None => {}
+            }
+        }
+        fields
+    }
+
     fn fill_login(&self, form: &Form) -> Vec<(String, String)> {
-        let user = form.username_field().map(|i| i.name.clone());
+        let user = form
+            .username_field()
+            .or_else(|| form.lone_text_field())
+            .map(|i| i.name.clone());
         let pass = form.password_field().map(|i| i.name.clone());
         let mut fields = form.default_fields();
         for (name, value) in &mut fields {
@@ -203,6 +231,12 @@ impl ScriptedAgent {
         }
         fields
     }
+}
+
+/// A POST form whose one field is a text field of any name: on a login step, the identifier
+/// (a search box is a GET form).
+fn is_lone_identifier(form: &Form) -> bool {
+    form.method == "POST" && form.lone_text_field().is_some()
 }
 
 fn is_single_field(form: &Form) -> bool {
@@ -380,6 +414,7 @@ mod tests {
                 username: "alice".into(),
                 password: "pw".into(),
                 deny_consent: false,
+                form_fields: Vec::new(),
             },
         );
         let mut log = Vec::new();
@@ -404,6 +439,77 @@ mod tests {
         );
         assert_eq!(client.seen(), ["GET /callback?code=c-1 "]);
         assert_eq!(log.len(), 4, "every page and the redirect are recorded");
+    }
+
+    /// A mock provider: the login is one field called `sub`; the consent page asks for a tenant.
+    fn mock_login(
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> (u16, Vec<(&'static str, String)>, String) {
+        let back = path
+            .split_once("back=")
+            .map(|(_, b)| b)
+            .unwrap_or("")
+            .to_owned();
+        let html = |s: String| (200, Vec::new(), s);
+        match (method, path.split('?').next().unwrap_or("")) {
+            ("GET", "/authorize") => html(format!(
+                r#"<form method="post" action="/login?back={back}"><input name="sub"><button>Go</button></form>"#
+            )),
+            ("POST", "/login") if body == "sub=alice" => html(format!(
+                r#"<form method="post" action="/consent?back={back}"><input type="hidden" name="id" value="7">
+                   <input name="tenant"><button name="decision" value="approve">Allow</button></form>"#
+            )),
+            ("POST", "/consent") if body == "id=7&tenant=acme&decision=approve" => (
+                302,
+                vec![(
+                    "Location",
+                    format!("http://127.0.0.1:{back}/callback?code=c-2"),
+                )],
+                String::new(),
+            ),
+            _ => (
+                400,
+                Vec::new(),
+                format!("<title>unexpected {method} {path} {body}</title>"),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_lone_login_field_of_any_name_gets_the_user_and_form_fields_fill_named_fields() {
+        let site = Site::start(mock_login);
+        let client = Site::start(|_, _, _| (200, Vec::new(), "done".into()));
+        let port = client.url.rsplit(':').next().unwrap().to_owned();
+        let agent = ScriptedAgent::new(
+            HttpClient::new(std::time::Duration::from_secs(5), 1 << 20).unwrap(),
+            Credentials {
+                username: "alice".into(),
+                password: String::new(),
+                deny_consent: false,
+                form_fields: vec![("tenant".into(), "acme".into())],
+            },
+        );
+        let mut log = Vec::new();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = rt.block_on(agent.browse(
+            &format!("{}/authorize?back={port}", site.url),
+            &format!("{}/callback", client.url),
+            &mut log,
+        ));
+        assert_eq!(result, Ok(()), "{:#?}", site.seen());
+        assert_eq!(
+            site.seen()[1..],
+            [
+                format!("POST /login?back={port} sub=alice"),
+                format!("POST /consent?back={port} id=7&tenant=acme&decision=approve"),
+            ]
+        );
+        assert_eq!(client.seen(), ["GET /callback?code=c-2 "]);
     }
 
     #[test]

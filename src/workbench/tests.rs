@@ -16,6 +16,7 @@ fn scripted() -> RunOptions {
             username: demo::DEMO_USERNAME.into(),
             password: demo::DEMO_PASSWORD.into(),
             deny_consent: false,
+            form_fields: Vec::new(),
         },
         http_timeout: Duration::from_secs(10),
         callback_timeout: Duration::from_secs(10),

@@ -17,6 +17,7 @@ pub fn scripted() -> RunOptions {
             username: DEMO_USERNAME.into(),
             password: DEMO_PASSWORD.into(),
             deny_consent: false,
+            form_fields: Vec::new(),
         },
         http_timeout: Duration::from_secs(10),
         callback_timeout: Duration::from_secs(10),

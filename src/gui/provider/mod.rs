@@ -195,6 +195,7 @@ impl ProviderForm {
             username: username.to_owned(),
             password: password.to_owned(),
             deny_consent: false,
+            form_fields: Vec::new(),
         };
         match (self.source, self.approval, self.login) {
             (Source::Demo, Approval::Auto, _) => scripted(demo::DEMO_USERNAME, demo::DEMO_PASSWORD),
