@@ -304,6 +304,8 @@ const CAUGHT: &[(&str, &[Misbehave], Client, Verdict)] = {
         ("nonce-echoed", &[M::DropNonce], Basic, Fail),
         ("nonce-not-required", &[M::RequireNonce], Basic, Warn),
         ("id-token-sub", &[M::EmptySub], Basic, Fail),
+        ("id-token-aud", &[M::WrongAud], Basic, Fail),
+        ("id-token-auth-time", &[M::FutureAuthTime], Basic, Fail),
     ]
 };
 

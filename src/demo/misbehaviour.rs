@@ -65,6 +65,8 @@ misbehaviours! {
     RequireNonce = "require_nonce": "an openid request without nonce is refused",
     DropNonce = "drop_nonce": "the id_token leaves out the nonce",
     EmptySub = "empty_sub": "the id_token's sub is empty",
+    WrongAud = "wrong_aud": "the id_token's aud names another client",
+    FutureAuthTime = "future_auth_time": "the id_token's auth_time is an hour after it was issued",
     FrameablePages = "frameable_pages": "the login and consent pages may be framed and leak their URL (no X-Frame-Options, frame-ancestors or Referrer-Policy)",
     NoPkceMetadata = "no_pkce_metadata": "the metadata does not say which PKCE methods are supported",
     IncompleteMetadata = "incomplete_metadata": "the metadata lacks response_types_supported and subject_types_supported",

@@ -522,10 +522,10 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         let mut claims = json!({
             "iss": ctx.issuer,
             "sub": sub,
-            "aud": issue.client.id,
+            "aud": if m.has(Misbehave::WrongAud) { "another-client" } else { issue.client.id },
             "exp": now.saturating_add(ttl.as_secs()),
             "iat": now,
-            "auth_time": auth_time,
+            "auth_time": if m.has(Misbehave::FutureAuthTime) { now + 3600 } else { auth_time },
             "at_hash": at_hash(&access_token),
         });
         if let Some(nonce) = nonce.filter(|_| !m.has(Misbehave::DropNonce)) {

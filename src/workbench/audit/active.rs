@@ -60,7 +60,7 @@ experiments! {
         "exact string matching: a redirect_uri with another scheme is refused";
     RedirectUriOtherPort = "redirect-uri-other-port", RedirectUri, Must, B, "RFC 8252 §7.3, RFC 9700 §2.1",
         "redirect_uri on another port at A",
-        "only loopback IP redirect URIs may change port (the provider MUST allow any port there); any other redirect_uri must match exactly";
+        "a loopback redirect URI may change port (for 127.0.0.1 and [::1] the provider MUST allow any port); any other redirect_uri must match exactly";
     OpenRedirectOnError = "open-redirect-on-error", RedirectUri, Must, B, "RFC 6749 §4.1.2.1, RFC 9700 §4.11.2",
         "Invalid request to an unregistered redirect_uri",
         "an error with an unregistered redirect_uri is shown to the user, never redirected (no open redirector)";

@@ -78,6 +78,10 @@ passive_checks! {
         "nonce in the id_token", "an id_token carries the nonce of the authorization request";
     IdTokenSub = "id-token-sub", OpenId, Must, "OpenID Connect Core §2",
         "id_token sub", "sub is a non-empty identifier of the user";
+    IdTokenAud = "id-token-aud", OpenId, Must, "OpenID Connect Core §2, §3.1.3.7",
+        "id_token aud", "aud contains this client's client_id (and azp names it when there are several audiences)";
+    IdTokenAuthTime = "id-token-auth-time", OpenId, Must, "OpenID Connect Core §2",
+        "id_token auth_time", "auth_time, when given, is when the user authenticated: not after the token was issued";
 }
 
 /// What the passive checks read.
@@ -438,16 +442,54 @@ impl Passive {
                     Finding::new(Verdict::Pass, what)
                 }
             }
-            Passive::NonceEchoed | Passive::IdTokenSub => {
-                let id = if self == Passive::NonceEchoed {
-                    CheckId::IdTokenNonce
-                } else {
-                    CheckId::IdTokenSub
+            Passive::NonceEchoed | Passive::IdTokenSub | Passive::IdTokenAud => {
+                let ids: &[CheckId] = match self {
+                    Passive::NonceEchoed => &[CheckId::IdTokenNonce],
+                    Passive::IdTokenSub => &[CheckId::IdTokenSub],
+                    _ => &[CheckId::IdTokenAud, CheckId::IdTokenAzp],
                 };
-                match first_with(trace, StepId::E, id) {
-                    None => Finding::skipped("no id_token was issued (ask for scope openid)"),
-                    Some((Verdict::Fail, why)) => breach(&rule, Verdict::Fail, &why),
-                    Some((_, detail)) => Finding::new(Verdict::Pass, detail),
+                let found: Vec<(Verdict, String)> = ids
+                    .iter()
+                    .filter_map(|id| first_with(trace, StepId::E, *id))
+                    .collect();
+                match found.iter().find(|(v, _)| *v == Verdict::Fail) {
+                    _ if found.is_empty() => {
+                        Finding::skipped("no id_token was issued (ask for scope openid)")
+                    }
+                    Some((_, why)) => breach(&rule, Verdict::Fail, why),
+                    None => Finding::new(
+                        Verdict::Pass,
+                        found
+                            .iter()
+                            .map(|(_, d)| d.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                }
+            }
+            Passive::IdTokenAuthTime => {
+                let claims = token_answers(trace)
+                    .filter_map(|r| parse_token_response(r).ok()?.id_token)
+                    .find_map(|t| crate::protocol::jwt::decode(&t).ok());
+                let Some(jwt) = claims else {
+                    return Finding::skipped("no id_token was issued (ask for scope openid)");
+                };
+                // A minute of clock difference between the provider's clocks is not a fault.
+                const LEEWAY: i64 = 60;
+                match (jwt.claim_i64("auth_time"), jwt.claim_i64("iat")) {
+                    (None, _) => Finding::new(
+                        Verdict::Pass,
+                        "no auth_time: it is REQUIRED only when max_age or the auth_time claim was asked for",
+                    ),
+                    (Some(at), Some(iat)) if at > iat + LEEWAY => breach(
+                        &rule,
+                        Verdict::Fail,
+                        &format!(
+                            "auth_time is {} s after the token was issued (iat)",
+                            at - iat
+                        ),
+                    ),
+                    (Some(at), _) => Finding::new(Verdict::Pass, format!("auth_time = {at}")),
                 }
             }
         }
