@@ -142,6 +142,7 @@ fn every_check_passes_against_the_strict_provider_with_a_public_client() {
             ("wrong-client-secret", confidential),
             ("no-client-authentication", confidential),
             ("credentials-in-header-and-body", confidential),
+            ("client-auth-other-method", confidential),
             ("credentials-in-query", secret),
             ("revoked-token-introspection", confidential),
         ],
@@ -254,6 +255,8 @@ const CAUGHT: &[(&str, &[Misbehave], Client, Verdict)] = {
             Basic,
             Warn,
         ),
+        ("client-auth-other-method", &[M::AnyAuthMethod], Basic, Info),
+        ("client-auth-other-method", &[M::AnyAuthMethod], Post, Info),
         ("token-get", &[M::TokenAcceptsGet], Basic, Warn),
         (
             "token-params-twice",

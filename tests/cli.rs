@@ -423,6 +423,7 @@ fn experiment_all_on_a_public_client_judges_or_skips_each() {
         match e["id"].as_str().unwrap() {
             "wrong-client-secret"
             | "credentials-in-header-and-body"
+            | "client-auth-other-method"
             | "no-client-authentication"
             | "credentials-in-query"
             | "revoked-token-introspection" => {

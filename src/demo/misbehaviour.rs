@@ -46,6 +46,7 @@ misbehaviours! {
     IgnorePkce = "ignore_pkce": "PKCE is not required or checked",
     AcceptPkceDowngrade = "accept_pkce_downgrade": "a code_verifier is accepted for a code issued without a code_challenge",
     AllowUnauthenticatedClients = "allow_unauthenticated_clients": "a confidential client may leave out its secret",
+    AnyAuthMethod = "any_auth_method": "a confidential client may authenticate with client_secret_basic or client_secret_post, whichever it is registered for",
     AcceptDoubleAuth = "accept_double_auth": "client credentials in both the header and the body are accepted",
     TokenAcceptsGet = "token_accepts_get": "the token endpoint accepts GET with the parameters in the URL",
     AcceptRepeatedParams = "accept_repeated_params": "a repeated token request parameter is accepted (the first counts)",

@@ -147,7 +147,9 @@ fn authenticate(
         }
         let client = clients::find(&id)
             .ok_or_else(|| Failure::invalid_client(&format!("unknown client '{id}'")))?;
-        if client.auth != ClientAuth::Basic {
+        if client.auth != ClientAuth::Basic
+            && !(client.auth == ClientAuth::Post && m.has(Misbehave::AnyAuthMethod))
+        {
             return Err(Failure::invalid_client(&format!(
                 "{} is registered for {}, not client_secret_basic",
                 client.id,
@@ -174,6 +176,11 @@ fn authenticate(
         (ClientAuth::Post, None) => Err(Failure::invalid_client(&format!(
             "client_secret is missing: {id} authenticates with client_secret_post"
         ))),
+        (ClientAuth::Basic, Some(secret))
+            if m.has(Misbehave::AnyAuthMethod) && client.secret_matches(secret) =>
+        {
+            Ok(client)
+        }
         (ClientAuth::Basic, _) => Err(Failure::invalid_client(&format!(
             "{id} must authenticate with client_secret_basic (an Authorization: Basic header)"
         ))),

@@ -60,6 +60,7 @@ fn all_on_a_public_client_skips_the_confidential_only_experiments_and_judges_the
         match experiment {
             Experiment::WrongClientSecret
             | Experiment::CredentialsTwice
+            | Experiment::OtherAuthMethod
             | Experiment::NoClientAuthentication
             | Experiment::CredentialsInQuery
             | Experiment::RevokedTokenIntrospection => {

@@ -103,6 +103,9 @@ experiments! {
     NoClientAuthentication = "no-client-authentication", ClientAuth, Must, E, "RFC 6749 §4.1.3",
         "No client authentication at D",
         "the provider MUST require client authentication for confidential clients";
+    OtherAuthMethod = "client-auth-other-method", ClientAuth, May, E, "RFC 7591 §2, OpenID Connect Registration §2",
+        "Authenticate with another method than the registered one",
+        "a client uses the token_endpoint_auth_method it is registered with; a provider may also accept another (shown, not counted)";
     CredentialsTwice = "credentials-in-header-and-body", ClientAuth, Should, E, "RFC 6749 §2.3, §5.2",
         "Client credentials in both header and body",
         "a client MUST NOT use more than one authentication method per request; the provider should refuse (invalid_request)";

@@ -417,6 +417,22 @@ impl Experiment {
                 token(&[InvalidClient])
             }
             Experiment::CredentialsTwice => token(&[InvalidRequest, InvalidClient]),
+            Experiment::OtherAuthMethod => match latest(StepId::E) {
+                None => never(StepId::E),
+                Some(e) => {
+                    let ans = answer(StepId::E, latest(StepId::D), e);
+                    if ans.transport.is_some() {
+                        Finding::skipped("no answer to judge")
+                    } else if ans.refused() {
+                        Finding::pass(format!(
+                            "refused ({}): only the registered method is accepted",
+                            ans.describe()
+                        ))
+                    } else {
+                        breach(&rule, &format!("accepted: {}", ans.describe()))
+                    }
+                }
+            },
             // A GET is refused by HTTP routing as often as by OAuth: any refusal will do.
             Experiment::TokenGet => match latest(StepId::E) {
                 None => never(StepId::E),

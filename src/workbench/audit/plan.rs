@@ -290,7 +290,8 @@ impl Experiment {
             }
             Experiment::WrongClientSecret
             | Experiment::CredentialsTwice
-            | Experiment::NoClientAuthentication => {
+            | Experiment::NoClientAuthentication
+            | Experiment::OtherAuthMethod => {
                 let edits = self.client_auth_edits(provider)?;
                 vec![fresh_code(), d(edits)]
             }
@@ -488,6 +489,19 @@ impl Experiment {
                     "a client that authenticates with a secret (client_secret_basic or client_secret_post)",
                 );
             }
+            (Experiment::OtherAuthMethod, ClientAuth::Basic, Some(secret)) => vec![
+                Edit::RemoveHeader("Authorization".into()),
+                Edit::SetParam("client_id".into(), provider.client_id.clone()),
+                Edit::SetParam("client_secret".into(), secret),
+            ],
+            (Experiment::OtherAuthMethod, _, Some(secret)) => vec![
+                Edit::RemoveParam("client_id".into()),
+                Edit::RemoveParam("client_secret".into()),
+                Edit::SetHeader(
+                    "Authorization".into(),
+                    basic_authorization(&provider.client_id, &secret),
+                ),
+            ],
             (Experiment::WrongClientSecret, ClientAuth::Basic, _) => vec![Edit::SetHeader(
                 "Authorization".into(),
                 basic_authorization(&provider.client_id, "wrong-secret"),
