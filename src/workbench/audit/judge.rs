@@ -361,6 +361,27 @@ impl Experiment {
                 AuthEnd::Code => never(StepId::E),
             },
         };
+        // Any refusal keeps the rule (the status and code are not the point here).
+        let refusal_only = |step: StepId, note: &str| {
+            let request = if step == StepId::E {
+                latest(StepId::D)
+            } else {
+                None
+            };
+            match latest(step) {
+                None => never(step),
+                Some(a) => {
+                    let ans = answer(step, request, a);
+                    if ans.transport.is_some() {
+                        Finding::skipped("no answer to judge")
+                    } else if ans.refused() {
+                        Finding::pass(format!("refused ({}){note}", ans.describe()))
+                    } else {
+                        breach(&rule, &format!("accepted: {}", ans.describe()))
+                    }
+                }
+            }
+        };
         use ErrorCode::{InvalidClient, InvalidGrant, InvalidRequest};
         match self {
             Experiment::RedirectUriUnregistered
@@ -417,39 +438,11 @@ impl Experiment {
                 token(&[InvalidClient])
             }
             Experiment::CredentialsTwice => token(&[InvalidRequest, InvalidClient]),
-            Experiment::OtherAuthMethod => match latest(StepId::E) {
-                None => never(StepId::E),
-                Some(e) => {
-                    let ans = answer(StepId::E, latest(StepId::D), e);
-                    if ans.transport.is_some() {
-                        Finding::skipped("no answer to judge")
-                    } else if ans.refused() {
-                        Finding::pass(format!(
-                            "refused ({}): only the registered method is accepted",
-                            ans.describe()
-                        ))
-                    } else {
-                        breach(&rule, &format!("accepted: {}", ans.describe()))
-                    }
-                }
-            },
+            Experiment::OtherAuthMethod => {
+                refusal_only(StepId::E, ": only the registered method is accepted")
+            }
             // A GET is refused by HTTP routing as often as by OAuth: any refusal will do.
-            Experiment::TokenGet => match latest(StepId::E) {
-                None => never(StepId::E),
-                Some(e) => {
-                    let ans = answer(StepId::E, latest(StepId::D), e);
-                    if ans.transport.is_some() {
-                        Finding::skipped("no answer to judge")
-                    } else if ans.refused() {
-                        Finding::pass(format!(
-                            "refused ({}): the token endpoint takes POST only",
-                            ans.describe()
-                        ))
-                    } else {
-                        breach(&rule, &format!("accepted: {}", ans.describe()))
-                    }
-                }
-            },
+            Experiment::TokenGet => refusal_only(StepId::E, ": the token endpoint takes POST only"),
             Experiment::TokenParamsTwice | Experiment::CredentialsInQuery => {
                 token(&[InvalidRequest, InvalidClient])
             }
@@ -630,17 +623,7 @@ impl Experiment {
                 {
                     return why;
                 }
-                let Some(g) = latest(StepId::G) else {
-                    return never(StepId::G);
-                };
-                let ans = answer(StepId::G, None, g);
-                if ans.transport.is_some() {
-                    Finding::skipped("no answer to judge")
-                } else if ans.refused() {
-                    Finding::pass(format!("refused ({})", ans.describe()))
-                } else {
-                    breach(&rule, &format!("accepted ({})", ans.describe()))
-                }
+                refusal_only(StepId::G, "")
             }
             Experiment::RevokedTokenIntrospection => {
                 if let Some(why) = revocation_refused(trace, since) {
@@ -670,26 +653,10 @@ impl Experiment {
                 if let Some(why) = revocation_refused(trace, since) {
                     return why;
                 }
-                match latest(StepId::Refresh) {
-                    None => never(StepId::Refresh),
-                    Some(r) => {
-                        let ans = answer(StepId::Refresh, None, r);
-                        if ans.refused() {
-                            Finding::pass(format!(
-                                "the revoked refresh token is refused ({})",
-                                ans.describe()
-                            ))
-                        } else {
-                            breach(
-                                &rule,
-                                &format!(
-                                    "the revoked refresh token still gets tokens ({})",
-                                    ans.describe()
-                                ),
-                            )
-                        }
-                    }
-                }
+                refusal_only(
+                    StepId::Refresh,
+                    ": the revoked refresh token gets no new tokens",
+                )
             }
             Experiment::NonceNotRequired => match authorization_end(trace, since) {
                 AuthEnd::Code => {
