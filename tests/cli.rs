@@ -655,7 +655,9 @@ fn check_against_a_misbehaving_demo_exits_1_naming_the_check_and_writes_markdown
 fn validate_with_third_party_readers(md: &std::path::Path, xml: &std::path::Path) {
     let deps = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pydeps");
     if !deps.join("junitparser").exists() || !deps.join("markdown_it").exists() {
+        // Into a directory of our own, so a distribution's "externally managed" Python is fine.
         let pip = std::process::Command::new("python3")
+            .env("PIP_BREAK_SYSTEM_PACKAGES", "1")
             .args([
                 "-m",
                 "pip",
