@@ -162,6 +162,7 @@ impl Run {
             provider: &self.config,
             trace: &self.trace,
             scripted: self.scripted,
+            dry_run: true,
             since: &since,
         };
         experiment.plan(0, &ctx).map(|_| ())

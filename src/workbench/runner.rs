@@ -81,6 +81,7 @@ impl ExperimentRunner {
             provider: view.config,
             trace: view.trace,
             scripted: view.scripted,
+            dry_run: false,
             since,
         };
         if let Some(cur) = &mut self.current {

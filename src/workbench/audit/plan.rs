@@ -24,6 +24,9 @@ pub struct PlanCtx<'a> {
     pub scripted: bool,
     /// Where the experiment began.
     pub since: &'a Mark,
+    /// Only asking whether it could run (each frame of the Experiments tab): nothing that
+    /// touches the machine, such as finding a free port.
+    pub dry_run: bool,
 }
 
 fn replay(run: RunId, step: StepId, request: ReplayRequest, edits: Vec<Edit>) -> Command {
@@ -176,7 +179,11 @@ impl Experiment {
             }
             Experiment::RedirectUriOtherPort => {
                 let mut u = registered()?;
-                let port = free_port().map_err(|e| format!("no free port to try: {e}"))?;
+                let port = if ctx.dry_run {
+                    0
+                } else {
+                    free_port().map_err(|e| format!("no free port to try: {e}"))?
+                };
                 u.set_port(Some(port))
                     .map_err(|()| "the redirect_uri cannot have a port")?;
                 redirect_edit(u.to_string(), Vec::new())?
@@ -574,6 +581,7 @@ mod tests {
             trace: &trace,
             scripted: true,
             since: &since,
+            dry_run: true,
         };
         let err = Experiment::TamperedState.plan(0, &ctx).unwrap_err();
         assert!(err.contains("needs"), "{err}");
