@@ -130,6 +130,36 @@ pub struct ProviderConfig {
     /// a callback without one is then rejected (§2.4), not only warned about.
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// Other clients registered at this provider: the audit tries to redeem this client's code
+    /// as one of them. Never serialized (they may carry secrets).
+    #[serde(skip)]
+    pub other_clients: Vec<OtherClient>,
+}
+
+/// Another client of the same provider, with how it authenticates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtherClient {
+    pub id: String,
+    pub secret: Option<Secret>,
+    pub auth: ClientAuth,
+}
+
+impl OtherClient {
+    /// The demo provider's confidential clients.
+    pub fn demo() -> Vec<OtherClient> {
+        vec![
+            OtherClient {
+                id: demo::POST_CLIENT_ID.into(),
+                secret: Some(Secret::new(demo::POST_CLIENT_SECRET)),
+                auth: ClientAuth::Post,
+            },
+            OtherClient {
+                id: demo::BASIC_CLIENT_ID.into(),
+                secret: Some(Secret::new(demo::BASIC_CLIENT_SECRET)),
+                auth: ClientAuth::Basic,
+            },
+        ]
+    }
 }
 
 impl ProviderConfig {
@@ -147,6 +177,7 @@ impl ProviderConfig {
             redirect_uri: format!("http://127.0.0.1:0{}", demo::DEMO_REDIRECT_PATH),
             scope: DEMO_SCOPE.into(),
             pkce: PkceMethod::S256,
+            other_clients: OtherClient::demo(),
             ..Default::default()
         }
     }

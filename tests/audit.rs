@@ -237,6 +237,13 @@ const CAUGHT: &[(&str, &[Misbehave], Client, Verdict)] = {
             Warn,
         ),
         ("made-up-code", &[M::TokenInHttp200Error], Basic, Warn),
+        ("code-bound-to-client", &[M::CodesForAnyClient], Basic, Fail),
+        (
+            "code-bound-to-client",
+            &[M::CodesForAnyClient],
+            Public,
+            Fail,
+        ),
         (
             "wrong-client-secret",
             &[M::TokenInHttp200Error],

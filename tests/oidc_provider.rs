@@ -253,6 +253,11 @@ fn the_audit_runs_to_the_end_and_finds_no_fault_in_oidc_provider() {
     );
     cfg.scope = SCOPES.into();
     cfg.extra_auth_params = Params::from([("prompt", "consent")]);
+    cfg.other_clients = vec![oauthviz::config::OtherClient {
+        id: POST_CLIENT_ID.into(),
+        secret: Some(Secret::new(POST_CLIENT_SECRET)),
+        auth: ClientAuth::Post,
+    }];
     let mut bench = oauthviz::workbench::Workbench::new(|| {}).unwrap();
     let run = bench.start(cfg, login());
     let wait = Duration::from_secs(60);

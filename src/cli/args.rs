@@ -304,6 +304,10 @@ impl RunArgs {
         }
         override_with_flags(&mut provider, self)?;
         let mut provider = provider.into_config()?;
+        if demo_server.is_some() {
+            // For code-bound-to-client: the demo's other clients.
+            provider.other_clients = crate::config::OtherClient::demo();
+        }
         ask_for_missing_secret(&mut provider)?;
         Ok((provider, demo_server))
     }

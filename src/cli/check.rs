@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::args::RunArgs;
+use super::args::{AuthArg, RunArgs};
 use super::print::terminal_safe;
+use crate::config::OtherClient;
+use crate::protocol::secret::Secret;
+use crate::protocol::token::ClientAuth;
 use crate::redact;
 use crate::trace::{StepId, StopReason, Verdict};
 use crate::workbench::audit::{Area, render};
@@ -32,6 +35,15 @@ pub struct CheckArgs {
     /// List every check (id, area, rule, RFC, keyword) and exit.
     #[arg(long)]
     pub list: bool,
+    /// A second client of the same provider: code-bound-to-client redeems this client's code
+    /// as that one (with the demo provider, its own clients are used).
+    #[arg(long, value_name = "ID")]
+    pub other_client_id: Option<String>,
+    #[arg(long, env = "OAUTHVIZ_OTHER_CLIENT_SECRET", hide_env_values = true)]
+    pub other_client_secret: Option<String>,
+    /// How the second client authenticates (default: basic with a secret, none without).
+    #[arg(long, value_enum)]
+    pub other_client_auth: Option<AuthArg>,
 }
 
 pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -47,12 +59,36 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         return Err("check runs its own experiments: --then, --experiment and --pause-after belong to `oauthviz run`".into());
     }
     let checks = AuditCheck::select(&args.only, &args.skip)?;
-    let (provider, demo_server) = run_args.provider()?;
+    let (mut provider, demo_server) = run_args.provider()?;
+    if let Some(id) = &args.other_client_id {
+        let secret = args.other_client_secret.clone().map(Secret::new);
+        let auth = match (args.other_client_auth, &secret) {
+            (Some(a), _) => ClientAuth::from(a),
+            (None, Some(_)) => ClientAuth::Basic,
+            (None, None) => ClientAuth::None,
+        };
+        provider.other_clients.insert(
+            0,
+            OtherClient {
+                id: id.clone(),
+                secret,
+                auth,
+            },
+        );
+    } else if args.other_client_secret.is_some() || args.other_client_auth.is_some() {
+        return Err(
+            "--other-client-secret and --other-client-auth describe --other-client-id: give it too"
+                .into(),
+        );
+    }
     let options = run_args.options(demo_server.is_some())?;
     let mut bench =
         Workbench::new(|| {}).map_err(|e| format!("could not start the engine: {e}"))?;
     let mut hidden = redact::Secrets::default();
-    if let Some(secret) = &provider.client_secret {
+    for secret in std::iter::once(&provider.client_secret)
+        .chain(provider.other_clients.iter().map(|o| &o.secret))
+        .flatten()
+    {
         hidden.add(secret.expose());
     }
     let quiet = run_args.json;

@@ -37,6 +37,7 @@ misbehaviours! {
     WrongState = "wrong_state": "the redirect carries a different state",
     NoIss = "no_iss": "the redirect has no iss, although the metadata promises it (RFC 9207)",
     AcceptReusedCodes = "accept_reused_codes": "a code can be exchanged more than once",
+    CodesForAnyClient = "codes_for_any_client": "a code can be redeemed by any client, not only the one it was issued to",
     KeepTokensOnCodeReuse = "keep_tokens_on_code_reuse": "a reused code is refused, but the tokens issued from it stay valid",
     WeakTokens = "weak_tokens": "codes and tokens are short and guessable",
     LooseRedirectUri = "loose_redirect_uri": "redirect_uri is matched by prefix, not exactly",

@@ -715,6 +715,8 @@ impl Profile {
             // A run that discovers the metadata can still learn it.
             authorization_response_iss_parameter_supported: self
                 .authorization_response_iss_parameter_supported,
+            // A profile has no place for other clients yet: `oauthviz check` adds them.
+            other_clients: Vec::new(),
         })
     }
 }

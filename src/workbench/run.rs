@@ -150,7 +150,12 @@ impl Run {
         });
         if let Some(Ok(config)) = meta.map(|m| crate::profile::Profile::complete(&self.config, &m))
         {
-            self.config = config;
+            // The metadata knows nothing of the other clients the audit was given.
+            let others = std::mem::take(&mut self.config.other_clients);
+            self.config = crate::config::ProviderConfig {
+                other_clients: others,
+                ..config
+            };
         }
     }
 

@@ -235,7 +235,12 @@ impl ProviderForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        runnable(profile.into_config().map_err(|e| vec![(Field::Demo, e)])?)
+        let config = profile.into_config().map_err(|e| vec![(Field::Demo, e)])?;
+        // The demo's other clients, for the audit's code-bound-to-client.
+        runnable(ProviderConfig {
+            other_clients: crate::config::OtherClient::demo(),
+            ..config
+        })
     }
 
     /// Hands a finished discovery to the profile form that asked for it.

@@ -76,6 +76,9 @@ experiments! {
     ReuseCodeRevokesTokens = "reuse-code-revokes-tokens", Code, Should, G, "RFC 6749 §4.1.2",
         "Tokens of a reused code still work",
         "when a code is used twice, the tokens already issued from it SHOULD be revoked";
+    CodeBoundToClient = "code-bound-to-client", Code, Must, E, "RFC 6749 §4.1.3",
+        "Redeem the code as another client",
+        "a code is redeemed only by the client it was issued to (invalid_grant)";
     MadeUpCode = "made-up-code", Code, Must, E, "RFC 6749 §4.1.3",
         "A made-up authorization code",
         "the provider MUST verify that the code is valid (invalid_grant)";

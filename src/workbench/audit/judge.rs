@@ -427,9 +427,10 @@ impl Experiment {
                     None => Finding::pass(format!("not redirected to {target}: {}", kept(b))),
                 }
             }
-            Experiment::RedirectUriOneChar | Experiment::ReuseCode | Experiment::MadeUpCode => {
-                token(&[InvalidGrant])
-            }
+            Experiment::RedirectUriOneChar
+            | Experiment::ReuseCode
+            | Experiment::MadeUpCode
+            | Experiment::CodeBoundToClient => token(&[InvalidGrant]),
             Experiment::RedirectUriOmittedAtD | Experiment::DropCodeVerifier => {
                 token(&[InvalidGrant, InvalidRequest])
             }

@@ -234,6 +234,46 @@ impl Experiment {
                     replay(run, StepId::F, ReplayRequest::Default, Vec::new()),
                 ]
             }
+            Experiment::CodeBoundToClient => {
+                let Some(other) = provider
+                    .other_clients
+                    .iter()
+                    .find(|o| o.id != provider.client_id)
+                else {
+                    return needs(
+                        self,
+                        "a second client registered at this provider (oauthviz check --other-client-id)",
+                    );
+                };
+                let mut edits = vec![
+                    Edit::RemoveHeader("Authorization".into()),
+                    Edit::RemoveParam("client_secret".into()),
+                    Edit::RemoveParam("client_assertion".into()),
+                    Edit::RemoveParam("client_assertion_type".into()),
+                ];
+                let secret = other
+                    .secret
+                    .as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default();
+                match other.auth {
+                    ClientAuth::Basic => {
+                        edits.push(Edit::RemoveParam("client_id".into()));
+                        edits.push(Edit::SetHeader(
+                            "Authorization".into(),
+                            basic_authorization(&other.id, &secret),
+                        ));
+                    }
+                    ClientAuth::Post => {
+                        edits.push(Edit::SetParam("client_id".into(), other.id.clone()));
+                        edits.push(Edit::SetParam("client_secret".into(), secret));
+                    }
+                    ClientAuth::None | ClientAuth::PrivateKeyJwt => {
+                        edits.push(Edit::SetParam("client_id".into(), other.id.clone()));
+                    }
+                }
+                vec![fresh_code(), d(edits)]
+            }
             Experiment::MadeUpCode => vec![
                 fresh_code(),
                 d(vec![Edit::SetParam("code".into(), random::token(32))]),
