@@ -6,82 +6,55 @@ use url::Url;
 
 use super::active::Experiment;
 use super::judge::Finding;
-use super::rule::{Area, Keyword, Rule};
+use super::rule::{Rule, check_table};
 use crate::config::ProviderConfig;
 use crate::protocol::http::HttpResponse;
 use crate::protocol::token::{TokenError, parse_token_response};
 use crate::trace::{CheckId, Exchange, StepId, Trace, Verdict};
 
-macro_rules! passive_checks {
-    ($($variant:ident = $id:literal, $area:ident, $keyword:ident, $rfc:literal, $title:literal,
-       $rule:literal;)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Passive {
-            $(#[doc = $title] $variant,)*
-        }
-
-        impl Passive {
-            pub const ALL: [Passive; passive_checks!(@count $($variant)*)] = [$(Passive::$variant,)*];
-
-            pub fn rule(self) -> Rule {
-                match self {
-                    $(Passive::$variant => Rule {
-                        id: $id,
-                        area: Area::$area,
-                        title: $title,
-                        rule: $rule,
-                        rfc: $rfc,
-                        keyword: Keyword::$keyword,
-                    },)*
-                }
-            }
-        }
-    };
-    (@count $($x:ident)*) => { <[()]>::len(&[$(passive_checks!(@unit $x)),*]) };
-    (@unit $x:ident) => { () };
-}
-
-passive_checks! {
-    DiscoveryIssuer = "discovery-issuer", Discovery, Must, "RFC 8414 §3.3, OpenID Connect Discovery §4.3",
-        "Metadata issuer", "the metadata's issuer is exactly the issuer it was fetched for";
-    DiscoveryFields = "discovery-required-fields", Discovery, Must, "RFC 8414 §2, OpenID Connect Discovery §3",
-        "Required metadata", "the metadata has every REQUIRED member (issuer, authorization_endpoint, token_endpoint, response_types_supported; for OpenID Connect also jwks_uri, subject_types_supported, id_token_signing_alg_values_supported)";
-    PkceAdvertised = "pkce-advertised", Discovery, Should, "RFC 9700 §2.1.1",
-        "PKCE support advertised", "the metadata lists code_challenge_methods_supported (RECOMMENDED)";
-    PkceMethodsMatch = "pkce-methods-match", Discovery, Should, "RFC 8414 §2",
-        "Advertised PKCE methods match behaviour", "code_challenge_method=plain is accepted only if the metadata lists it";
-    AuthPageFraming = "authorization-page-framing", AuthorizationPage, Should, "RFC 9700 §4.16",
-        "Login pages cannot be framed", "the provider MUST prevent clickjacking and SHOULD use CSP frame-ancestors (X-Frame-Options for older browsers)";
-    AuthPageReferrer = "authorization-page-referrer-policy", AuthorizationPage, May, "RFC 9700 §4.2.4",
-        "Referrer-Policy on login pages", "a Referrer-Policy keeps the pages' URLs out of Referer headers";
-    StateEchoed = "state-echoed", Callback, Must, "RFC 6749 §4.1.2",
-        "state returned", "the redirect returns state exactly as the client sent it";
-    IssOnCallback = "iss-on-callback", Callback, Must, "RFC 9207 §2, §3",
-        "iss on the redirect", "a provider that advertises authorization_response_iss_parameter_supported sends iss, equal to its issuer (without that, iss is optional)";
-    TokenJson = "token-json", TokenEndpoint, Must, "RFC 6749 §5.1",
-        "Token responses are JSON", "a token response is application/json";
-    TokenErrorBody = "token-error-body", TokenEndpoint, Must, "RFC 6749 §5.2",
-        "Token errors are RFC 6749 JSON", "every refusal of the token endpoint is a JSON object with an error code";
-    TokenErrorStatus = "token-error-status", TokenEndpoint, Should, "RFC 6749 §5.2",
-        "Token errors use 400 (401)", "a refusal of the token endpoint is HTTP 400, or 401 for invalid_client";
-    TokenNoStore = "token-no-store", Tokens, Must, "RFC 6749 §5.1",
-        "Tokens are not cached", "every response with tokens has Cache-Control: no-store";
-    ExpiresIn = "expires-in", Tokens, Should, "RFC 6749 §5.1",
-        "expires_in given", "expires_in (RECOMMENDED) is a positive number of seconds";
-    CodeEntropy = "code-entropy", Tokens, Must, "RFC 6749 §10.10",
-        "Codes cannot be guessed", "the chance of guessing a code MUST be at most 2^-128 (SHOULD be 2^-160)";
-    AccessTokenEntropy = "access-token-entropy", Tokens, Must, "RFC 6749 §10.10",
-        "Access tokens cannot be guessed", "the chance of guessing an access token MUST be at most 2^-128 (SHOULD be 2^-160)";
-    RefreshTokenEntropy = "refresh-token-entropy", Tokens, Must, "RFC 6749 §10.10",
-        "Refresh tokens cannot be guessed", "the chance of guessing a refresh token MUST be at most 2^-128 (SHOULD be 2^-160)";
-    NonceEchoed = "nonce-echoed", OpenId, Must, "OpenID Connect Core §2, §3.1.3.7",
-        "nonce in the id_token", "an id_token carries the nonce of the authorization request";
-    IdTokenSub = "id-token-sub", OpenId, Must, "OpenID Connect Core §2",
-        "id_token sub", "sub is a non-empty identifier of the user";
-    IdTokenAud = "id-token-aud", OpenId, Must, "OpenID Connect Core §2, §3.1.3.7",
-        "id_token aud", "aud contains this client's client_id (and azp names it when there are several audiences)";
-    IdTokenAuthTime = "id-token-auth-time", OpenId, Must, "OpenID Connect Core §2",
-        "id_token auth_time", "auth_time, when given, is when the user authenticated: not after the token was issued";
+check_table! {
+    pub enum Passive {
+        DiscoveryIssuer = "discovery-issuer", Discovery, Must, "RFC 8414 §3.3, OpenID Connect Discovery §4.3",
+            "Metadata issuer", "the metadata's issuer is exactly the issuer it was fetched for";
+        DiscoveryFields = "discovery-required-fields", Discovery, Must, "RFC 8414 §2, OpenID Connect Discovery §3",
+            "Required metadata", "the metadata has every REQUIRED member (issuer, authorization_endpoint, token_endpoint, response_types_supported; for OpenID Connect also jwks_uri, subject_types_supported, id_token_signing_alg_values_supported)";
+        PkceAdvertised = "pkce-advertised", Discovery, Should, "RFC 9700 §2.1.1",
+            "PKCE support advertised", "the metadata lists code_challenge_methods_supported (RECOMMENDED)";
+        PkceMethodsMatch = "pkce-methods-match", Discovery, Should, "RFC 8414 §2",
+            "Advertised PKCE methods match behaviour", "code_challenge_method=plain is accepted only if the metadata lists it";
+        AuthPageFraming = "authorization-page-framing", AuthorizationPage, Should, "RFC 9700 §4.16",
+            "Login pages cannot be framed", "the provider MUST prevent clickjacking and SHOULD use CSP frame-ancestors (X-Frame-Options for older browsers)";
+        AuthPageReferrer = "authorization-page-referrer-policy", AuthorizationPage, May, "RFC 9700 §4.2.4",
+            "Referrer-Policy on login pages", "a Referrer-Policy keeps the pages' URLs out of Referer headers";
+        StateEchoed = "state-echoed", Callback, Must, "RFC 6749 §4.1.2",
+            "state returned", "the redirect returns state exactly as the client sent it";
+        IssOnCallback = "iss-on-callback", Callback, Must, "RFC 9207 §2, §3",
+            "iss on the redirect", "a provider that advertises authorization_response_iss_parameter_supported sends iss, equal to its issuer (without that, iss is optional)";
+        TokenJson = "token-json", TokenEndpoint, Must, "RFC 6749 §5.1",
+            "Token responses are JSON", "a token response is application/json";
+        TokenErrorBody = "token-error-body", TokenEndpoint, Must, "RFC 6749 §5.2",
+            "Token errors are RFC 6749 JSON", "every refusal of the token endpoint is a JSON object with an error code";
+        TokenErrorStatus = "token-error-status", TokenEndpoint, Should, "RFC 6749 §5.2",
+            "Token errors use 400 (401)", "a refusal of the token endpoint is HTTP 400, or 401 for invalid_client";
+        TokenNoStore = "token-no-store", Tokens, Must, "RFC 6749 §5.1",
+            "Tokens are not cached", "every response with tokens has Cache-Control: no-store";
+        ExpiresIn = "expires-in", Tokens, Should, "RFC 6749 §5.1",
+            "expires_in given", "expires_in (RECOMMENDED) is a positive number of seconds";
+        CodeEntropy = "code-entropy", Tokens, Must, "RFC 6749 §10.10",
+            "Codes cannot be guessed", "the chance of guessing a code MUST be at most 2^-128 (SHOULD be 2^-160)";
+        AccessTokenEntropy = "access-token-entropy", Tokens, Must, "RFC 6749 §10.10",
+            "Access tokens cannot be guessed", "the chance of guessing an access token MUST be at most 2^-128 (SHOULD be 2^-160)";
+        RefreshTokenEntropy = "refresh-token-entropy", Tokens, Must, "RFC 6749 §10.10",
+            "Refresh tokens cannot be guessed", "the chance of guessing a refresh token MUST be at most 2^-128 (SHOULD be 2^-160)";
+        NonceEchoed = "nonce-echoed", OpenId, Must, "OpenID Connect Core §2, §3.1.3.7",
+            "nonce in the id_token", "an id_token carries the nonce of the authorization request";
+        IdTokenSub = "id-token-sub", OpenId, Must, "OpenID Connect Core §2",
+            "id_token sub", "sub is a non-empty identifier of the user";
+        IdTokenAud = "id-token-aud", OpenId, Must, "OpenID Connect Core §2, §3.1.3.7",
+            "id_token aud", "aud contains this client's client_id (and azp names it when there are several audiences)";
+        IdTokenAuthTime = "id-token-auth-time", OpenId, Must, "OpenID Connect Core §2",
+            "id_token auth_time", "auth_time, when given, is when the user authenticated: not after the token was issued";
+    }
 }
 
 /// What the passive checks read.

@@ -130,3 +130,36 @@ pub struct Rule {
     pub rfc: &'static str,
     pub keyword: Keyword,
 }
+
+/// A table of checks, one row each — `Variant = "id", Area, KEYWORD, "RFC §", "title", "rule";` —
+/// written out as the enum, its `ALL` and `rule()`, so a check's words are in one place.
+macro_rules! check_table {
+    (pub enum $name:ident {
+        $($variant:ident = $id:literal, $area:ident, $keyword:ident, $rfc:literal, $title:literal,
+          $rule:literal;)*
+    }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $(#[doc = $title] $variant,)*
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($name::$variant),*].len()] = [$($name::$variant,)*];
+
+            pub fn rule(self) -> $crate::workbench::audit::rule::Rule {
+                use $crate::workbench::audit::rule::{Area, Keyword, Rule};
+                match self {
+                    $($name::$variant => Rule {
+                        id: $id,
+                        area: Area::$area,
+                        title: $title,
+                        rule: $rule,
+                        rfc: $rfc,
+                        keyword: Keyword::$keyword,
+                    },)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use check_table;
