@@ -305,6 +305,12 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
             .collect());
     }
     match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(_)) if let Some(name) = repeated_member(body) => {
+            Err(TokenError::Malformed(format!(
+                "HTTP {}: `{name}` appears twice in the JSON object, and parsers differ on which one counts (RFC 6749 §3.2: response parameters MUST NOT be included more than once)",
+                resp.status
+            )))
+        }
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(TokenError::Malformed(format!(
             "HTTP {}: the body is JSON but not an object ({})",
@@ -328,6 +334,37 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
             )))
         }
     }
+}
+
+/// The first member name the top-level JSON object repeats: `serde_json` keeps the last, another
+/// client may keep the first, so a provider that sends two must not be read as either.
+fn repeated_member(body: &str) -> Option<String> {
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+    struct Repeated(Option<String>);
+    struct Names;
+    impl<'de> Visitor<'de> for Names {
+        type Value = Repeated;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Repeated, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            let mut repeated = None;
+            while let Some(name) = map.next_key::<String>()? {
+                map.next_value::<IgnoredAny>()?;
+                if !seen.insert(name.clone()) && repeated.is_none() {
+                    repeated = Some(name);
+                }
+            }
+            Ok(Repeated(repeated))
+        }
+    }
+    impl<'de> Deserialize<'de> for Repeated {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(Names)
+        }
+    }
+    serde_json::from_str::<Repeated>(body).ok()?.0
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -360,6 +397,16 @@ mod tests {
             Err(TokenError::Malformed(m)) => m,
             other => panic!("{body}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_member_sent_twice_is_refused_not_read_one_way() {
+        let m = malformed(r#"{"access_token":"a","token_type":"Bearer","access_token":"b"}"#);
+        assert!(m.contains("`access_token` appears twice"), "{m}");
+        // Nested objects may repeat nothing of the top level; different names are fine.
+        assert!(
+            answer(r#"{"access_token":"a","token_type":"Bearer","x":{"a":1},"y":{"a":2}}"#).is_ok()
+        );
     }
 
     #[test]
