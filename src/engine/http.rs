@@ -2,7 +2,6 @@
 //! body-size cap. Redirects are never followed here: on the back channel a redirect is itself the
 //! answer worth seeing, and the scripted user agent follows them one hop at a time to record each.
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -183,18 +182,39 @@ fn origin(url: &url::Url) -> String {
     url.origin().ascii_serialization()
 }
 
-/// reqwest's top-level message is generic ("error sending request"); the cause is deeper.
+/// reqwest's top-level message is generic ("error sending request for url …") and hyper's next
+/// one is jargon ("client error (SendRequest)"); the cause is deeper, said in plain words where
+/// it is a known one.
 fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
+    let mut parts: Vec<String> = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = source {
         let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
+        let jargon =
+            text.starts_with("error sending request") || text.starts_with("client error (");
+        if !jargon && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(plain(&text));
         }
         source = s.source();
     }
+    if parts.is_empty() {
+        return e.to_string();
+    }
     parts.join(": ")
+}
+
+/// hyper's words for what went wrong on the connection, as a person would say them.
+fn plain(cause: &str) -> String {
+    match cause {
+        "connection closed before message completed" => {
+            "the server closed the connection without answering".into()
+        }
+        "invalid HTTP version parsed" | "invalid HTTP status-code parsed" => {
+            format!("the answer is not HTTP/1.1 ({cause})")
+        }
+        "message head is too large" => "the answer's headers are too large".into(),
+        other => other.to_owned(),
+    }
 }
 
 pub fn human_bytes(n: usize) -> String {
@@ -210,6 +230,40 @@ pub fn human_bytes(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_that_hangs_up_is_said_in_plain_words() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let url = format!(
+            "http://{}/token",
+            listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        );
+        let hang_up = std::thread::spawn(move || {
+            // Read the request, then close without a word.
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 1024];
+                let _ = std::io::Read::read(&mut s, &mut buf);
+            }
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client =
+            HttpClient::new(Duration::from_secs(5), 1024).unwrap_or_else(|e| panic!("{e}"));
+        let err = runtime
+            .block_on(client.send(&HttpRequest::get(&url)))
+            .unwrap_err();
+        let _ = hang_up.join();
+        assert!(
+            !err.contains("SendRequest") && !err.contains("client error"),
+            "{err}"
+        );
+        assert!(
+            err.contains("closed the connection without answering"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn a_url_that_is_not_http_is_named_not_reported_as_a_builder_error() {
