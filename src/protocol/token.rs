@@ -240,7 +240,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
             resp.status
         )));
     }
-    let access_token = str_field(&fields, "access_token")?
+    let access_token = token_field(&fields, "access_token")?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             TokenError::Malformed(
@@ -271,11 +271,31 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
         access_token: Secret::new(access_token),
         token_type,
         expires_in,
-        refresh_token: str_field(&fields, "refresh_token")?.map(Secret::new),
+        refresh_token: token_field(&fields, "refresh_token")?.map(Secret::new),
         id_token: str_field(&fields, "id_token")?,
         scope: str_field(&fields, "scope")?,
         raw: fields,
     })
+}
+
+/// A token: a string of printable ASCII (RFC 6749 Appendix A.12, A.17: `1*VSCHAR`). Anything
+/// else (bytes that were not UTF-8 arrive as U+FFFD) could not be sent back as it was received.
+fn token_field(fields: &Map<String, Value>, name: &str) -> Result<Option<String>, TokenError> {
+    let value = str_field(fields, name)?;
+    if let Some(bad) = value
+        .as_deref()
+        .and_then(|v| v.chars().find(|c| !(' '..='~').contains(c)))
+    {
+        let what = if bad == char::REPLACEMENT_CHARACTER {
+            "bytes that are not UTF-8".to_owned()
+        } else {
+            format!("the character {:?}", bad)
+        };
+        return Err(TokenError::Malformed(format!(
+            "`{name}` holds {what}; a token is printable ASCII (RFC 6749 Appendix A), so it could not be sent back as received"
+        )));
+    }
+    Ok(value)
 }
 
 /// A string field: absent (or null) is `None`; any other type is the provider's error, named,
@@ -397,6 +417,17 @@ mod tests {
             Err(TokenError::Malformed(m)) => m,
             other => panic!("{body}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_token_that_is_not_printable_ascii_is_named() {
+        let m = malformed("{\"access_token\":\"ab\u{FFFD}c\",\"token_type\":\"Bearer\"}");
+        assert!(m.contains("bytes that are not UTF-8"), "{m}");
+        let m = malformed(r#"{"access_token":"a","token_type":"Bearer","refresh_token":"r\n"}"#);
+        assert!(
+            m.contains("`refresh_token` holds the character '\\n'"),
+            "{m}"
+        );
     }
 
     #[test]
