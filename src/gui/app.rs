@@ -58,6 +58,8 @@ pub struct OauthvizApp {
     side_tab: SideTab,
     /// Where "Save report" writes the audit, and how the last save went.
     audit_save: audit_panel::SaveState,
+    /// Which experiments can run on the run on screen.
+    applicable: experiments_panel::Applicable,
     /// Stop a new run after C, with D prepared for editing (a code can be used once).
     pause_before_token: bool,
     /// The demo provider's switched-on faults.
@@ -94,6 +96,7 @@ impl OauthvizApp {
             show_settings: true,
             side_tab: SideTab::default(),
             audit_save: audit_panel::SaveState::default(),
+            applicable: experiments_panel::Applicable::default(),
             pause_before_token: false,
             misbehaviour: Misbehaviour::default(),
         }
@@ -383,7 +386,14 @@ impl OauthvizApp {
                         let busy = run.and_then(run_status::busy);
                         let demo = (self.form.is_demo() && self.demo.is_ok())
                             .then_some(&mut self.misbehaviour);
-                        panel_action = experiments_panel::show(ui, view, busy, demo, palette);
+                        panel_action = experiments_panel::show(
+                            ui,
+                            view,
+                            &mut self.applicable,
+                            busy,
+                            demo,
+                            palette,
+                        );
                     }
                     SideTab::Check => {
                         let run = self

@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::demo::{Misbehave, Misbehaviour};
+use crate::engine::RunId;
 use crate::gui::run_status::verdict_word;
 use crate::gui::theme::{self, Palette};
 use crate::workbench::{Experiment, Judged, Run};
@@ -25,10 +26,32 @@ pub enum PanelAction {
     MisbehaviourChanged,
 }
 
+/// Whether each experiment can run on the run on screen, worked out once per change of the
+/// run (planning all of them each frame cost ~0.5 ms a frame).
+#[derive(Default)]
+pub struct Applicable {
+    /// The run and how many attempts it had when this was worked out.
+    key: Option<(RunId, usize)>,
+    plans: Vec<Result<(), String>>,
+}
+
+impl Applicable {
+    fn of(&mut self, run: &Run) -> &[Result<(), String>] {
+        let attempts = run.trace.steps.iter().map(|s| s.attempts.len()).sum();
+        let key = Some((run.id, attempts));
+        if self.key != key {
+            self.key = key;
+            self.plans = Experiment::ALL.iter().map(|e| run.can_run(*e)).collect();
+        }
+        &self.plans
+    }
+}
+
 /// `demo`: the demo provider's switches when it is the provider in use.
 pub fn show(
     ui: &mut Ui,
     run: Option<RunView<'_>>,
+    applicable: &mut Applicable,
     busy: Option<&str>,
     demo: Option<&mut Misbehaviour>,
     palette: &Palette,
@@ -66,10 +89,9 @@ pub fn show(
             if let Some(tally) = Judged::tally(run.findings) {
                 ui.label(RichText::new(tally).strong());
             }
-            for experiment in Experiment::ALL {
+            for (experiment, plan) in Experiment::ALL.into_iter().zip(applicable.of(run.run)) {
                 ui.separator();
                 // The plan's commands are thrown away: building it tells whether it can run.
-                let plan = run.run.can_run(experiment);
                 ui.horizontal_wrapped(|ui| {
                     let enabled = plan.is_ok() && busy.is_none();
                     let button = ui
