@@ -13,7 +13,7 @@ use crate::protocol::secret::Secret;
 use crate::protocol::token::ClientAuth;
 use crate::redact;
 use crate::trace::{StepId, StopReason, Verdict};
-use crate::workbench::audit::{Area, render};
+use crate::workbench::audit::render;
 use crate::workbench::{AuditCheck, Happened, Workbench};
 
 #[derive(clap::Args, Debug)]
@@ -197,15 +197,7 @@ fn unreachable(trace: &crate::trace::Trace) -> Option<String> {
 /// The report for a terminal: by area, a line per check, the summary last.
 fn text_report(report: &crate::workbench::audit::Report) -> String {
     let mut out = String::new();
-    for area in Area::ALL {
-        let rows: Vec<_> = report
-            .rows
-            .iter()
-            .filter(|r| r.check.rule().area == area)
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
+    for (area, rows) in report.by_area() {
         out.push_str(&format!("\n{}\n", area.title()));
         for row in rows {
             let rule = row.check.rule();

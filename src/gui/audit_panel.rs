@@ -8,7 +8,6 @@ use egui::{RichText, Ui};
 
 use crate::gui::run_status::verdict_word;
 use crate::gui::theme::{self, Palette};
-use crate::workbench::audit::Area;
 use crate::workbench::{AuditCheck, Experiment, Run};
 
 pub enum AuditAction {
@@ -38,7 +37,7 @@ pub fn show(
     egui::ScrollArea::vertical().id_salt("audit").show(ui, |ui| {
         ui.label(format!(
             "Every check of the provider audit ({}), each judged by the RFC's own word: a broken MUST fails, a broken SHOULD warns, an allowed choice is a note.",
-            AuditCheck::all().len()
+            AuditCheck::count()
         ));
         let Some(run) = run else {
             ui.weak("Run the flow first: the audit starts from a finished run.");
@@ -70,11 +69,7 @@ pub fn show(
         ui.add_space(theme::SECTION_GAP);
         ui.label(RichText::new(report.summary().line()).strong());
         save_row(ui, save, report, &mut action);
-        for area in Area::ALL {
-            let rows: Vec<_> = report.rows.iter().filter(|r| r.check.rule().area == area).collect();
-            if rows.is_empty() {
-                continue;
-            }
+        for (area, rows) in report.by_area() {
             let worst = rows.iter().map(|r| r.finding.verdict).max();
             let title = match worst {
                 Some(v) => format!("{} · {}", area.title(), verdict_word(v)),

@@ -40,6 +40,15 @@ impl AuditCheck {
         self.rule().id
     }
 
+    /// How many checks [`AuditCheck::all`] holds, without building the list.
+    pub fn count() -> usize {
+        Passive::ALL.len()
+            + Experiment::ALL
+                .iter()
+                .filter(|e| e.judges_provider())
+                .count()
+    }
+
     /// Every check that judges a provider, grouped by area (passive ones first in each).
     pub fn all() -> Vec<AuditCheck> {
         let mut all: Vec<AuditCheck> = Passive::ALL
@@ -154,6 +163,22 @@ impl Report {
         s
     }
 
+    /// The rows by area, in the order of `Area::ALL`, areas without a row left out.
+    pub fn by_area(&self) -> Vec<(Area, Vec<&Row>)> {
+        Area::ALL
+            .into_iter()
+            .map(|area| {
+                let rows: Vec<&Row> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.check.rule().area == area)
+                    .collect();
+                (area, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect()
+    }
+
     pub fn row(&self, id: &str) -> Option<&Row> {
         self.rows.iter().find(|r| r.check.id() == id)
     }
@@ -162,6 +187,11 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_count_is_the_lists_length() {
+        assert_eq!(AuditCheck::count(), AuditCheck::all().len());
+    }
 
     #[test]
     fn ids_are_unique_and_selection_takes_areas_and_ids() {

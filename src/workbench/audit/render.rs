@@ -3,7 +3,6 @@
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value, json};
 
-use super::rule::Area;
 use super::{AuditCheck, Report, Row};
 use crate::trace::Verdict;
 
@@ -53,22 +52,6 @@ pub fn json(report: &Report) -> Value {
     })
 }
 
-/// The rows of `report` by area, in the order of `Area::ALL`.
-fn by_area(report: &Report) -> Vec<(Area, Vec<&Row>)> {
-    Area::ALL
-        .into_iter()
-        .map(|area| {
-            let rows: Vec<&Row> = report
-                .rows
-                .iter()
-                .filter(|r| r.check.rule().area == area)
-                .collect();
-            (area, rows)
-        })
-        .filter(|(_, rows)| !rows.is_empty())
-        .collect()
-}
-
 /// A Markdown table cell: one line, pipes escaped.
 fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
@@ -82,7 +65,7 @@ pub fn markdown(report: &Report) -> String {
         cell(&report.provider),
         report.summary().line()
     );
-    for (area, rows) in by_area(report) {
+    for (area, rows) in report.by_area() {
         out.push_str(&format!(
             "\n## {}\n\n| Verdict | Check | Rule | RFC | What came back |\n|---|---|---|---|---|\n",
             area.title()
@@ -108,7 +91,7 @@ pub fn markdown(report: &Report) -> String {
 /// is skipped, warnings and notes pass with the message in the case's output.
 pub fn junit(report: &Report) -> Result<String, String> {
     let mut junit = quick_junit::Report::new("oauthviz check");
-    for (area, rows) in by_area(report) {
+    for (area, rows) in report.by_area() {
         let mut suite = TestSuite::new(area.id());
         for row in rows {
             let rule = row.check.rule();
