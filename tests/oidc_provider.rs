@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use oauthviz::config::ProviderConfig;
@@ -17,8 +18,15 @@ use oauthviz::trace::{StepId, Trace, Verdict};
 use support::demo_flow::{assert_all_ok, failure, received, run, sent};
 use support::oidc_provider::*;
 
-fn provider() -> OidcProvider {
-    OidcProvider::start().unwrap_or_else(|e| panic!("{e}"))
+/// One provider for the whole file: the tests run in parallel and each uses its own client
+/// session, so they need no fresh provider apiece, and starting eight node processes at
+/// once on a loaded two-core machine once took longer than the ready wait. Node exits when
+/// this test process does (its stdin closes).
+fn provider() -> &'static OidcProvider {
+    static OP: OnceLock<Result<OidcProvider, String>> = OnceLock::new();
+    OP.get_or_init(OidcProvider::start)
+        .as_ref()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The provider's endpoints from its own discovery document, as a user would get them.

@@ -39,7 +39,7 @@ pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 /// token when the authorization request also carries `prompt=consent`.
 pub const SCOPES: &str = "openid profile email offline_access";
 
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const INSTALL_LOCK_TIMEOUT: Duration = Duration::from_mins(10);
 const STALE_LOCK_AGE: Duration = Duration::from_mins(15);
 const STDERR_KEEP: usize = 16 * 1024;
@@ -57,7 +57,7 @@ pub struct OidcProvider {
 
 impl OidcProvider {
     /// Installs dependencies if needed, starts `node server.mjs` on an
-    /// ephemeral loopback port and waits (up to 30 s) until it listens.
+    /// ephemeral loopback port and waits (up to 60 s) until it listens.
     /// The error is multi-line (includes node's stderr); in tests prefer
     /// `OidcProvider::start().unwrap_or_else(|e| panic!("{e}"))` over `unwrap()`.
     pub fn start() -> Result<Self, String> {
