@@ -102,7 +102,7 @@ fn client_secret_basic_completes_a_to_g() {
     let op = provider();
     let trace = run(
         config(
-            &op,
+            op,
             BASIC_CLIENT_ID,
             Some(BASIC_CLIENT_SECRET),
             ClientAuth::Basic,
@@ -127,7 +127,7 @@ fn client_secret_post_completes_a_to_g() {
     let op = provider();
     let trace = run(
         config(
-            &op,
+            op,
             POST_CLIENT_ID,
             Some(POST_CLIENT_SECRET),
             ClientAuth::Post,
@@ -142,7 +142,7 @@ fn client_secret_post_completes_a_to_g() {
 fn public_client_with_pkce_completes_a_to_g() {
     let op = provider();
     let trace = run(
-        config(&op, PUBLIC_CLIENT_ID, None, ClientAuth::None),
+        config(op, PUBLIC_CLIENT_ID, None, ClientAuth::None),
         login(),
     );
     assert_all_ok(&trace);
@@ -154,7 +154,7 @@ fn public_client_with_pkce_completes_a_to_g() {
 #[test]
 fn private_key_jwt_completes_a_to_g() {
     let op = provider();
-    let mut cfg = config(&op, JWT_CLIENT_ID, None, ClientAuth::PrivateKeyJwt);
+    let mut cfg = config(op, JWT_CLIENT_ID, None, ClientAuth::PrivateKeyJwt);
     cfg.private_key_path = Some(JWT_CLIENT_KEY.into());
     cfg.private_key_alg = Some("ES256".into());
     cfg.private_key_kid = Some(JWT_CLIENT_KID.into());
@@ -173,7 +173,7 @@ fn private_key_jwt_completes_a_to_g() {
 fn wrong_secret_shows_the_providers_invalid_client() {
     let op = provider();
     let trace = run(
-        config(&op, BASIC_CLIENT_ID, Some("wrong"), ClientAuth::Basic),
+        config(op, BASIC_CLIENT_ID, Some("wrong"), ClientAuth::Basic),
         login(),
     );
     let reason = failure(&trace, StepId::E);
@@ -187,7 +187,7 @@ fn wrong_secret_shows_the_providers_invalid_client() {
 fn reused_code_shows_the_providers_invalid_grant() {
     let op = provider();
     let cfg = config(
-        &op,
+        op,
         BASIC_CLIENT_ID,
         Some(BASIC_CLIENT_SECRET),
         ClientAuth::Basic,
@@ -216,7 +216,7 @@ fn reused_code_shows_the_providers_invalid_grant() {
 #[test]
 fn refresh_with_offline_access() {
     let op = provider();
-    let mut cfg = config(&op, PUBLIC_CLIENT_ID, None, ClientAuth::None);
+    let mut cfg = config(op, PUBLIC_CLIENT_ID, None, ClientAuth::None);
     cfg.scope = SCOPES.into();
     cfg.extra_auth_params = Params::from([("prompt", "consent")]);
     let engine = oauthviz::engine::Engine::start(|| {}).unwrap();
@@ -254,7 +254,7 @@ fn refresh_with_offline_access() {
 fn the_audit_runs_to_the_end_and_finds_no_fault_in_oidc_provider() {
     let op = provider();
     let mut cfg = config(
-        &op,
+        op,
         BASIC_CLIENT_ID,
         Some(BASIC_CLIENT_SECRET),
         ClientAuth::Basic,
@@ -323,4 +323,71 @@ const EXPECTED_DEVIATIONS: &[(&str, Verdict)] = &[
     // userinfo without a token answers error=invalid_token in its body (RFC 6750 §3.1: SHOULD
     // NOT include error information when no credentials were sent).
     ("resource-no-token", Verdict::Warn),
+    // Not given a wait (the next test waits).
+    ("code-lifetime", Verdict::Skip),
+    ("expired-access-token", Verdict::Skip),
 ];
+
+/// The checks that wait, on an oidc-provider whose codes and access tokens live two seconds,
+/// with an audit that may wait four: neither check accuses it.
+#[test]
+fn the_checks_that_wait_see_oidc_providers_codes_and_tokens_expire() {
+    let op = OidcProvider::start_with(&["--short-ttl", "2"]).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = config(
+        &op,
+        BASIC_CLIENT_ID,
+        Some(BASIC_CLIENT_SECRET),
+        ClientAuth::Basic,
+    );
+    let mut bench = oauthviz::workbench::Workbench::new(|| {}).unwrap();
+    let run = bench.start(cfg, login());
+    let wait = Duration::from_secs(60);
+    bench.wait_idle(run, wait, |_, _| {});
+    assert_all_ok(&bench.run(run).unwrap().trace);
+    let only = [
+        "code-lifetime".to_owned(),
+        "expired-access-token".to_owned(),
+    ];
+    bench.set_wait(run, Duration::from_secs(4));
+    bench.audit(
+        run,
+        oauthviz::workbench::AuditCheck::select(&only, &[]).unwrap(),
+    );
+    bench.wait_idle(run, wait, |_, _| {});
+    let r = bench.run(run).unwrap();
+    let report = r.audit.as_ref().unwrap().report.as_ref().unwrap();
+    for step in [StepId::C, StepId::D, StepId::E, StepId::F, StepId::G] {
+        for a in &r.trace.step(step).attempts {
+            eprintln!(
+                "{step:?} {} {:?} {}",
+                a.started_at_ms, a.duration_ms, a.summary
+            );
+        }
+    }
+    let code = report.row("code-lifetime").unwrap();
+    assert_eq!(
+        code.finding.verdict,
+        Verdict::Pass,
+        "{}",
+        code.finding.summary
+    );
+    assert!(
+        code.finding.summary.contains("error=invalid_grant"),
+        "{}",
+        code.finding.summary
+    );
+    // oidc-provider's in-memory store keeps a token for its clockTolerance (15 s by default)
+    // after it expired: within the leeway a resource server may allow, so a note, not a fault.
+    let token = report.row("expired-access-token").unwrap();
+    assert_eq!(
+        token.finding.verdict,
+        Verdict::Info,
+        "{}",
+        token.finding.summary
+    );
+    assert!(
+        token.finding.summary.contains("clock leeway"),
+        "{}",
+        token.finding.summary
+    );
+}

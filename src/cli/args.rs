@@ -122,6 +122,11 @@ pub struct RunArgs {
     /// After the flow, run an experiment and judge the provider's answer (repeatable), or `all`.
     #[arg(long, value_parser = Experiment::parse_list, value_name = "ID|all")]
     pub experiment: Vec<Vec<Experiment>>,
+    /// Seconds an experiment may wait for a code or an access token to expire (code-lifetime,
+    /// expired-access-token; 0 skips them). Codes are judged against RFC 6749's 10 minutes
+    /// from 600 up; an access token is waited for until expires_in plus 5 minutes' leeway.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub wait: u64,
     /// Where each --set stands among the --then flags (filled from the parsed matches).
     #[arg(skip)]
     pub set_positions: Vec<usize>,

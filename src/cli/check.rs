@@ -123,6 +123,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .filter(|c| matches!(c, AuditCheck::Active(_)))
         .count();
     let mut judged = 0;
+    bench.set_wait(run, Duration::from_secs(run_args.wait));
     bench.audit(run, checks);
     bench.wait_idle(run, forever, |r, h| {
         if let Happened::Judged { experiment, .. } = h

@@ -163,6 +163,7 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         bench.wait_idle(run, forever, |r, h| printer.happened(r, h));
     }
     if !experiments.is_empty() {
+        bench.set_wait(run, Duration::from_secs(args.wait));
         bench.run_experiments(run, &experiments);
         bench.wait_idle(run, forever, |r, h| printer.happened(r, h));
     }

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::Misbehaviour;
 use super::keys::SigningKey;
+use super::{Misbehave, Misbehaviour};
 
 /// How long a login/consent page stays usable.
 pub(crate) const PENDING_TTL: Duration = Duration::from_secs(10 * 60);
@@ -202,7 +202,9 @@ impl State {
         let record = self.access.get(token).ok_or(Dead::Unknown)?;
         if record.revoked || self.grant_revoked(&record.grant) {
             Err(Dead::Revoked)
-        } else if Instant::now() >= record.expires {
+        } else if Instant::now() >= record.expires
+            && !self.misbehaviour.has(Misbehave::AcceptExpiredTokens)
+        {
             Err(Dead::Expired)
         } else {
             Ok(record)

@@ -283,7 +283,7 @@ fn exchange_code(
             "the code has already been used; the tokens issued for it are now revoked (RFC 6749 §4.1.2)",
         ));
     }
-    if record.issued.elapsed() > ctx.code_ttl {
+    if record.issued.elapsed() > ctx.code_ttl && !misbehaviour.has(Misbehave::CodesNeverExpire) {
         return Err(Failure::invalid_grant(&format!(
             "the code has expired (codes live {} ms)",
             ctx.code_ttl.as_millis()

@@ -116,6 +116,9 @@ pub enum Command {
     /// Cancels what the run is doing (its open steps end as skipped) and drops what it had
     /// queued; each dropped command finishes as [`CommandOutcome::Dropped`].
     Cancel { run: RunId },
+    /// Waits on the run's queue, so what is sent after it goes later: an experiment lets a code
+    /// or a token age. A cancel drops it.
+    Wait { run: RunId, duration: Duration },
     /// Fetches `issuer`'s metadata for a form, before any run: reported as
     /// [`Report::Discovered`] on [`NO_RUN`], with every request it made.
     Discover { issuer: String },
@@ -131,7 +134,8 @@ impl Command {
             Command::Start { run, .. }
             | Command::Replay { run, .. }
             | Command::Prepare { run, .. }
-            | Command::Cancel { run } => *run,
+            | Command::Cancel { run }
+            | Command::Wait { run, .. } => *run,
             Command::Discover { .. } => NO_RUN,
         }
     }
@@ -466,6 +470,10 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<(CommandId, Command)>, e
                         }
                     })
                 }),
+                None => emit(unknown(run, id)),
+            },
+            Command::Wait { run: _, duration } => match runs.get_mut(&run) {
+                Some(r) => r.spawn(id, move |_, _| Box::pin(tokio::time::sleep(duration))),
                 None => emit(unknown(run, id)),
             },
             Command::Cancel { run: _ } => {

@@ -57,7 +57,7 @@ pub struct OauthvizApp {
     show_settings: bool,
     side_tab: SideTab,
     /// Where "Save report" writes the audit, and how the last save went.
-    audit_save: audit_panel::SaveState,
+    check: audit_panel::CheckState,
     /// Which experiments can run on the run on screen.
     applicable: experiments_panel::Applicable,
     /// Stop a new run after C, with D prepared for editing (a code can be used once).
@@ -95,7 +95,7 @@ impl OauthvizApp {
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
-            audit_save: audit_panel::SaveState::default(),
+            check: audit_panel::CheckState::default(),
             applicable: experiments_panel::Applicable::default(),
             pause_before_token: false,
             misbehaviour: Misbehaviour::default(),
@@ -182,7 +182,7 @@ impl OauthvizApp {
         }
         let text = crate::workbench::audit::render::markdown(report);
         let written = crate::files::write_private(path, &hidden.scrub(&text));
-        self.audit_save.result = Some(written.map(|()| path.display().to_string()));
+        self.check.result = Some(written.map(|()| path.display().to_string()));
     }
 
     fn cancel(&mut self) {
@@ -254,6 +254,10 @@ impl OauthvizApp {
     /// The whole UI, in a `Ui` covering the window.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.drain_events();
+        // The Check tab's wait is the run's: the Experiments tab plans with it too.
+        if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
+            bench.set_wait(run, std::time::Duration::from_secs(self.check.wait_secs));
+        }
         self.inspector.begin_frame();
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
@@ -401,14 +405,14 @@ impl OauthvizApp {
                             .and_then(|id| self.bench.as_ref().ok()?.run(id));
                         let busy = run.and_then(run_status::busy);
                         audit_action =
-                            audit_panel::show(ui, run, busy, &mut self.audit_save, palette);
+                            audit_panel::show(ui, run, busy, &mut self.check, palette);
                     }
                 }
             });
         match audit_action {
             Some(AuditAction::Start) => {
                 if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
-                    self.audit_save.result = None;
+                    self.check.result = None;
                     bench.audit(run, AuditCheck::all());
                 }
             }

@@ -19,18 +19,21 @@ pub enum AuditAction {
     Save(PathBuf),
 }
 
-/// Where the report is saved, as typed, and what the last save came to.
+/// What the Check tab keeps between frames: where the report is saved, as typed, what the last
+/// save came to, and how long the checks that wait may wait.
 #[derive(Default)]
-pub struct SaveState {
+pub struct CheckState {
     pub path: String,
     pub result: Option<Result<String, String>>,
+    /// Seconds (0: the checks that wait are skipped).
+    pub wait_secs: u64,
 }
 
 pub fn show(
     ui: &mut Ui,
     run: Option<&Run>,
     busy: Option<&str>,
-    save: &mut SaveState,
+    save: &mut CheckState,
     palette: &Palette,
 ) -> Option<AuditAction> {
     let mut action = None;
@@ -43,6 +46,12 @@ pub fn show(
             ui.weak("Run the flow first: the audit starts from a finished run.");
             return;
         };
+        ui.horizontal(|ui| {
+            ui.label("Wait up to");
+            ui.add(egui::DragValue::new(&mut save.wait_secs).range(0..=3600).suffix(" s"))
+                .on_hover_text("How long code-lifetime and expired-access-token may wait for a code or a token to expire. 0 skips them; from 600 s a code is judged against RFC 6749's 10 minutes");
+            ui.label("for codes and tokens to expire");
+        });
         let button = ui
             .add_enabled(busy.is_none(), egui::Button::new("Check my provider"))
             .on_hover_text("The normal flow is done: now every active check sends its request, and the passive ones read what came back");
@@ -57,9 +66,13 @@ pub fn show(
         let (done, all) = audit.progress(run);
         let Some(report) = &audit.report else {
             let fraction = if all == 0 { 1.0 } else { done as f32 / all as f32 };
-            let current = run
-                .running_experiment()
-                .map_or_else(String::new, |e| format!(" — {}", e.title()));
+            let current = run.running_experiment().map_or_else(String::new, |e| {
+                if e.waits() {
+                    format!(" — {} (waits up to {} s)", e.title(), run.wait.as_secs())
+                } else {
+                    format!(" — {}", e.title())
+                }
+            });
             ui.add(
                 egui::ProgressBar::new(fraction)
                     .text(format!("{done} of {all}{current}")),
@@ -108,7 +121,7 @@ pub fn show(
 
 fn save_row(
     ui: &mut Ui,
-    save: &mut SaveState,
+    save: &mut CheckState,
     report: &crate::workbench::audit::Report,
     action: &mut Option<AuditAction>,
 ) {

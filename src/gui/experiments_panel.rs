@@ -30,15 +30,15 @@ pub enum PanelAction {
 /// run (planning all of them each frame cost ~0.5 ms a frame).
 #[derive(Default)]
 pub struct Applicable {
-    /// The run and how many attempts it had when this was worked out.
-    key: Option<(RunId, usize)>,
+    /// The run, how many attempts it had and how long it may wait, when this was worked out.
+    key: Option<(RunId, usize, std::time::Duration)>,
     plans: Vec<Result<(), String>>,
 }
 
 impl Applicable {
     fn of(&mut self, run: &Run) -> &[Result<(), String>] {
         let attempts = run.trace.steps.iter().map(|s| s.attempts.len()).sum();
-        let key = Some((run.id, attempts));
+        let key = Some((run.id, attempts, run.wait));
         if self.key != key {
             self.key = key;
             self.plans = Experiment::ALL.iter().map(|e| run.can_run(*e)).collect();

@@ -129,6 +129,14 @@ impl Workbench {
         }
     }
 
+    /// How long `run`'s experiments may wait for a code or a token to expire (`code-lifetime`,
+    /// `expired-access-token`); zero, the default, skips them.
+    pub fn set_wait(&mut self, run: RunId, wait: Duration) {
+        if let Some(r) = self.run_mut(run) {
+            r.wait = wait;
+        }
+    }
+
     /// Cancels what `run` is doing; its queued experiments are dropped with the reason.
     pub fn cancel(&mut self, run: RunId) {
         if let Some(r) = self.run_mut(run) {

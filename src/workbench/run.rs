@@ -2,7 +2,7 @@
 //! still in flight, and the experiments queued, running and judged on it.
 
 use std::collections::BTreeSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::audit::{AuditCheck, Evidence, Experiment, Finding, Report, Row};
 use super::runner::{ExperimentRunner, Next, RunView};
@@ -23,6 +23,9 @@ pub struct Run {
     pub findings: Vec<Judged>,
     /// The provider audit asked for on this run, while it runs and once it is done.
     pub audit: Option<Audit>,
+    /// The longest an experiment may wait for a code or a token to expire (zero: the
+    /// experiments that wait do not run). [`super::Workbench::set_wait`] sets it.
+    pub wait: Duration,
     /// Commands sent that have not reported `Finished`.
     unfinished: BTreeSet<CommandId>,
     experiments: ExperimentRunner,
@@ -128,6 +131,7 @@ impl Run {
             activity: None,
             findings: Vec::new(),
             audit: None,
+            wait: Duration::ZERO,
             unfinished: BTreeSet::new(),
             experiments: ExperimentRunner::default(),
         }
@@ -167,6 +171,7 @@ impl Run {
             provider: &self.config,
             trace: &self.trace,
             scripted: self.scripted,
+            wait: self.wait,
             dry_run: true,
             since: &since,
         };
@@ -226,6 +231,7 @@ impl Run {
             config: &self.config,
             trace: &self.trace,
             scripted: self.scripted,
+            wait: self.wait,
         };
         let next = self.experiments.next(&view)?;
         match &next {

@@ -49,6 +49,7 @@ pub struct RunView<'a> {
     pub config: &'a ProviderConfig,
     pub trace: &'a Trace,
     pub scripted: bool,
+    pub wait: std::time::Duration,
 }
 
 impl ExperimentRunner {
@@ -81,6 +82,7 @@ impl ExperimentRunner {
             provider: view.config,
             trace: view.trace,
             scripted: view.scripted,
+            wait: view.wait,
             dry_run: false,
             since,
         };

@@ -61,12 +61,18 @@ impl OidcProvider {
     /// The error is multi-line (includes node's stderr); in tests prefer
     /// `OidcProvider::start().unwrap_or_else(|e| panic!("{e}"))` over `unwrap()`.
     pub fn start() -> Result<Self, String> {
+        Self::start_with(&[])
+    }
+
+    /// The same, with more arguments for `server.mjs` (`--short-ttl N`).
+    pub fn start_with(args: &[&str]) -> Result<Self, String> {
         let dir = fixture_dir();
         check_node()?;
         ensure_npm_deps(&dir)?;
 
         let mut child = Command::new("node")
             .arg("server.mjs")
+            .args(args)
             .current_dir(&dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

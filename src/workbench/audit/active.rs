@@ -46,6 +46,9 @@ check_table! {
         MadeUpCode = "made-up-code", Code, Must, "RFC 6749 §4.1.3",
             "A made-up authorization code",
             "the provider MUST verify that the code is valid (invalid_grant)";
+        CodeLifetime = "code-lifetime", Code, Should, "RFC 6749 §4.1.2",
+            "Redeem a code after a wait",
+            "a code expires shortly after it is issued: a maximum lifetime of 10 minutes is RECOMMENDED (judged with a wait of 600 s or more)";
         PkceRequired = "pkce-required", Pkce, Should, "RFC 9700 §2.1.1",
             "No PKCE at all",
             "public clients MUST use PKCE, so a provider should not let them go without (confidential clients SHOULD use it)";
@@ -100,6 +103,9 @@ check_table! {
         GarbageToken = "garbage-token", Resource, Must, "RFC 6750 §3.1",
             "Garbage access token on F",
             "refused with 401, WWW-Authenticate: Bearer and error=\"invalid_token\"";
+        ExpiredAccessToken = "expired-access-token", Resource, Must, "RFC 6749 §7, RFC 6750 §3.1",
+            "Use an access token after it expired",
+            "the resource server MUST ensure the access token has not expired (invalid_token); a few minutes' clock leeway is allowed (judged with a wait past expires_in)";
         BearerInQuery = "bearer-in-query", Resource, May, "RFC 6750 §2.3, RFC 9700 §4.3.2",
             "Bearer token in the query string",
             "resource servers MAY accept ?access_token= (clients MUST NOT send it so, RFC 9700); shown, not counted";
@@ -140,6 +146,7 @@ impl Experiment {
             | Experiment::ReuseCode
             | Experiment::CodeBoundToClient
             | Experiment::MadeUpCode
+            | Experiment::CodeLifetime
             | Experiment::PkceRequired
             | Experiment::DropCodeVerifier
             | Experiment::WrongCodeVerifier
@@ -155,6 +162,7 @@ impl Experiment {
             Experiment::ReuseCodeRevokesTokens
             | Experiment::ResourceNoToken
             | Experiment::GarbageToken
+            | Experiment::ExpiredAccessToken
             | Experiment::BearerInQuery
             | Experiment::RevokedAccessTokenAtResource => StepId::G,
             Experiment::PkcePlain
@@ -181,6 +189,14 @@ impl Experiment {
     pub fn expectation(self) -> String {
         let r = self.rule();
         format!("{} ({})", r.rule, r.rfc)
+    }
+
+    /// Whether the experiment waits for a code or a token to expire ([`super::PlanCtx::wait`]).
+    pub fn waits(self) -> bool {
+        matches!(
+            self,
+            Experiment::CodeLifetime | Experiment::ExpiredAccessToken
+        )
     }
 
     /// Whether the experiment judges the provider (the audit runs those); the `Client` ones

@@ -6,7 +6,7 @@ use url::Url;
 
 use super::active::Experiment;
 use super::mark::Mark;
-use super::plan::WIDENED_SCOPE;
+use super::plan::{CLOCK_LEEWAY, CODE_LIFETIME_MAX, WIDENED_SCOPE, expires_in};
 use super::rule::{Keyword, Rule};
 use crate::config::ProviderConfig;
 use crate::protocol::error::ErrorCode;
@@ -614,6 +614,69 @@ impl Experiment {
                     }
                 }
             }
+            Experiment::CodeLifetime => {
+                let (Some(c), Some(e)) = (latest(StepId::C), latest(StepId::E)) else {
+                    return token(&[InvalidGrant]);
+                };
+                let age = seconds_between(c, latest(StepId::D).unwrap_or(e));
+                let ans = answer(StepId::E, latest(StepId::D), e);
+                if ans.transport.is_none() && !ans.refused() {
+                    let max = CODE_LIFETIME_MAX.as_secs();
+                    return if age >= max {
+                        breach(
+                            &rule,
+                            &format!("a code {age} s old was accepted ({})", ans.describe()),
+                        )
+                    } else {
+                        Finding::new(
+                            Verdict::Info,
+                            format!(
+                                "a code {age} s old was still accepted ({}): within the 10 minutes RFC 6749 §4.1.2 recommends at most; a wait of {max} s or more judges the limit",
+                                ans.describe()
+                            ),
+                        )
+                    };
+                }
+                after(
+                    &format!("a code {age} s old"),
+                    token_refusal(&rule, latest(StepId::D), e, &[InvalidGrant]),
+                )
+            }
+            Experiment::ExpiredAccessToken => {
+                let (Some(e), Some(g)) = (latest(StepId::E), latest(StepId::G)) else {
+                    return never(StepId::G);
+                };
+                let Some(lifetime) = expires_in(trace, since) else {
+                    return Finding::skipped("the token response has no expires_in");
+                };
+                let f = latest(StepId::F).unwrap_or(g);
+                let past = seconds_between(e, f).saturating_sub(lifetime);
+                let ans = answer(StepId::G, None, g);
+                if ans.transport.is_none() && !ans.refused() {
+                    let leeway = CLOCK_LEEWAY.as_secs();
+                    return if past > leeway {
+                        breach(
+                            &rule,
+                            &format!(
+                                "accepted {past} s after the token expired (expires_in {lifetime}): {}",
+                                ans.describe()
+                            ),
+                        )
+                    } else {
+                        Finding::new(
+                            Verdict::Info,
+                            format!(
+                                "accepted {past} s after expires_in ({lifetime} s) ran out: within the few minutes of clock leeway a resource server may allow (RFC 7519 §4.1.4); a wait of {} s judges it",
+                                lifetime + leeway + 1
+                            ),
+                        )
+                    };
+                }
+                after(
+                    &format!("{past} s after expires_in ({lifetime} s) ran out"),
+                    resource_refusal(&rule, g, true),
+                )
+            }
             Experiment::ResourceNoToken | Experiment::GarbageToken => match latest(StepId::G) {
                 Some(g) => resource_refusal(&rule, g, self == Experiment::GarbageToken),
                 None => never(StepId::G),
@@ -690,6 +753,22 @@ impl Experiment {
     }
 }
 
+/// Whole seconds from the end of `earlier` to the start of `later`, by the recorded clocks.
+fn seconds_between(earlier: &Attempt, later: &Attempt) -> u64 {
+    // The duration is below a day; the float-to-integer cast saturates anyway.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let took = earlier.duration_ms.unwrap_or(0.0).max(0.0) as u64;
+    later
+        .started_at_ms
+        .saturating_sub(earlier.started_at_ms.saturating_add(took))
+        / 1000
+}
+
+/// A finding with when it happened in front: "35 s after …: refused (…)".
+fn after(prefix: &str, f: Finding) -> Finding {
+    Finding::new(f.verdict, format!("{prefix}: {}", f.summary))
+}
+
 /// A skip when the revocation itself was refused (nothing was revoked to look at).
 fn revocation_refused(trace: &Trace, since: &Mark) -> Option<Finding> {
     let r = since.latest(trace, StepId::Revoke)?;
@@ -700,4 +779,101 @@ fn revocation_refused(trace: &Trace, since: &Mark) -> Option<Finding> {
             ans.describe()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::http::{Headers, HttpResponse};
+    use crate::trace::{Outcome, Update};
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        let mut headers = Headers::default();
+        headers.set("content-type", "application/json");
+        if status == 401 {
+            headers.set("www-authenticate", "Bearer error=\"invalid_token\"");
+        }
+        HttpResponse {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    /// A trace with one attempt per (step, started at ms, response).
+    fn trace(attempts: &[(StepId, u64, Option<HttpResponse>)]) -> Trace {
+        let mut t = Trace::new("test");
+        for (step, at, resp) in attempts {
+            let index = t.step(*step).attempts.len();
+            t.apply(&Update::Attempt {
+                step: *step,
+                index,
+                attempt: Attempt {
+                    response: resp.clone(),
+                    started_at_ms: *at,
+                    duration_ms: Some(10.0),
+                    outcome: Outcome::Ok,
+                    ..Default::default()
+                },
+            });
+        }
+        t
+    }
+
+    const TOKENS: &str = r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#;
+    const INVALID_GRANT: &str = r#"{"error":"invalid_grant"}"#;
+
+    fn code_verdict(age_ms: u64, e: HttpResponse) -> Finding {
+        let t = trace(&[
+            (StepId::C, 1_000, None),
+            (StepId::D, 1_000 + age_ms, None),
+            (StepId::E, 1_000 + age_ms, Some(e)),
+        ]);
+        let since = Mark::of(&Trace::new("test"));
+        Experiment::CodeLifetime.judge(&ProviderConfig::default(), &t, &since)
+    }
+
+    #[test]
+    fn a_code_is_judged_against_ten_minutes_only_after_a_wait_that_long() {
+        let old = code_verdict(601_500, response(200, TOKENS));
+        assert_eq!(old.verdict, Verdict::Warn, "{old:?}");
+        assert!(
+            old.summary.contains("a code 601 s old was accepted"),
+            "{old:?}"
+        );
+        let young = code_verdict(5_000, response(200, TOKENS));
+        assert_eq!(young.verdict, Verdict::Info, "{young:?}");
+        let refused = code_verdict(5_500, response(400, INVALID_GRANT));
+        assert_eq!(refused.verdict, Verdict::Pass, "{refused:?}");
+        assert!(
+            refused.summary.starts_with("a code 5 s old: refused"),
+            "{refused:?}"
+        );
+    }
+
+    fn token_verdict(after_expiry_s: u64, g: HttpResponse) -> Finding {
+        let f_at = 1_010 + (60 + after_expiry_s) * 1000;
+        let t = trace(&[
+            (StepId::E, 1_000, Some(response(200, TOKENS))),
+            (StepId::F, f_at, None),
+            (StepId::G, f_at, Some(g)),
+        ]);
+        let since = Mark::of(&Trace::new("test"));
+        Experiment::ExpiredAccessToken.judge(&ProviderConfig::default(), &t, &since)
+    }
+
+    #[test]
+    fn an_expired_token_fails_only_when_taken_past_the_clock_leeway() {
+        let late = token_verdict(301, response(200, "{}"));
+        assert_eq!(late.verdict, Verdict::Fail, "{late:?}");
+        assert!(
+            late.summary
+                .contains("accepted 301 s after the token expired"),
+            "{late:?}"
+        );
+        let within = token_verdict(30, response(200, "{}"));
+        assert_eq!(within.verdict, Verdict::Info, "{within:?}");
+        let refused = token_verdict(2, response(401, r#"{"error":"invalid_token"}"#));
+        assert_eq!(refused.verdict, Verdict::Pass, "{refused:?}");
+    }
 }

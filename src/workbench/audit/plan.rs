@@ -2,6 +2,8 @@
 //! experiment's turn comes, in stages when a later request needs what an earlier one brought
 //! (a code, a refresh token).
 
+use std::time::Duration;
+
 use url::Url;
 
 use super::active::Experiment;
@@ -24,6 +26,9 @@ pub struct PlanCtx<'a> {
     pub scripted: bool,
     /// Where the experiment began.
     pub since: &'a Mark,
+    /// The longest an experiment may wait for a code or a token to expire (zero: the ones that
+    /// wait are not run).
+    pub wait: Duration,
     /// Only asking whether it could run (each frame of the Experiments tab): nothing that
     /// touches the machine, such as finding a free port.
     pub dry_run: bool,
@@ -52,6 +57,22 @@ fn sent(trace: &Trace, step: StepId) -> Option<&HttpRequest> {
         .attempts
         .iter()
         .find_map(|a| a.request.as_ref())
+}
+
+/// RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED."
+pub(super) const CODE_LIFETIME_MAX: Duration = Duration::from_secs(600);
+/// How long past `expires_in` a resource server may still take a token for clock skew: RFC
+/// 7519 §4.1.4 allows "some small leeway, usually no more than a few minutes" (and common
+/// servers default to five).
+pub(super) const CLOCK_LEEWAY: Duration = Duration::from_secs(300);
+
+/// The `expires_in` of the tokens the experiment's own token response (E) brought.
+pub(super) fn expires_in(ctx_trace: &Trace, since: &Mark) -> Option<u64> {
+    since
+        .latest(ctx_trace, StepId::E)
+        .and_then(|a| a.response.as_ref())
+        .and_then(|r| parse_token_response(r).ok())
+        .and_then(|t| t.expires_in)
 }
 
 /// The redirect URI the run really uses (with the port its listener bound).
@@ -98,6 +119,34 @@ impl Experiment {
                         "code_verifier".into(),
                         SHORT_VERIFIER.into(),
                     )])])
+                }
+                (Experiment::CodeLifetime, 1) if got_code(ctx) => Some(vec![
+                    Command::Wait {
+                        run,
+                        duration: ctx.wait,
+                    },
+                    d(Vec::new()),
+                ]),
+                (Experiment::ExpiredAccessToken, 1) => {
+                    let lifetime = expires_in(trace, ctx.since).ok_or(
+                        "the token response has no expires_in, so nothing says when the token expires",
+                    )?;
+                    let lifetime = Duration::from_secs(lifetime);
+                    // Past the leeway when the wait allows, so an acceptance is a fault.
+                    let duration = ctx
+                        .wait
+                        .min(lifetime + CLOCK_LEEWAY + Duration::from_secs(1));
+                    if duration <= lifetime {
+                        return Err(format!(
+                            "the access token lives {} s (expires_in), longer than the {} s the audit may wait",
+                            lifetime.as_secs(),
+                            ctx.wait.as_secs()
+                        ));
+                    }
+                    Some(vec![
+                        Command::Wait { run, duration },
+                        replay(run, StepId::F, ReplayRequest::Default, Vec::new()),
+                    ])
                 }
                 (Experiment::RevokedRefreshToken, 1) => {
                     let token = ctx
@@ -273,6 +322,27 @@ impl Experiment {
                     }
                 }
                 vec![fresh_code(), d(edits)]
+            }
+            Experiment::CodeLifetime => {
+                if ctx.wait.is_zero() {
+                    return needs(
+                        self,
+                        "a wait (oauthviz check --wait SECONDS, or the Check tab's wait): it holds a fresh code that long, then redeems it",
+                    );
+                }
+                vec![fresh_code()]
+            }
+            Experiment::ExpiredAccessToken => {
+                if !has_f {
+                    return needs(self, "a resource request (F) in this run");
+                }
+                if ctx.wait.is_zero() {
+                    return needs(
+                        self,
+                        "a wait longer than the token's expires_in (oauthviz check --wait SECONDS, or the Check tab's wait)",
+                    );
+                }
+                vec![fresh_tokens()]
             }
             Experiment::MadeUpCode => vec![
                 fresh_code(),
@@ -621,6 +691,7 @@ mod tests {
             trace: &trace,
             scripted: true,
             since: &since,
+            wait: Duration::ZERO,
             dry_run: true,
         };
         let err = Experiment::TamperedState.plan(0, &ctx).unwrap_err();
