@@ -681,6 +681,14 @@ fn the_demo_can_just_show_the_url_to_open_anywhere() {
     harness.get_by_label("Open this URL in a browser to log in and consent:");
     harness.get_by_label("Copy URL");
     harness.get_by_label_contains("/authorize?response_type=code&client_id=demo-basic");
-    harness.get_by_label("Cancel").click();
+    // The provider refused on its own page: the user ends the wait rather than sit out the
+    // callback timeout, and the diagram says why it stopped.
+    harness
+        .get_by_label("The browser shows an error page")
+        .click();
     until_finished(&mut harness);
+    harness.get_by_label_contains(
+        "Stopped: the provider showed an error page instead of redirecting back",
+    );
+    assert!(harness.query_by_label("Copy URL").is_none());
 }

@@ -113,15 +113,36 @@ pub enum Command {
     },
     /// Records the request `step` would send as an unsent attempt, to be edited and replayed.
     Prepare { run: RunId, step: StepId },
-    /// Cancels what the run is doing (its open steps end as skipped) and drops what it had
-    /// queued; each dropped command finishes as [`CommandOutcome::Dropped`].
-    Cancel { run: RunId },
+    /// Cancels what the run is doing (its open steps end as skipped, for `why`) and drops what
+    /// it had queued; each dropped command finishes as [`CommandOutcome::Dropped`].
+    Cancel { run: RunId, why: CancelWhy },
     /// Waits on the run's queue, so what is sent after it goes later: an experiment lets a code
     /// or a token age. A cancel drops it.
     Wait { run: RunId, duration: Duration },
     /// Fetches `issuer`'s metadata for a form, before any run: reported as
     /// [`Report::Discovered`] on [`NO_RUN`], with every request it made.
     Discover { issuer: String },
+}
+
+/// Why a person stopped a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelWhy {
+    /// Cancel.
+    User,
+    /// The browser shows the provider's error page, so no redirect will come back (with "Just
+    /// show me the URL" or the system browser, oauthviz cannot see the page itself).
+    ErrorPage,
+}
+
+impl CancelWhy {
+    pub fn words(self) -> &'static str {
+        match self {
+            CancelWhy::User => "cancelled by the user",
+            CancelWhy::ErrorPage => {
+                "the provider showed an error page instead of redirecting back (as the user saw it in the browser)"
+            }
+        }
+    }
 }
 
 /// The run of events that belong to none (a discovery asked for from a form); runs are
@@ -134,7 +155,7 @@ impl Command {
             Command::Start { run, .. }
             | Command::Replay { run, .. }
             | Command::Prepare { run, .. }
-            | Command::Cancel { run }
+            | Command::Cancel { run, .. }
             | Command::Wait { run, .. } => *run,
             Command::Discover { .. } => NO_RUN,
         }
@@ -476,9 +497,9 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<(CommandId, Command)>, e
                 Some(r) => r.spawn(id, move |_, _| Box::pin(tokio::time::sleep(duration))),
                 None => emit(unknown(run, id)),
             },
-            Command::Cancel { run: _ } => {
+            Command::Cancel { run: _, why } => {
                 if let Some(r) = runs.get_mut(&run) {
-                    r.cancel("cancelled by the user");
+                    r.cancel(why.words());
                 }
                 emit(finished(run, id, CommandOutcome::Completed));
             }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{FieldErrors, ProviderConfig};
 use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
-use crate::engine::{Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
+use crate::engine::{CancelWhy, Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::gui::audit_panel::{self, AuditAction};
 use crate::gui::diagram;
 use crate::gui::experiments_panel::{self, PanelAction};
@@ -185,9 +185,9 @@ impl OauthvizApp {
         self.check.result = Some(written.map(|()| path.display().to_string()));
     }
 
-    fn cancel(&mut self) {
+    fn cancel(&mut self, why: CancelWhy) {
         if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
-            bench.cancel(run);
+            bench.cancel(run, why);
         }
     }
 
@@ -298,7 +298,7 @@ impl OauthvizApp {
                     .add_enabled(running, egui::Button::new("Cancel"))
                     .clicked()
                 {
-                    self.cancel();
+                    self.cancel(CancelWhy::User);
                 }
                 ui.separator();
                 ui.toggle_value(&mut self.show_settings, "Settings")
@@ -457,8 +457,12 @@ impl OauthvizApp {
     /// The login URL (when a person logs in), the steps after E, the banner and the diagram.
     fn diagram_panel(&mut self, ui: &mut Ui, palette: &Palette) {
         let placeholder;
-        if let Some(run) = self.current_run().filter(|r| !r.scripted) {
-            login_url::show(ui, &run.trace, palette);
+        let error_page = self
+            .current_run()
+            .filter(|r| !r.scripted)
+            .is_some_and(|run| login_url::show(ui, &run.trace, palette));
+        if error_page {
+            self.cancel(CancelWhy::ErrorPage);
         }
         let (trace, banner) = match self.current_run() {
             Some(run) => (&run.trace, run_status::banner(run)),

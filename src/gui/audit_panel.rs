@@ -46,7 +46,7 @@ pub fn show(
             ui.weak("Run the flow first: the audit starts from a finished run.");
             return;
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Wait up to");
             ui.add(egui::DragValue::new(&mut save.wait_secs).range(0..=3600).suffix(" s"))
                 .on_hover_text("How long code-lifetime and expired-access-token may wait for a code or a token to expire. 0 skips them; from 600 s a code is judged against RFC 6749's 10 minutes");

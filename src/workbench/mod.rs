@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::config::ProviderConfig;
 pub use crate::engine::discovery::Discovered;
 use crate::engine::{
-    Command, Engine, Event, ReplayRequest, Report, RunId, RunOptions, UserAgentKind,
+    CancelWhy, Command, Engine, Event, ReplayRequest, Report, RunId, RunOptions, UserAgentKind,
 };
 use crate::protocol::edit::Edit;
 use crate::trace::{StepId, Trace, Update};
@@ -138,11 +138,11 @@ impl Workbench {
     }
 
     /// Cancels what `run` is doing; its queued experiments are dropped with the reason.
-    pub fn cancel(&mut self, run: RunId) {
+    pub fn cancel(&mut self, run: RunId, why: CancelWhy) {
         if let Some(r) = self.run_mut(run) {
-            r.forget_experiments("cancelled by the user");
+            r.forget_experiments(why.words());
         }
-        self.send(Command::Cancel { run }, None);
+        self.send(Command::Cancel { run, why }, None);
     }
 
     /// Fetches `issuer`'s metadata through the engine, so its requests are recorded like a

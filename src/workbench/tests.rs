@@ -126,7 +126,7 @@ fn a_cancel_drops_the_queued_experiments_with_the_reason() {
     let run = bench.start(ProviderConfig::demo(&server), options);
     bench.run_experiments(run, &Experiment::ALL);
     assert!(bench.run(run).unwrap().busy());
-    bench.cancel(run);
+    bench.cancel(run, crate::engine::CancelWhy::User);
     bench.wait_idle(run, WAIT, |_, _| {});
     let r = bench.run(run).unwrap();
     assert!(!r.busy(), "every command reported back");
@@ -161,7 +161,10 @@ fn every_command_finishes_once_and_a_cancel_reports_the_queued_ones_dropped() {
             })
         })
         .collect();
-    let cancel = engine.send(Command::Cancel { run: 1 });
+    let cancel = engine.send(Command::Cancel {
+        run: 1,
+        why: crate::engine::CancelWhy::User,
+    });
     let unknown = engine.send(Command::Prepare {
         run: 99,
         step: StepId::D,

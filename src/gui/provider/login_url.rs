@@ -16,10 +16,13 @@ pub fn waiting_url(trace: &Trace) -> Option<&str> {
     a.request.as_ref().map(|r| r.url.as_str())
 }
 
-pub fn show(ui: &mut Ui, trace: &Trace, palette: &Palette) {
+/// Shows the URL while B waits; true when the user says the browser shows the provider's error
+/// page instead (no redirect will come, so the wait ends now rather than at the timeout).
+pub fn show(ui: &mut Ui, trace: &Trace, palette: &Palette) -> bool {
     let Some(url) = waiting_url(trace) else {
-        return;
+        return false;
     };
+    let mut error_page = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(
@@ -32,9 +35,16 @@ pub fn show(ui: &mut Ui, trace: &Trace, palette: &Palette) {
             }
         });
         ui.add(Label::new(RichText::new(url).monospace()).selectable(true));
-        ui.weak("oauthviz is listening for the redirect back; the diagram goes on from C.");
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("oauthviz is listening for the redirect back; the diagram goes on from C.");
+            error_page = ui
+                .button("The browser shows an error page")
+                .on_hover_text("The provider refused the request on its own page and will not redirect back: stop waiting for C")
+                .clicked();
+        });
     });
     ui.add_space(theme::ITEM_GAP);
+    error_page
 }
 
 #[cfg(test)]
