@@ -214,7 +214,11 @@ impl Secrets {
     /// Adds a value known to be secret; short or repeated values are ignored.
     pub fn add(&mut self, value: &str) {
         let v = value.trim();
-        if v.chars().count() >= MIN_SCRUBBED && !self.0.iter().any(|k| k == v) {
+        // A mask is what scrubbing writes: hiding it again would only shorten its count.
+        if v.chars().count() >= MIN_SCRUBBED
+            && !crate::protocol::secret::is_mask(v)
+            && !self.0.iter().any(|k| k == v)
+        {
             self.0.push(v.to_owned());
             // Longest first, so a secret that contains another is hidden whole.
             self.0.sort_by_key(|k| std::cmp::Reverse(k.len()));

@@ -127,6 +127,8 @@ pub struct RunArgs {
     /// from 600 up; an access token is waited for until expires_in plus 5 minutes' leeway.
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub wait: u64,
+    #[command(flatten)]
+    pub keep: super::keep::KeepArgs,
     /// Where each --set stands among the --then flags (filled from the parsed matches).
     #[arg(skip)]
     pub set_positions: Vec<usize>,

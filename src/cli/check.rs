@@ -144,6 +144,9 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .as_ref()
         .and_then(|a| a.report.clone())
         .ok_or("the audit did not finish")?;
+    run_args
+        .keep
+        .write(&crate::workbench::RunRecord::of(done), &hidden)?;
     drop(bench);
     drop(demo_server);
     let scrub = |text: String| -> String {

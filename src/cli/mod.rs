@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod keep;
 mod print;
 
 use std::process::ExitCode;
@@ -22,9 +23,13 @@ use print::Printer;
 #[command(
     name = "oauthviz",
     version,
-    about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window."
+    about = "The OAuth 2.0 Authorization Code flow, visible.\n\nWith no command, opens the window; with a run file, opens the window on it.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// A run file to open in the window (the same as `oauthviz open RUNFILE`).
+    #[arg(value_name = "RUNFILE")]
+    file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -37,6 +42,14 @@ enum Cmd {
     /// 9207, 9700 and OpenID Connect; exit 0 when no check failed, 1 when one did, 2 when the
     /// audit could not run.
     Check(Box<check::CheckArgs>),
+    /// Open the window on a saved run (`*.oauthviz.json`): every step, verdict and the audit,
+    /// with no network until you send something again.
+    Open {
+        #[arg(value_name = "RUNFILE")]
+        file: std::path::PathBuf,
+    },
+    /// Write a saved run as HAR, Mermaid, SVG, Markdown, curl commands, or a run file again.
+    Export(keep::ExportArgs),
     /// Run the embedded demo authorization + resource server until interrupted.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -68,7 +81,9 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             .unwrap_or_default();
     }
     let result = match cli.command {
-        None => crate::gui::run(started).map(|()| ExitCode::SUCCESS),
+        None => open_window(started, cli.file),
+        Some(Cmd::Open { file }) => open_window(started, Some(file)),
+        Some(Cmd::Export(args)) => keep::export(args),
         Some(Cmd::DemoServer { port, auto_approve }) => demo_server(port, auto_approve),
         Some(Cmd::Run(args)) => run(*args),
         Some(Cmd::Check(args)) => check::check(*args),
@@ -80,6 +95,18 @@ pub fn main(started: std::time::Instant) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The window, on `file` when one is given. The file is read first, so a file that cannot be
+/// opened says why on the terminal instead of opening an empty window.
+fn open_window(
+    started: std::time::Instant,
+    file: Option<std::path::PathBuf>,
+) -> Result<ExitCode, String> {
+    if let Some(path) = &file {
+        crate::keep::RunFile::open(path)?;
+    }
+    crate::gui::run(started, file).map(|()| ExitCode::SUCCESS)
 }
 
 fn demo_server(port: u16, auto_approve: bool) -> Result<ExitCode, String> {
@@ -146,7 +173,8 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         options.user_agent,
         UserAgentKind::System | UserAgentKind::Print
     );
-    let mut printer = Printer::new(args.show_secrets, args.json, given).person_logs_in(person);
+    let mut printer =
+        Printer::new(args.show_secrets, args.json, given.clone()).person_logs_in(person);
     // The engine reports every command's end, so waiting needs no deadline of its own: the
     // HTTP and callback timeouts bound each step.
     let forever = Duration::MAX;
@@ -174,6 +202,8 @@ fn run(args: RunArgs) -> Result<ExitCode, String> {
         printer.note(&comparison(&done.trace, *step, args.show_secrets));
     }
     let (trace, findings) = (done.trace.clone(), done.findings.clone());
+    args.keep
+        .write(&crate::workbench::RunRecord::of(done), &given)?;
     drop(bench);
     drop(demo_server);
     let hidden = printer.hidden();

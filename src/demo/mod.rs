@@ -67,6 +67,15 @@ pub const POST_CLIENT_SECRET: &str = "demo-post-secret";
 /// A public client (`token_endpoint_auth_method` `none`); PKCE is required for it.
 pub const PUBLIC_CLIENT_ID: &str = "demo-public";
 
+/// The secret of a demo client (none for the public one or an unknown id).
+pub fn client_secret(client_id: &str) -> Option<&'static str> {
+    match client_id {
+        BASIC_CLIENT_ID => Some(BASIC_CLIENT_SECRET),
+        POST_CLIENT_ID => Some(POST_CLIENT_SECRET),
+        _ => None,
+    }
+}
+
 /// The path of the registered redirect URIs `http://127.0.0.1/callback` and
 /// `http://localhost/callback`; any port is accepted (RFC 8252 §7.3).
 pub const DEMO_REDIRECT_PATH: &str = "/callback";

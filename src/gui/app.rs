@@ -13,6 +13,7 @@ use crate::gui::diagram;
 use crate::gui::experiments_panel::{self, PanelAction};
 use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
+use crate::gui::keep_panel::{self, KeepAction, KeepState};
 use crate::gui::provider::ProviderForm;
 use crate::gui::provider::login_url;
 use crate::gui::provider::profiles::ProfilesPanel;
@@ -32,6 +33,8 @@ const STORAGE_KEY: &str = "oauthviz";
 struct Saved {
     form: ProviderForm,
     theme: Option<Theme>,
+    /// How many finished runs the history keeps.
+    history_cap: Option<usize>,
 }
 
 /// What the right-hand panel shows.
@@ -64,6 +67,10 @@ pub struct OauthvizApp {
     pause_before_token: bool,
     /// The demo provider's switched-on faults.
     misbehaviour: Misbehaviour,
+    /// Saving, reopening, exporting and the history.
+    keep: KeepState,
+    /// The client secret typed to run a reopened run's provider again (files never hold it).
+    rerun_secret: String,
 }
 
 impl OauthvizApp {
@@ -99,6 +106,41 @@ impl OauthvizApp {
             applicable: experiments_panel::Applicable::default(),
             pause_before_token: false,
             misbehaviour: Misbehaviour::default(),
+            keep: KeepState::default(),
+            rerun_secret: String::new(),
+        }
+        .with_history_cap(saved.history_cap)
+    }
+
+    fn with_history_cap(mut self, cap: Option<usize>) -> Self {
+        if let Some(cap) = cap {
+            self.keep.cap = cap.max(1);
+        }
+        self
+    }
+
+    /// Keeps finished runs (masked) in `dir` and lists the ones it holds; the window keeps them
+    /// in the user's data directory, tests in a temporary one.
+    pub fn with_history_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.keep = std::mem::take(&mut self.keep).with_history(crate::keep::History::new(dir));
+        self
+    }
+
+    /// Opens a saved run and puts it on screen; a file that cannot be opened says why, and
+    /// nothing else open is lost.
+    pub fn open_run_file(&mut self, path: &std::path::Path) {
+        let Ok(bench) = &mut self.bench else { return };
+        match crate::keep::RunFile::open(path) {
+            Ok(saved) => {
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                self.current = Some(bench.reopen(saved.run, name.clone()));
+                self.selected = None;
+                self.keep.message = Some(Ok(format!("Opened {name} (saved {})", saved.saved_at)));
+            }
+            Err(e) => self.keep.message = Some(Err(e)),
         }
     }
 
@@ -127,6 +169,9 @@ impl OauthvizApp {
             if let Happened::Discovered(discovered) = happened {
                 self.form.discovered(discovered, &mut self.profiles);
                 continue;
+            }
+            if let Happened::Idle { run } = happened {
+                self.keep_in_history(run);
             }
             let Some(run) = self.current_run() else {
                 continue;
@@ -183,6 +228,122 @@ impl OauthvizApp {
         let text = crate::workbench::audit::render::markdown(report);
         let written = crate::files::write_private(path, &hidden.scrub(&text));
         self.check.result = Some(written.map(|()| path.display().to_string()));
+    }
+
+    /// The run, its secrets masked, kept in the history once it has finished (again after
+    /// later experiments, replacing the earlier copy).
+    fn keep_in_history(&mut self, id: RunId) {
+        let (Ok(bench), Some(history)) = (&self.bench, &self.keep.history) else {
+            return;
+        };
+        let Some(run) = bench.run(id) else { return };
+        if run.reopened.is_some() || !run.trace.finished {
+            return;
+        }
+        let Some(started) = run
+            .trace
+            .steps
+            .iter()
+            .filter_map(|s| s.attempts.first())
+            .map(|a| a.started_at_ms)
+            .min()
+        else {
+            return;
+        };
+        let record = crate::workbench::RunRecord::of(run);
+        let kept = history.keep(
+            &format!("run-{started}-{id}"),
+            &record,
+            &self.given_secrets(run),
+            &run_status::status(run),
+            self.keep.cap,
+        );
+        match kept.and_then(|_| history.list()) {
+            Ok(entries) => self.keep.entries = entries,
+            Err(e) => {
+                self.keep.message = Some(Err(format!("The run was not kept in the history: {e}")))
+            }
+        }
+    }
+
+    /// The secrets a run was handed, to mask wherever they turn up in what is written.
+    fn given_secrets(&self, run: &Run) -> crate::redact::Secrets {
+        let mut given = crate::redact::Secrets::default();
+        if let Some(secret) = &run.config.client_secret {
+            given.add(secret.expose());
+        }
+        if let crate::engine::UserAgentKind::Scripted { password, .. } = self.form.user_agent() {
+            given.add(&password);
+        }
+        given
+    }
+
+    /// Carries out what the File menu, the history list or a drop asked for.
+    fn keep_action(&mut self, ui: &Ui, action: KeepAction) {
+        match action {
+            KeepAction::Open(path) => self.open_run_file(&path),
+            KeepAction::Reopen(entry) => {
+                let Some(history) = &self.keep.history else {
+                    return;
+                };
+                let path = history.dir().join(&entry.file);
+                self.open_run_file(&path);
+            }
+            KeepAction::Write {
+                format,
+                path,
+                secrets,
+            } => {
+                let written = self
+                    .export_text(format, secrets)
+                    .and_then(|text| crate::files::write_private(&path, &text));
+                self.keep.message =
+                    Some(written.map(|()| format!("Written to {}", path.display())));
+            }
+            KeepAction::Copy(format) => {
+                let copied = self.export_text(format, crate::keep::SecretsIn::Masked);
+                self.keep.message = Some(copied.map(|text| {
+                    ui.ctx().copy_text(text);
+                    format!("Copied: {} (secrets masked)", format.title())
+                }));
+            }
+            KeepAction::ClearHistory => {
+                if let Some(history) = &self.keep.history {
+                    self.keep.message = Some(
+                        history
+                            .clear()
+                            .map(|()| "The history is cleared".to_owned()),
+                    );
+                    self.keep.entries.clear();
+                }
+            }
+            KeepAction::CapChanged => {
+                if let Some(history) = &self.keep.history {
+                    let capped = history.set_cap(self.keep.cap).and_then(|()| history.list());
+                    match capped {
+                        Ok(entries) => self.keep.entries = entries,
+                        Err(e) => self.keep.message = Some(Err(e)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The run on screen as `format`.
+    fn export_text(
+        &self,
+        format: crate::export::Format,
+        secrets: crate::keep::SecretsIn,
+    ) -> Result<String, String> {
+        let run = self.current_run().ok_or("There is no run on screen")?;
+        let record = crate::workbench::RunRecord::of(run);
+        crate::export::render(
+            format,
+            &record,
+            secrets,
+            &self.given_secrets(run),
+            crate::gui::diagram_svg,
+        )
     }
 
     fn cancel(&mut self, why: CancelWhy) {
@@ -254,6 +415,9 @@ impl OauthvizApp {
     /// The whole UI, in a `Ui` covering the window.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.drain_events();
+        for path in keep_panel::dropped(ui) {
+            self.open_run_file(&path);
+        }
         // The Check tab's wait is the run's: the Experiments tab plans with it too.
         if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
             bench.set_wait(run, std::time::Duration::from_secs(self.check.wait_secs));
@@ -276,9 +440,12 @@ impl OauthvizApp {
         palette: &Palette,
     ) {
         let running = self.current_run().is_some_and(Run::busy);
+        let provider = self.current_run().map(|r| r.trace.provider.clone());
+        let mut keep_action = None;
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("oauthviz").heading().strong());
+                keep_action = keep_panel::menu(ui, &mut self.keep, provider.as_deref());
                 ui.separator();
                 let can_run = validation.is_ok() && self.bench.is_ok();
                 let run = ui
@@ -317,7 +484,11 @@ impl OauthvizApp {
                     }
                 });
             });
+            keep_panel::message(ui, &mut self.keep, palette);
         });
+        if let Some(action) = keep_action {
+            self.keep_action(ui, action);
+        }
     }
 
     /// The provider settings and the run list, on the left.
@@ -352,6 +523,9 @@ impl OauthvizApp {
                     ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);
+                    if let Some(action) = keep_panel::history_list(ui, &mut self.keep) {
+                        self.keep_action(ui, action);
+                    }
                 });
             });
         self.show_settings = show_settings;
@@ -456,6 +630,10 @@ impl OauthvizApp {
 
     /// The login URL (when a person logs in), the steps after E, the banner and the diagram.
     fn diagram_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        if let Some(config) = self.reopened_bar(ui) {
+            self.start_run(config);
+            return;
+        }
         let placeholder;
         let error_page = self
             .current_run()
@@ -486,6 +664,61 @@ impl OauthvizApp {
         if let Some(Some(step)) = extra {
             self.run_extra(step);
         }
+    }
+
+    /// Above a reopened run: where it came from, and a way to run its provider again (with
+    /// the client secret, which no file holds). Returns the settings to start a run with.
+    fn reopened_bar(&mut self, ui: &mut Ui) -> Option<ProviderConfig> {
+        let run = self.current_run()?;
+        let from = run.reopened.clone()?;
+        // The demo provider of that session is gone: run the one running now.
+        let demo = run.config.name == "demo";
+        let mut config = match self.demo() {
+            Ok(server) if demo => ProviderConfig {
+                client_id: run.config.client_id.clone(),
+                client_auth: run.config.client_auth,
+                scope: run.config.scope.clone(),
+                pkce: run.config.pkce,
+                ..ProviderConfig::demo_endpoints(server)
+            },
+            _ => run.config.clone(),
+        };
+        let needs_secret = !demo
+            && matches!(
+                config.client_auth,
+                crate::protocol::token::ClientAuth::Basic
+                    | crate::protocol::token::ClientAuth::Post
+            );
+        let mut start = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("Reopened from {from}: nothing here is sent again."));
+            if needs_secret {
+                ui.label("Client secret:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.rerun_secret)
+                        .password(true)
+                        .desired_width(160.0),
+                );
+            }
+            let ready = !needs_secret || !self.rerun_secret.is_empty();
+            start = ui
+                .add_enabled(ready, egui::Button::new("Run this provider again"))
+                .on_hover_text("A new run against the same provider and client, with the login as set on the left")
+                .on_disabled_hover_text("Type the client secret first: run files never hold it")
+                .clicked();
+        });
+        if !start {
+            return None;
+        }
+        if needs_secret {
+            config.client_secret = Some(crate::protocol::secret::Secret::new(std::mem::take(
+                &mut self.rerun_secret,
+            )));
+        } else if demo {
+            config.client_secret = crate::demo::client_secret(&config.client_id)
+                .map(crate::protocol::secret::Secret::new);
+        }
+        Some(config)
     }
 
     /// The steps a finished run offers after E, as buttons above the diagram.
@@ -544,12 +777,15 @@ impl OauthvizApp {
         }
         let mut chosen = None;
         for run in runs.iter().rev() {
-            let label = format!(
+            let mut label = format!(
                 "#{} {} · {}",
                 run.id,
                 run.trace.provider,
                 run_status::status(run)
             );
+            if run.reopened.is_some() {
+                label.push_str(" · reopened");
+            }
             if ui
                 .selectable_label(self.current == Some(run.id), label)
                 .clicked()
@@ -574,6 +810,7 @@ impl eframe::App for OauthvizApp {
         let saved = Saved {
             form: self.form.clone(),
             theme: Some(self.theme),
+            history_cap: Some(self.keep.cap),
         };
         eframe::set_value(storage, STORAGE_KEY, &saved);
     }

@@ -152,18 +152,6 @@ fn save_row(
 
 /// `~/Documents/oauthviz-check-<provider>.md` (or in the home directory).
 fn default_path(provider: &str) -> String {
-    let name: String = provider
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let dir = directories::UserDirs::new().and_then(|d| {
-        d.document_dir()
-            .map(std::path::Path::to_path_buf)
-            .or_else(|| Some(d.home_dir().to_path_buf()))
-    });
-    let file = format!("oauthviz-check-{}.md", name.trim_matches('-'));
-    match dir {
-        Some(d) => d.join(file).display().to_string(),
-        None => file,
-    }
+    let name = crate::keep::file_name_part(provider);
+    crate::gui::keep_panel::in_documents(&format!("oauthviz-check-{}.md", name.trim_matches('-')))
 }

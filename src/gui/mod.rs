@@ -10,15 +10,18 @@ mod explain;
 mod form_widgets;
 mod format;
 mod inspector;
+mod keep_panel;
 mod provider;
 mod run_status;
 mod theme;
 
 pub use app::OauthvizApp;
+pub use diagram::svg::of_trace as diagram_svg;
 
 /// Opens the main window and returns when it is closed. `started` is when the process began:
 /// the time to the first frame is logged (`RUST_LOG=info`), since start-up speed is a feature.
-pub fn run(started: std::time::Instant) -> Result<(), String> {
+/// Opens the window; `open` is a run file to show at once (`oauthviz FILE`).
+pub fn run(started: std::time::Instant, open: Option<std::path::PathBuf>) -> Result<(), String> {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .map_err(|e| format!("the window icon is not a valid PNG: {e}"))?;
     let options = eframe::NativeOptions {
@@ -46,7 +49,14 @@ pub fn run(started: std::time::Instant) -> Result<(), String> {
                     });
                 }),
             );
-            Ok(Box::new(OauthvizApp::new(cc.storage, &cc.egui_ctx)))
+            let mut app = OauthvizApp::new(cc.storage, &cc.egui_ctx);
+            if let Some(dir) = crate::keep::History::default_dir() {
+                app = app.with_history_dir(dir);
+            }
+            if let Some(path) = &open {
+                app.open_run_file(path);
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| e.to_string())

@@ -25,6 +25,11 @@ pub fn status(run: &Run) -> String {
 
 /// Why nothing new can be sent on this run right now, if something is still going.
 pub fn busy(run: &Run) -> Option<&'static str> {
+    if run.reopened.is_some() {
+        return Some(
+            "This run was reopened from a file: use \"Run this provider again\" above the diagram to send requests",
+        );
+    }
     if run.running_experiment().is_some() {
         return Some("An experiment is running…");
     }

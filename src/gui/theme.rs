@@ -124,6 +124,8 @@ pub const TABLE_NAME_WIDTH: f32 = 190.0;
 
 /// Vertical gaps between blocks of a panel: between sections, and smaller within one.
 pub const SECTION_GAP: f32 = 8.0;
+/// A file path field in a dialog: room for a typical absolute path.
+pub const PATH_FIELD_WIDTH: f32 = 420.0;
 pub const ITEM_GAP: f32 = 4.0;
 
 /// The colour swatches of the legend.

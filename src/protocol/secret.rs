@@ -52,6 +52,10 @@ impl fmt::Display for Secret {
 /// Masks a secret for display: keeps a short prefix so two different tokens stay distinguishable
 /// on screen, hides the rest.
 pub fn mask(value: &str) -> String {
+    // A value masked already (a saved run masked again) stays as it is, with its real length.
+    if is_mask(value) {
+        return value.to_owned();
+    }
     let chars = value.chars().count();
     if chars <= 8 {
         return "•".repeat(chars.max(4));
@@ -60,9 +64,32 @@ pub fn mask(value: &str) -> String {
     format!("{head}…[{chars} chars]")
 }
 
+/// Whether `value` is what [`mask`] makes: `••••` or `eyJh…[812 chars]`.
+pub fn is_mask(value: &str) -> bool {
+    if value.chars().count() >= 4 && value.chars().all(|c| c == '•') {
+        return true;
+    }
+    let Some((head, rest)) = value.split_once('…') else {
+        return false;
+    };
+    let count = rest
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(" chars]"));
+    head.chars().count() == 4
+        && count.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_twice_changes_nothing() {
+        let once = mask("SplxlOBeZQQYbYS6WxSbIA");
+        assert_eq!(mask(&once), once);
+        assert_eq!(mask(&mask("short")), "•••••");
+        assert!(!is_mask("abcd…[x chars]") && !is_mask("plain"));
+    }
 
     #[test]
     fn debug_and_display_never_show_the_value() {

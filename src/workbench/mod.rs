@@ -4,6 +4,7 @@
 //! see the same [`Happened`]s.
 
 pub mod audit;
+mod record;
 mod run;
 mod runner;
 
@@ -17,6 +18,7 @@ use crate::engine::{
 use crate::protocol::edit::Edit;
 use crate::trace::{StepId, Trace, Update};
 pub use audit::{AuditCheck, Experiment, Finding};
+pub use record::RunRecord;
 pub use run::{Activity, Audit, Judged, Run};
 
 /// Something the workbench took in, for a consumer that shows it as it happens.
@@ -82,6 +84,15 @@ impl Workbench {
         });
         run.sent(command);
         self.runs.push(run);
+        id
+    }
+
+    /// Adds a run from a saved record (`from` names its file); nothing is sent, and the engine
+    /// knows nothing of it until it is replayed.
+    pub fn reopen(&mut self, record: RunRecord, from: impl Into<String>) -> RunId {
+        let id = self.next_run;
+        self.next_run += 1;
+        self.runs.push(Run::reopened(id, record, from.into()));
         id
     }
 

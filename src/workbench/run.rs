@@ -26,6 +26,8 @@ pub struct Run {
     /// The longest an experiment may wait for a code or a token to expire (zero: the
     /// experiments that wait do not run). [`super::Workbench::set_wait`] sets it.
     pub wait: Duration,
+    /// The file this run was reopened from (it was not run in this session).
+    pub reopened: Option<String>,
     /// Commands sent that have not reported `Finished`.
     unfinished: BTreeSet<CommandId>,
     experiments: ExperimentRunner,
@@ -68,7 +70,7 @@ pub enum Activity {
 }
 
 /// An experiment's verdict and where its answer is.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Judged {
     pub experiment: Experiment,
     pub finding: Finding,
@@ -132,9 +134,27 @@ impl Run {
             findings: Vec::new(),
             audit: None,
             wait: Duration::ZERO,
+            reopened: None,
             unfinished: BTreeSet::new(),
             experiments: ExperimentRunner::default(),
         }
+    }
+
+    /// A run from a saved record, as it was when it was saved: its verdicts and its audit
+    /// report are shown as they were judged.
+    pub(super) fn reopened(id: RunId, record: super::RunRecord, from: String) -> Run {
+        let mut run = Run::new(id, record.trace, record.provider, false);
+        run.findings = record.experiments;
+        run.audit = record.audit.map(|report| Audit {
+            checks: report.rows.iter().map(|r| r.check).collect(),
+            findings_before: run.findings.len(),
+            awaiting_metadata: None,
+            discovery: Vec::new(),
+            started: Instant::now(),
+            report: Some(report),
+        });
+        run.reopened = Some(from);
+        run
     }
 
     /// Fills the configuration from the metadata the first flow discovered on A (the engine's

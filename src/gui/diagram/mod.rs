@@ -4,6 +4,7 @@
 
 pub mod layout;
 mod paint;
+pub mod svg;
 
 use egui::{Color32, FontId, Rect, Role, Sense, Ui, WidgetInfo, vec2};
 

@@ -4,7 +4,6 @@
 
 mod body;
 mod compare;
-mod curl;
 mod editor;
 mod jwt;
 mod sensitive;
@@ -160,7 +159,7 @@ impl Inspector {
                     .on_hover_text("Copy this request as a curl command (with the real secrets)")
                     .clicked()
             {
-                ui.ctx().copy_text(curl::to_curl(req));
+                ui.ctx().copy_text(crate::export::curl::to_curl(req));
             }
         });
         let mut action = None;

@@ -214,7 +214,7 @@ impl Experiment {
     }
 
     pub fn parse(id: &str) -> Result<Experiment, String> {
-        Self::ALL.into_iter().find(|e| e.id() == id).ok_or_else(|| {
+        Self::by_id(id).ok_or_else(|| {
             let ids: Vec<_> = Self::ALL.iter().map(|e| e.id()).collect();
             format!(
                 "unknown experiment '{id}': choose all or one of {}",

@@ -14,7 +14,7 @@ use crate::protocol::token::{ClientAuth, parse_token_response};
 use crate::trace::{Attempt, CheckId, StepId, Trace, Verdict};
 
 /// The verdict on what the provider did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub verdict: Verdict,
     pub summary: String,

@@ -10,7 +10,7 @@ mod plan;
 pub mod render;
 pub mod rule;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use active::Experiment;
 pub use judge::Finding;
@@ -21,8 +21,9 @@ pub use rule::{Area, Keyword, Rule};
 
 use crate::trace::{StepId, Verdict};
 
-/// One check of the audit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// One check of the audit; saved by its id (ids are unique across active and passive checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum AuditCheck {
     Active(Experiment),
     Passive(Passive),
@@ -38,6 +39,12 @@ impl AuditCheck {
 
     pub fn id(self) -> &'static str {
         self.rule().id
+    }
+
+    pub fn by_id(id: &str) -> Option<AuditCheck> {
+        Passive::by_id(id)
+            .map(AuditCheck::Passive)
+            .or_else(|| Experiment::by_id(id).map(AuditCheck::Active))
     }
 
     /// How many checks [`AuditCheck::all`] holds, without building the list.
@@ -108,8 +115,21 @@ impl AuditCheck {
     }
 }
 
+impl From<AuditCheck> for String {
+    fn from(c: AuditCheck) -> String {
+        c.id().to_owned()
+    }
+}
+
+impl TryFrom<String> for AuditCheck {
+    type Error = String;
+    fn try_from(id: String) -> Result<AuditCheck, String> {
+        AuditCheck::by_id(&id).ok_or_else(|| format!("no check has the id '{id}'"))
+    }
+}
+
 /// One row of the report.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub check: AuditCheck,
     pub finding: Finding,
@@ -138,7 +158,7 @@ impl Summary {
 }
 
 /// What an audit found, in the order of its checks.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub provider: String,
     pub rows: Vec<Row>,

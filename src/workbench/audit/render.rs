@@ -53,7 +53,7 @@ pub fn json(report: &Report) -> Value {
 }
 
 /// A Markdown table cell: one line, pipes escaped.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")

@@ -159,6 +159,27 @@ macro_rules! check_table {
                     },)*
                 }
             }
+
+            /// The check with this id.
+            pub fn by_id(id: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|c| c.rule().id == id)
+            }
+        }
+
+        // Saved runs name a check by its id, which stays when the enum is reordered.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.rule().id)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let id = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::by_id(&id).ok_or_else(|| {
+                    serde::de::Error::custom(format!("no check has the id '{id}'"))
+                })
+            }
         }
     };
 }

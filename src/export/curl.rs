@@ -1,6 +1,39 @@
-//! "Copy as curl": the exact request as a command an engineer can paste into a shell.
+//! curl: the exact requests as commands an engineer can paste into a shell — one ("Copy as
+//! curl") or every request of a run, in order, as a script.
 
 use crate::protocol::http::HttpRequest;
+use crate::workbench::RunRecord;
+
+/// Every request of the run as a commented, runnable curl command, in the order they were sent.
+/// The script stops at nothing: codes are single-use and tokens expire, so replaying it shows
+/// how the provider answers now.
+pub fn render(record: &RunRecord) -> String {
+    let mut out = format!(
+        "#!/bin/sh\n# oauthviz: every request of a run against {}, in the order it was sent.\n",
+        one_line(&record.provider.name)
+    );
+    for s in super::exchanges(record) {
+        let status = match (s.response, s.error) {
+            (Some(r), _) => format!("answered {}", r.status_line()),
+            (None, Some(e)) => format!("no answer: {}", one_line(e)),
+            (None, None) => "answered in the browser".into(),
+        };
+        out.push_str(&format!(
+            "\n# {} ({}, attempt {}): {}\n{}\n",
+            s.label(),
+            s.take.words(),
+            s.attempt + 1,
+            status,
+            to_curl(s.request)
+        ));
+    }
+    out
+}
+
+/// Text for a `#` comment: one line.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
 
 /// A `curl` command that sends `req` byte for byte: same method, URL, headers and body, every
 /// argument single-quoted so the shell expands nothing. `-i` prints the response headers, which

@@ -1,0 +1,391 @@
+//! Exports of a kept run, for other programs and other people: HAR 1.2, a Mermaid sequence
+//! diagram, a Markdown report and curl commands (the SVG of the diagram is drawn by the GUI's
+//! layout code, `gui::diagram::svg`). Each is written from a [`RunRecord`] that the caller has
+//! masked, or not, as the user chose; every export walks the same list of exchanges, in the
+//! order they happened.
+
+pub mod curl;
+pub mod har;
+pub mod markdown;
+pub mod mermaid;
+
+use crate::keep::{RunFile, SecretsIn};
+use crate::protocol::check::Check;
+use crate::protocol::http::{HttpRequest, HttpResponse};
+use crate::redact::Secrets;
+use crate::trace::{Attempt, Outcome, StepId, Trace};
+use crate::workbench::{Experiment, RunRecord};
+
+/// `record` in `format`: masked unless `secrets` says to include them (`given` are the secrets
+/// the run was handed, masked wherever they turn up). `svg` draws the diagram (the GUI's
+/// layout code, which this layer does not reach).
+pub fn render(
+    format: Format,
+    record: &RunRecord,
+    secrets: SecretsIn,
+    given: &Secrets,
+    svg: impl FnOnce(&Trace) -> String,
+) -> Result<String, String> {
+    use std::borrow::Cow;
+    let shown = || match secrets {
+        SecretsIn::Included => Cow::Borrowed(record),
+        SecretsIn::Masked => Cow::Owned(record.masked(given)),
+    };
+    match format {
+        // The run file masks by itself, and says in the file whether it did.
+        Format::Run => RunFile::new(record, secrets, given).to_json(),
+        Format::Har => har::render(&shown()),
+        Format::Mermaid => Ok(mermaid::render(&shown())),
+        Format::Svg => Ok(svg(&shown().trace)),
+        Format::Markdown => Ok(markdown::render(&shown())),
+        Format::Curl => Ok(curl::render(&shown())),
+    }
+}
+
+/// What an export can be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The run file itself (`*.oauthviz.json`).
+    Run,
+    Har,
+    Mermaid,
+    Svg,
+    Markdown,
+    Curl,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Run,
+        Format::Har,
+        Format::Mermaid,
+        Format::Svg,
+        Format::Markdown,
+        Format::Curl,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Run => "run",
+            Format::Har => "har",
+            Format::Mermaid => "mermaid",
+            Format::Svg => "svg",
+            Format::Markdown => "markdown",
+            Format::Curl => "curl",
+        }
+    }
+
+    /// The file name ending a saved export gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Run => crate::keep::runfile::EXTENSION,
+            Format::Har => ".har",
+            Format::Mermaid => ".mmd",
+            Format::Svg => ".svg",
+            Format::Markdown => ".md",
+            Format::Curl => ".sh",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::Run => "Run file (reopens in oauthviz)",
+            Format::Har => "HAR 1.2 (browser dev tools, HTTP Toolkit, mitmproxy)",
+            Format::Mermaid => "Mermaid sequence diagram",
+            Format::Svg => "SVG of the diagram (for slides)",
+            Format::Markdown => "Markdown report",
+            Format::Curl => "curl commands",
+        }
+    }
+
+    pub fn parse(id: &str) -> Result<Format, String> {
+        let id = id.trim().to_ascii_lowercase();
+        let id = if id == "md" { "markdown" } else { id.as_str() };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.id() == id)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Format::ALL.iter().map(|f| f.id()).collect();
+                format!(
+                    "unknown export format '{id}': choose one of {}",
+                    ids.join(", ")
+                )
+            })
+    }
+}
+
+/// Which part of the run an exchange belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// The flow as first run.
+    Main,
+    /// A step sent again by hand (edited or not), or a step after E.
+    Replay,
+    Experiment(Experiment),
+}
+
+impl Take {
+    pub fn words(self) -> String {
+        match self {
+            Take::Main => "flow".into(),
+            Take::Replay => "replay".into(),
+            Take::Experiment(e) => format!("experiment {}", e.id()),
+        }
+    }
+}
+
+/// What an exchange is, inside its step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// The step's own request (and answer).
+    Step,
+    /// A discovery request made before A.
+    Discovery,
+    /// A page of the login the user agent went through (B), numbered from 1.
+    Page(usize),
+}
+
+/// One HTTP exchange of the run.
+#[derive(Clone, Debug)]
+pub struct Sent<'a> {
+    /// The step whose arrow it is: A, B, C, D (the token exchange, answered on E), F (answered
+    /// on G), or a step after E.
+    pub step: StepId,
+    pub attempt: usize,
+    pub part: Part,
+    pub take: Take,
+    pub request: &'a HttpRequest,
+    pub response: Option<&'a HttpResponse>,
+    /// No answer came: why.
+    pub error: Option<&'a str>,
+    pub started_at_ms: u64,
+    pub duration_ms: f64,
+    /// How the step went (from the answering step for D/E and F/G).
+    pub outcome: &'a Outcome,
+    /// The arrow's key fact.
+    pub summary: &'a str,
+    pub checks: Vec<&'a Check>,
+}
+
+impl Sent<'_> {
+    /// `A`, `B page 2`, `A discovery`, `D→E`.
+    pub fn label(&self) -> String {
+        let step = match self.step {
+            StepId::D => "D→E".to_owned(),
+            StepId::F => "F→G".to_owned(),
+            s => s.letter().to_owned(),
+        };
+        match self.part {
+            Part::Step => step,
+            Part::Discovery => format!("{step} discovery"),
+            Part::Page(n) => format!("{step} page {n}"),
+        }
+    }
+}
+
+/// Where and why the flow itself stopped, leaving out the refusals an experiment or a replay
+/// brought about (the trace's stop is the latest pass's).
+pub fn flow_stop(record: &RunRecord) -> Option<&crate::trace::Stop> {
+    let trace = &record.trace;
+    let stop = trace.stop.as_ref().filter(|_| trace.finished)?;
+    let in_flow = trace.failed_step().is_none_or(|step| {
+        let latest = trace.exchange_count(step).saturating_sub(1);
+        take_of(record, step.request_step(), latest) == Take::Main
+    });
+    in_flow.then_some(stop)
+}
+
+/// Whether the flow's first pass reached a successful G.
+pub fn flow_reached_g(record: &RunRecord) -> bool {
+    record
+        .trace
+        .step(StepId::G)
+        .attempts
+        .first()
+        .is_some_and(|a| a.outcome.is_ok())
+}
+
+/// The take an attempt belongs to: the experiment that made it, else the first pass or a replay.
+fn take_of(record: &RunRecord, step: StepId, attempt: usize) -> Take {
+    let made_by = record
+        .experiments
+        .iter()
+        .find(|j| j.attempts.contains(&(step, attempt)));
+    match made_by {
+        Some(j) => Take::Experiment(j.experiment),
+        None if attempt == 0 && !step.is_extra() => Take::Main,
+        None => Take::Replay,
+    }
+}
+
+/// Every exchange of the run that was sent, in the order they started. The browser's own
+/// requests are there as far as oauthviz saw them: the authorization request, the pages a
+/// scripted login went through, the redirect to the listener.
+pub fn exchanges(record: &RunRecord) -> Vec<Sent<'_>> {
+    let trace = &record.trace;
+    let mut out: Vec<Sent<'_>> = Vec::new();
+    for step in trace.steps.iter().map(|s| s.id) {
+        // E and G are the answers of D and F.
+        if matches!(step, StepId::E | StepId::G) {
+            continue;
+        }
+        for (i, a) in trace.step(step).attempts.iter().enumerate() {
+            if a.outcome == Outcome::Pending {
+                continue; // prepared, never sent
+            }
+            let take = take_of(record, step, i);
+            match step {
+                StepId::B => pages(record, i, a, take, &mut out),
+                _ => {
+                    if step == StepId::A {
+                        discovery(a, i, take, &mut out);
+                    }
+                    if let Some(sent) = own(record, step, i, a, take) {
+                        out.push(sent);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|s| s.started_at_ms);
+    out
+}
+
+/// The step's own exchange; D and F take their answer (and outcome) from E and G.
+fn own<'a>(
+    record: &'a RunRecord,
+    step: StepId,
+    i: usize,
+    a: &'a Attempt,
+    take: Take,
+) -> Option<Sent<'a>> {
+    let trace = &record.trace;
+    let (request, response) = trace.exchange_parts(step, i);
+    let answer = trace.step(step.exchange().1).attempts.get(i).unwrap_or(a);
+    let request = request?;
+    // C is what the listener received: its answer is the page the browser got for it.
+    let response = response.or_else(|| {
+        (step == StepId::C)
+            .then(|| callback_page(record, i, request))
+            .flatten()
+    });
+    let mut checks: Vec<&Check> = a.checks.iter().collect();
+    if !std::ptr::eq(answer, a) {
+        checks.extend(&answer.checks);
+    }
+    Some(Sent {
+        step,
+        attempt: i,
+        part: Part::Step,
+        take,
+        request,
+        response,
+        error: a
+            .transport_error
+            .as_deref()
+            .or(answer.transport_error.as_deref()),
+        started_at_ms: a.started_at_ms,
+        duration_ms: duration(a)
+            + if std::ptr::eq(answer, a) {
+                0.0
+            } else {
+                duration(answer)
+            },
+        outcome: &answer.outcome,
+        summary: if answer.summary.is_empty() {
+            &a.summary
+        } else {
+            &answer.summary
+        },
+        checks,
+    })
+}
+
+fn duration(a: &Attempt) -> f64 {
+    a.duration_ms.unwrap_or(0.0)
+}
+
+/// The page a scripted login got for the redirect to the listener (the same request as C).
+fn callback_page<'a>(
+    record: &'a RunRecord,
+    i: usize,
+    callback: &HttpRequest,
+) -> Option<&'a HttpResponse> {
+    let b = record.trace.step(StepId::B).attempts.get(i)?;
+    b.exchanges
+        .iter()
+        .rev()
+        .find(|x| x.request.url == callback.url)
+        .and_then(|x| x.response.as_ref())
+}
+
+/// The discovery requests recorded on A, before it.
+fn discovery<'a>(a: &'a Attempt, i: usize, take: Take, out: &mut Vec<Sent<'a>>) {
+    for x in &a.exchanges {
+        out.push(Sent {
+            step: StepId::A,
+            attempt: i,
+            part: Part::Discovery,
+            take,
+            request: &x.request,
+            response: x.response.as_ref(),
+            error: x.error.as_deref(),
+            // Discovery ran just before A; keep it first among equals.
+            started_at_ms: a.started_at_ms.saturating_sub(1),
+            duration_ms: 0.0,
+            outcome: &a.outcome,
+            summary: "",
+            checks: Vec::new(),
+        });
+    }
+}
+
+/// The login pages of B, without the two that are other steps' exchanges: the first is A's
+/// authorization request, and the redirect to the listener is C's. A person who logged in in
+/// their own browser left no pages: nothing of B crossed oauthviz.
+fn pages<'a>(record: &'a RunRecord, i: usize, b: &'a Attempt, take: Take, out: &mut Vec<Sent<'a>>) {
+    let trace = &record.trace;
+    let a_url = trace
+        .step(StepId::A)
+        .attempts
+        .get(i)
+        .and_then(|a| a.request.as_ref())
+        .map(|r| r.url.as_str());
+    let c_url = trace
+        .step(StepId::C)
+        .attempts
+        .get(i)
+        .and_then(|c| c.request.as_ref())
+        .map(|r| r.url.as_str());
+    let n = b.exchanges.len();
+    for (k, x) in b.exchanges.iter().enumerate() {
+        let url = Some(x.request.url.as_str());
+        if (k == 0 && url == a_url) || (k + 1 == n && url == c_url) {
+            continue;
+        }
+        out.push(Sent {
+            step: StepId::B,
+            attempt: i,
+            part: Part::Page(k + 1),
+            take,
+            request: &x.request,
+            response: x.response.as_ref(),
+            error: x.error.as_deref(),
+            // The pages come one after the other within B's time.
+            started_at_ms: b.started_at_ms,
+            duration_ms: 0.0,
+            outcome: &b.outcome,
+            summary: "",
+            checks: Vec::new(),
+        });
+    }
+}
+
+/// The request with its query string, as a HAR or a report lists it.
+pub fn query_pairs(request: &HttpRequest) -> Vec<(String, String)> {
+    request
+        .query()
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone()))
+        .collect()
+}
