@@ -6,6 +6,8 @@
 //!
 //! Budgets: under 1 s on the demo provider, under 5 s on oidc-provider.
 
+#[path = "../tests/support/npm.rs"]
+mod npm;
 #[path = "../tests/support/oidc_provider.rs"]
 mod oidc_provider;
 

@@ -43,6 +43,9 @@ pub fn is_secret_header(name: &str) -> bool {
 
 /// `Bearer eyJh…[812 chars]`: keeps the scheme so the reader still sees how it was sent.
 pub fn mask_header_value(value: &str) -> String {
+    if crate::protocol::secret::is_mask(value) {
+        return value.to_owned();
+    }
     match value.split_once(' ') {
         Some((scheme, cred)) if !scheme.contains('=') => format!("{scheme} {}", mask(cred)),
         _ => mask(value),

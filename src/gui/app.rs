@@ -672,7 +672,7 @@ impl OauthvizApp {
         let run = self.current_run()?;
         let from = run.reopened.clone()?;
         // The demo provider of that session is gone: run the one running now.
-        let demo = run.config.name == "demo";
+        let demo = crate::gui::provider::is_demo_run(&run.config);
         let mut config = match self.demo() {
             Ok(server) if demo => ProviderConfig {
                 client_id: run.config.client_id.clone(),
@@ -693,12 +693,13 @@ impl OauthvizApp {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("Reopened from {from}: nothing here is sent again."));
             if needs_secret {
-                ui.label("Client secret:");
+                let label = ui.label("Client secret:");
                 ui.add(
                     egui::TextEdit::singleline(&mut self.rerun_secret)
                         .password(true)
                         .desired_width(160.0),
-                );
+                )
+                .labelled_by(label.id);
             }
             let ready = !needs_secret || !self.rerun_secret.is_empty();
             start = ui

@@ -129,20 +129,24 @@ fn dialog(ui: &mut Ui, state: &mut KeepState) -> Option<KeepAction> {
         .show(ui.ctx(), |ui| match dialog {
             Dialog::Open => {
                 ui.label("A run file saved by oauthviz (*.oauthviz.json). You can also drop one on the window.");
+                let label = ui.label("Run file");
                 ui.add(
                     egui::TextEdit::singleline(&mut state.open_path)
                         .hint_text("/path/to/run.oauthviz.json")
                         .desired_width(theme::PATH_FIELD_WIDTH),
-                );
+                )
+                .labelled_by(label.id);
                 if ui.button("Open").clicked() && !state.open_path.trim().is_empty() {
                     action = Some(KeepAction::Open(PathBuf::from(state.open_path.trim())));
                 }
             }
             Dialog::Write(format) => {
+                let label = ui.label("Write to");
                 ui.add(
                     egui::TextEdit::singleline(&mut state.path)
                         .desired_width(theme::PATH_FIELD_WIDTH),
-                );
+                )
+                .labelled_by(label.id);
                 ui.checkbox(&mut state.include_secrets, "Include secrets and tokens")
                     .on_hover_text(
                         "Codes, tokens and passwords as they were. The client secret is never written. The file is owner-only either way.",
@@ -206,9 +210,10 @@ pub fn history_list(ui: &mut Ui, state: &mut KeepState) -> Option<KeepAction> {
         }
     }
     ui.horizontal(|ui| {
-        ui.label("Keep");
+        let label = ui.label("Keep");
         if ui
             .add(egui::DragValue::new(&mut state.cap).range(1..=1000))
+            .labelled_by(label.id)
             .changed()
         {
             action = Some(KeepAction::CapChanged);

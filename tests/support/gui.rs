@@ -50,6 +50,21 @@ pub fn app_in(
     harness
 }
 
+/// The app keeping its history of runs in `history` (a test's own directory).
+pub fn app_with_history(history: &Path) -> Harness<'static, OauthvizApp> {
+    let history = history.to_owned();
+    let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_eframe(move |cc| {
+            OauthvizApp::new(None, &cc.egui_ctx)
+                .with_profile_dir(unused)
+                .with_history_dir(history)
+        });
+    harness.run_ok();
+    harness
+}
+
 pub fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
     // An empty directory that does not exist: listing it finds nothing, and nothing here saves.
     let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));

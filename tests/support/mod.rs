@@ -4,5 +4,6 @@
 pub mod canned;
 pub mod demo_flow;
 pub mod gui;
+pub mod npm;
 pub mod oidc_provider;
 pub mod process;

@@ -8,14 +8,13 @@
 //! they do not skip). See the fixture's README.md for the login/consent pages.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Confidential client authenticating with HTTP Basic (`client_secret_basic`).
 pub const BASIC_CLIENT_ID: &str = "basic-client";
@@ -40,8 +39,6 @@ pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 pub const SCOPES: &str = "openid profile email offline_access";
 
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-const INSTALL_LOCK_TIMEOUT: Duration = Duration::from_mins(10);
-const STALE_LOCK_AGE: Duration = Duration::from_mins(15);
 const STDERR_KEEP: usize = 16 * 1024;
 
 /// A running provider; dropped = killed.
@@ -68,7 +65,7 @@ impl OidcProvider {
     pub fn start_with(args: &[&str]) -> Result<Self, String> {
         let dir = fixture_dir();
         check_node()?;
-        ensure_npm_deps(&dir)?;
+        super::npm::ensure(&dir, "oidc-provider")?;
 
         let mut child = Command::new("node")
             .arg("server.mjs")
@@ -238,111 +235,4 @@ fn parse_ready_line(line: &str) -> Result<(String, u16), String> {
         return Err(bad());
     }
     Ok((issuer.to_owned(), port))
-}
-
-// ---- npm dependency installation ------------------------------------------
-
-/// Copy of `package-lock.json` written into `node_modules` after a successful
-/// `npm ci`; `node_modules` is current iff it equals the committed lock.
-const MARKER: &str = "node_modules/.oauthviz-installed-lock.json";
-
-fn deps_installed(dir: &Path) -> bool {
-    match (
-        fs::read(dir.join(MARKER)),
-        fs::read(dir.join("package-lock.json")),
-    ) {
-        (Ok(marker), Ok(lock)) => marker == lock && dir.join("node_modules/oidc-provider").is_dir(),
-        _ => false,
-    }
-}
-
-/// Runs `npm ci` at most once per process (`OnceLock`) and, across processes,
-/// under a lock directory (`create_dir` is atomic) with a double-check.
-fn ensure_npm_deps(dir: &Path) -> Result<(), String> {
-    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
-    INSTALLED
-        .get_or_init(|| {
-            if deps_installed(dir) {
-                return Ok(());
-            }
-            let _lock = InstallLock::acquire()?;
-            if deps_installed(dir) {
-                return Ok(()); // another process installed while we waited
-            }
-            npm_ci(dir)
-        })
-        .clone()
-}
-
-fn npm_ci(dir: &Path) -> Result<(), String> {
-    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
-    let out = Command::new(npm)
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            format!(
-                "cannot run `{npm} ci` in {} (is npm installed?): {e}",
-                dir.display()
-            )
-        })?;
-    if !out.status.success() {
-        return Err(format!(
-            "`npm ci --no-audit --no-fund` in {} failed ({}):\n{}\n{}",
-            dir.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let lock = fs::read(dir.join("package-lock.json"))
-        .map_err(|e| format!("read package-lock.json: {e}"))?;
-    let tmp = dir.join(format!("{MARKER}.{}", std::process::id()));
-    fs::write(&tmp, lock)
-        .and_then(|()| fs::rename(&tmp, dir.join(MARKER)))
-        .map_err(|e| format!("write {MARKER}: {e}"))
-}
-
-/// Cross-process lock: a directory in cargo's per-target temp dir.
-struct InstallLock(PathBuf);
-
-impl InstallLock {
-    fn acquire() -> Result<Self, String> {
-        let base =
-            option_env!("CARGO_TARGET_TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from);
-        let _ = fs::create_dir_all(&base);
-        let path = base.join("oauthviz-oidc-provider-npm-ci.lock");
-        let start = SystemTime::now();
-        loop {
-            match fs::create_dir(&path) {
-                Ok(()) => return Ok(Self(path)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    // A crashed holder leaves the dir behind; break stale locks.
-                    let age = fs::metadata(&path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| t.elapsed().ok());
-                    if age.is_some_and(|a| a > STALE_LOCK_AGE) {
-                        let _ = fs::remove_dir(&path);
-                        continue;
-                    }
-                    if start.elapsed().unwrap_or_default() > INSTALL_LOCK_TIMEOUT {
-                        return Err(format!(
-                            "timed out waiting for npm install lock {}",
-                            path.display()
-                        ));
-                    }
-                    thread::sleep(Duration::from_millis(200));
-                }
-                Err(e) => return Err(format!("cannot create lock dir {}: {e}", path.display())),
-            }
-        }
-    }
-}
-
-impl Drop for InstallLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir(&self.0);
-    }
 }

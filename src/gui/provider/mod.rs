@@ -221,7 +221,7 @@ impl ProviderForm {
         // provider, so it becomes a run's configuration the same way.
         let client = &self.demo;
         let profile = Profile {
-            name: format!("demo ({})", client.client_id),
+            name: demo_name(&client.client_id),
             client_id: client.client_id.trim().to_owned(),
             client_secret: (!client.client_secret.is_empty())
                 .then(|| Secret::new(client.client_secret.clone())),
@@ -400,6 +400,17 @@ fn client_ui(
                 ui.selectable_value(&mut client.pkce, method, method.name());
             }
         });
+}
+
+/// What a run against the embedded demo provider is called: `demo (demo-basic)`. A run of
+/// `oauthviz run --provider demo` is called `demo`.
+pub fn demo_name(client_id: &str) -> String {
+    format!("demo ({})", client_id.trim())
+}
+
+/// Whether a run's provider was the embedded demo provider, by the name it was given.
+pub fn is_demo_run(config: &ProviderConfig) -> bool {
+    config.name == "demo" || config.name == demo_name(&config.client_id)
 }
 
 #[cfg(test)]
