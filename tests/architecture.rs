@@ -18,7 +18,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("protocol", &["engine", "gui", "cli", "workbench", "demo"]),
     ("trace", &["engine", "gui", "cli", "workbench", "demo"]),
     ("engine", &["gui", "cli", "workbench"]),
-    ("workbench", &["gui", "cli"]),
+    ("workbench", &["gui", "cli", "keep", "export"]),
+    ("keep", &["gui", "cli", "export"]),
+    ("export", &["gui", "cli"]),
     ("demo", &["engine", "gui", "cli"]),
     // Under both the listener and the demo provider: it knows neither, nor OAuth.
     (

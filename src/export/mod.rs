@@ -141,7 +141,8 @@ pub enum Part {
     Step,
     /// A discovery request made before A.
     Discovery,
-    /// A page of the login the user agent went through (B), numbered from 1.
+    /// A page of the login the user agent went through after the authorization request (B),
+    /// numbered from 1.
     Page(usize),
 }
 
@@ -358,15 +359,17 @@ fn pages<'a>(record: &'a RunRecord, i: usize, b: &'a Attempt, take: Take, out: &
         .and_then(|c| c.request.as_ref())
         .map(|r| r.url.as_str());
     let n = b.exchanges.len();
+    let mut page = 0;
     for (k, x) in b.exchanges.iter().enumerate() {
         let url = Some(x.request.url.as_str());
         if (k == 0 && url == a_url) || (k + 1 == n && url == c_url) {
             continue;
         }
+        page += 1;
         out.push(Sent {
             step: StepId::B,
             attempt: i,
-            part: Part::Page(k + 1),
+            part: Part::Page(page),
             take,
             request: &x.request,
             response: x.response.as_ref(),
