@@ -22,7 +22,7 @@ use crate::protocol::secret::mask;
 use crate::protocol::token::ClientAuth;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
 use crate::protocol::{client_assertion, id_token, random};
-use crate::trace::{Check, CheckId, Outcome, StepId, Stop, StopReason, Verdict};
+use crate::trace::{Check, CheckId, Outcome, StepId, Stop, StopReason, Trace, Verdict};
 
 /// What a run knows between steps, so that a replay can pick up where it likes.
 pub struct Session {
@@ -57,6 +57,47 @@ impl Session {
             tokens: None,
             listener: None,
         }
+    }
+
+    /// Picks up a run saved earlier from what its latest requests and answers hold: the state,
+    /// nonce and redirect URI of A, the code of C, the PKCE verifier of D, the tokens of E or a
+    /// refresh. A value the file masked is no value: the step that needs it says so when sent.
+    pub fn resume(&mut self, trace: &Trace) {
+        let latest = |step: StepId| {
+            trace
+                .step(step)
+                .attempts
+                .iter()
+                .rev()
+                .find_map(|a| a.request.as_ref())
+        };
+        let kept = |v: &&str| !v.is_empty() && !crate::protocol::secret::is_mask(v);
+        if let Some(a) = latest(StepId::A) {
+            let query = a.query();
+            self.state = query.get("state").map(str::to_owned);
+            self.nonce = query.get("nonce").map(str::to_owned);
+            if let Some(uri) = query.get("redirect_uri") {
+                uri.clone_into(&mut self.redirect_uri);
+            }
+        }
+        self.code =
+            latest(StepId::C).and_then(|c| c.query().get("code").filter(kept).map(str::to_owned));
+        let verifier = latest(StepId::D).and_then(|d| {
+            d.form()?
+                .get("code_verifier")
+                .filter(kept)
+                .map(str::to_owned)
+        });
+        self.pkce = verifier.map(|v| Pkce::from_verifier(self.provider.pkce, v));
+        self.tokens = [StepId::E, StepId::Refresh]
+            .into_iter()
+            .flat_map(|step| &trace.step(step).attempts)
+            .filter_map(|a| {
+                let tokens = token::parse_token_response(a.response.as_ref()?).ok()?;
+                kept(&tokens.access_token.expose()).then_some((a.started_at_ms, tokens))
+            })
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, tokens)| tokens);
     }
 
     /// Frees the run's redirect port (a newer run may need it).

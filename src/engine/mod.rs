@@ -102,6 +102,16 @@ pub enum Command {
         provider: Box<ProviderConfig>,
         options: RunOptions,
     },
+    /// Takes on a run saved earlier (reopened from a file) so it can be sent on again: its trace
+    /// goes on from where it was, with what the file kept of the code, verifier and tokens
+    /// (masked ones are gone: the step that needs one says so). No other run is cancelled, and
+    /// nothing is sent until a replay.
+    Adopt {
+        run: RunId,
+        provider: Box<ProviderConfig>,
+        options: RunOptions,
+        trace: Box<Trace>,
+    },
     /// Sends `step` of an earlier run again: the chosen request with `edits` applied; with
     /// `continue_flow`, goes on to G from there (a new code goes on to D, a new token to F).
     Replay {
@@ -153,6 +163,7 @@ impl Command {
     pub fn run(&self) -> RunId {
         match self {
             Command::Start { run, .. }
+            | Command::Adopt { run, .. }
             | Command::Replay { run, .. }
             | Command::Prepare { run, .. }
             | Command::Cancel { run, .. }
@@ -465,6 +476,27 @@ async fn dispatch(mut commands: mpsc::UnboundedReceiver<(CommandId, Command)>, e
                 let mut entry = Run::new(run, recorder, session, emit.clone());
                 entry.spawn(id, |rec, s| Box::pin(flow::run_flow(s, rec)));
                 runs.insert(run, entry);
+            }
+            Command::Adopt {
+                run,
+                provider,
+                options,
+                trace,
+            } => {
+                let recorder = Recorder::resumed(run, *trace, emit.clone());
+                let session = match &client {
+                    Ok(client) => {
+                        let mut session = flow::Session::new(*provider, options, client);
+                        session.resume(&recorder.trace());
+                        Some(session)
+                    }
+                    Err(e) => {
+                        recorder.settle(Some(Stop::at(StepId::A, StopReason::Request(e.clone()))));
+                        None
+                    }
+                };
+                runs.insert(run, Run::new(run, recorder, session, emit.clone()));
+                emit(finished(run, id, CommandOutcome::Completed));
             }
             Command::Replay {
                 run: _,

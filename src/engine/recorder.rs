@@ -54,6 +54,17 @@ impl Recorder {
         }
     }
 
+    /// A recorder that goes on from `trace` (a run saved earlier): new attempts come after the
+    /// ones it holds.
+    pub fn resumed(run: RunId, trace: Trace, emit: Emit) -> Self {
+        Self {
+            run,
+            epoch: 0,
+            shared: Arc::new(Mutex::new(Shared { trace, epoch: 0 })),
+            emit,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         // A panic elsewhere must not take the trace with it: the data is still consistent.
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)

@@ -396,18 +396,23 @@ impl OauthvizApp {
         bench.replay(run, step, ReplayRequest::Default, Vec::new(), false);
     }
 
-    fn start_run(&mut self, config: ProviderConfig) {
-        let Ok(bench) = &mut self.bench else { return };
+    /// How a run goes, from the settings on the left: who logs in, and whether to stop before D.
+    fn run_options(&self) -> RunOptions {
         let user_agent = self.form.user_agent();
         let scripted = matches!(user_agent, UserAgentKind::Scripted { .. });
         if let Ok(server) = &self.demo {
             server.set_auto_approve(scripted);
         }
-        let options = RunOptions {
+        RunOptions {
             user_agent,
             pause_after: self.pause_before_token.then_some(StepId::C),
             ..Default::default()
-        };
+        }
+    }
+
+    fn start_run(&mut self, config: ProviderConfig) {
+        let options = self.run_options();
+        let Ok(bench) = &mut self.bench else { return };
         self.current = Some(bench.start(config, options));
         self.selected = None;
     }
@@ -630,9 +635,18 @@ impl OauthvizApp {
 
     /// The login URL (when a person logs in), the steps after E, the banner and the diagram.
     fn diagram_panel(&mut self, ui: &mut Ui, palette: &Palette) {
-        if let Some(config) = self.reopened_bar(ui) {
-            self.start_run(config);
-            return;
+        match self.reopened_bar(ui) {
+            Some(Again::NewRun(config)) => {
+                self.start_run(config);
+                return;
+            }
+            Some(Again::Connect(config)) => {
+                let options = self.run_options();
+                if let (Ok(bench), Some(run)) = (&mut self.bench, self.current) {
+                    bench.connect(run, config, options);
+                }
+            }
+            None => {}
         }
         let placeholder;
         let error_page = self
@@ -666,15 +680,18 @@ impl OauthvizApp {
         }
     }
 
-    /// Above a reopened run: where it came from, and a way to run its provider again (with
-    /// the client secret, which no file holds). Returns the settings to start a run with.
-    fn reopened_bar(&mut self, ui: &mut Ui) -> Option<ProviderConfig> {
+    /// Above a reopened run: where it came from, and the ways to send again — connect it (its
+    /// steps are then sent like a live run's) or run its provider anew — with the client secret,
+    /// which no file holds.
+    fn reopened_bar(&mut self, ui: &mut Ui) -> Option<Again> {
         let run = self.current_run()?;
         let from = run.reopened.clone()?;
-        // The demo provider of that session is gone: run the one running now.
+        let connected = run.connected;
+        // The demo provider of that session is gone: use the one running now.
         let demo = crate::gui::provider::is_demo_run(&run.config);
         let mut config = match self.demo() {
             Ok(server) if demo => ProviderConfig {
+                name: run.config.name.clone(),
                 client_id: run.config.client_id.clone(),
                 client_auth: run.config.client_auth,
                 scope: run.config.scope.clone(),
@@ -689,10 +706,14 @@ impl OauthvizApp {
                 crate::protocol::token::ClientAuth::Basic
                     | crate::protocol::token::ClientAuth::Post
             );
-        let mut start = false;
+        let mut again: Option<fn(ProviderConfig) -> Again> = None;
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("Reopened from {from}: nothing here is sent again."));
-            if needs_secret {
+            if connected {
+                ui.label(format!("Reopened from {from}, connected: what you send goes to the provider."));
+            } else {
+                ui.label(format!("Reopened from {from}: nothing is sent until you connect."));
+            }
+            if needs_secret && !connected {
                 let label = ui.label("Client secret:");
                 ui.add(
                     egui::TextEdit::singleline(&mut self.rerun_secret)
@@ -701,25 +722,41 @@ impl OauthvizApp {
                 )
                 .labelled_by(label.id);
             }
-            let ready = !needs_secret || !self.rerun_secret.is_empty();
-            start = ui
+            let ready = !needs_secret || !self.rerun_secret.is_empty() || connected;
+            let why_not = "Type the client secret first: run files never hold it";
+            if !connected
+                && ui
+                    .add_enabled(ready, egui::Button::new("Connect"))
+                    .on_hover_text("Send this run's steps again (edited or not) to its provider; the attempts come after the saved ones")
+                    .on_disabled_hover_text(why_not)
+                    .clicked()
+            {
+                again = Some(Again::Connect);
+            }
+            if ui
                 .add_enabled(ready, egui::Button::new("Run this provider again"))
                 .on_hover_text("A new run against the same provider and client, with the login as set on the left")
-                .on_disabled_hover_text("Type the client secret first: run files never hold it")
-                .clicked();
+                .on_disabled_hover_text(why_not)
+                .clicked()
+            {
+                again = Some(Again::NewRun);
+            }
         });
-        if !start {
-            return None;
-        }
-        if needs_secret {
+        let again = again?;
+        if needs_secret && !self.rerun_secret.is_empty() {
             config.client_secret = Some(crate::protocol::secret::Secret::new(std::mem::take(
                 &mut self.rerun_secret,
             )));
         } else if demo {
             config.client_secret = crate::demo::client_secret(&config.client_id)
                 .map(crate::protocol::secret::Secret::new);
+        } else if connected {
+            // Connected already: the run's settings hold the secret typed then.
+            config
+                .client_secret
+                .clone_from(&self.current_run()?.config.client_secret);
         }
-        Some(config)
+        Some(again(config))
     }
 
     /// The steps a finished run offers after E, as buttons above the diagram.
@@ -800,6 +837,14 @@ impl OauthvizApp {
             self.selected = None;
         }
     }
+}
+
+/// What the bar above a reopened run asks for.
+enum Again {
+    /// Connect the reopened run, to send its steps again with these settings.
+    Connect(ProviderConfig),
+    /// A new run with these settings.
+    NewRun(ProviderConfig),
 }
 
 impl eframe::App for OauthvizApp {

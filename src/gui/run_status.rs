@@ -25,9 +25,9 @@ pub fn status(run: &Run) -> String {
 
 /// Why nothing new can be sent on this run right now, if something is still going.
 pub fn busy(run: &Run) -> Option<&'static str> {
-    if run.reopened.is_some() {
+    if !run.sendable() {
         return Some(
-            "This run was reopened from a file: use \"Run this provider again\" above the diagram to send requests",
+            "This run was reopened from a file: Connect (above the diagram) to send its steps again",
         );
     }
     if run.running_experiment().is_some() {

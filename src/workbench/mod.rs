@@ -96,6 +96,29 @@ impl Workbench {
         id
     }
 
+    /// Lets a reopened run be sent on again: the engine takes it on with `provider` (the saved
+    /// settings with the client secret the user typed, which no file holds) and goes on from
+    /// its trace. Its experiments then plan with `provider` too.
+    pub fn connect(&mut self, run: RunId, provider: ProviderConfig, options: RunOptions) {
+        let Some(r) = self.run_mut(run) else { return };
+        if r.sendable() {
+            return;
+        }
+        r.connected = true;
+        r.scripted = matches!(options.user_agent, UserAgentKind::Scripted { .. });
+        r.config = provider.clone();
+        let trace = Box::new(r.trace.clone());
+        let id = self.engine.send(Command::Adopt {
+            run,
+            provider: Box::new(provider),
+            options,
+            trace,
+        });
+        if let Some(r) = self.run_mut(run) {
+            r.sent(id);
+        }
+    }
+
     /// Sends a replay or prepare of `run` (what `command` names), remembering `activity` for the
     /// banner.
     pub fn send(&mut self, command: Command, activity: Option<Activity>) {

@@ -28,6 +28,9 @@ pub struct Run {
     pub wait: Duration,
     /// The file this run was reopened from (it was not run in this session).
     pub reopened: Option<String>,
+    /// A reopened run the engine has taken on ([`super::Workbench::connect`]): its steps can be
+    /// sent again.
+    pub connected: bool,
     /// Commands sent that have not reported `Finished`.
     unfinished: BTreeSet<CommandId>,
     experiments: ExperimentRunner,
@@ -135,6 +138,7 @@ impl Run {
             audit: None,
             wait: Duration::ZERO,
             reopened: None,
+            connected: false,
             unfinished: BTreeSet::new(),
             experiments: ExperimentRunner::default(),
         }
@@ -196,6 +200,12 @@ impl Run {
             since: &since,
         };
         experiment.plan(0, &ctx).map(|_| ())
+    }
+
+    /// Whether the engine knows this run, so its steps can be sent (a reopened run must be
+    /// connected first).
+    pub fn sendable(&self) -> bool {
+        self.reopened.is_none() || self.connected
     }
 
     /// Whether anything sent on this run is still to finish, or experiments wait their turn.

@@ -187,3 +187,45 @@ fn every_command_finishes_once_and_a_cancel_reports_the_queued_ones_dropped() {
     assert!(matches!(finished[&unknown], CommandOutcome::Rejected(_)));
     assert!(engine.recv_timeout(Duration::from_millis(200)).is_none());
 }
+
+/// A run saved with its secrets, reopened and connected, sends F with the token it kept; saved
+/// masked, the same F says the token is gone, and a new A starts afresh from the kept settings.
+#[test]
+fn a_reopened_run_connects_and_sends_with_what_its_file_kept() {
+    let server = DemoServer::start(DemoOptions::default()).unwrap();
+    let config = ProviderConfig::demo(&server);
+    let mut bench = Workbench::new(|| {}).unwrap();
+    let run = bench.start(config.clone(), scripted());
+    bench.wait_idle(run, WAIT, |_, _| {});
+    let record = RunRecord::of(bench.run(run).unwrap());
+    assert!(record.trace.ok);
+    let masked = record.masked(&crate::redact::Secrets::default());
+
+    for (kept, with_secrets) in [(record, true), (masked, false)] {
+        // Through JSON, as a file would carry it (the client secret is never in it).
+        let kept: RunRecord = serde_json::from_str(&serde_json::to_string(&kept).unwrap()).unwrap();
+        assert!(kept.provider.client_secret.is_none());
+        let mut bench = Workbench::new(|| {}).unwrap();
+        let run = bench.reopen(kept, "saved.oauthviz.json");
+        assert!(!bench.run(run).unwrap().sendable());
+        bench.connect(run, config.clone(), scripted());
+        bench.wait_idle(run, WAIT, |_, _| {});
+        bench.replay(run, StepId::F, ReplayRequest::Default, Vec::new(), false);
+        bench.wait_idle(run, WAIT, |_, _| {});
+        let trace = &bench.run(run).unwrap().trace;
+        let g = trace.step(StepId::G).attempts.len();
+        if with_secrets {
+            assert_eq!(g, 2, "F was sent again after the saved attempt");
+            assert!(trace.step(StepId::G).outcome().is_ok(), "{:?}", trace.stop);
+        } else {
+            let why = trace.error().unwrap_or_default();
+            assert!(why.contains("no access token"), "{why}");
+        }
+        // A new authorization request works either way: the settings were kept.
+        bench.replay(run, StepId::A, ReplayRequest::Default, Vec::new(), true);
+        bench.wait_idle(run, WAIT, |_, _| {});
+        let trace = &bench.run(run).unwrap().trace;
+        assert_eq!(trace.step(StepId::A).attempts.len(), 2);
+        assert!(trace.step(StepId::G).outcome().is_ok(), "{:?}", trace.stop);
+    }
+}
