@@ -388,6 +388,18 @@ fn bad_run_files_are_refused_with_what_is_wrong() {
             );
         }
     }
+    // One step alone: its latest exchange.
+    let d = ok(&oauthviz(&["export", &good, "--to", "har", "--step", "E"]));
+    let d: serde_json::Value = serde_json::from_str(&d).unwrap();
+    let steps: Vec<&serde_json::Value> = d["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["_oauthviz"]["step"])
+        .collect();
+    assert_eq!(steps, ["D"], "E is the answer of D's exchange");
+    let out = oauthviz(&["export", &good, "--to", "svg", "--step", "D"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("always the whole run"));
     let out = oauthviz(&["export", &good, "--to", "pdf"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("choose one of"));
 }

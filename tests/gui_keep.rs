@@ -101,6 +101,29 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
     let judged = h.state().current_run().unwrap().findings.len();
     assert!(judged > 10, "{judged} verdicts");
 
+    // An arrow's menu copies that step alone: here D→E as HAR, masked.
+    h.get_by_label_contains("D ×").click_secondary();
+    h.run_ok();
+    h.get_by_label("Copy this step as HAR").click();
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .expect("the step was copied");
+    let har: serde_json::Value = serde_json::from_str(&copied).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "one exchange: D's latest");
+    assert_eq!(entries[0]["_oauthviz"]["step"], "D");
+    assert!(!copied.contains(oauthviz::demo::BASIC_CLIENT_SECRET));
+    h.run_ok();
+    h.get_by_label_contains("Copied step D as HAR");
+
     click(&mut h, "File");
     click(&mut h, "Save run…");
     set_text(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::export::Format;
+use crate::export::{Format, Scope};
 use crate::keep::{RunFile, SecretsIn};
 use crate::redact::Secrets;
 use crate::workbench::RunRecord;
@@ -41,7 +41,7 @@ impl KeepArgs {
             .map(|path| (Format::Run, path))
             .chain(self.export.iter().map(|(f, p)| (*f, p)));
         for (format, path) in files {
-            let text = render(format, record, self.secrets(), given)?;
+            let text = render(format, record, Scope::Run, self.secrets(), given)?;
             crate::files::write_private(path, &text)?;
         }
         Ok(())
@@ -51,10 +51,18 @@ impl KeepArgs {
 fn render(
     format: Format,
     record: &RunRecord,
+    scope: Scope,
     secrets: SecretsIn,
     given: &Secrets,
 ) -> Result<String, String> {
-    crate::export::render(format, record, secrets, given, crate::gui::diagram_svg)
+    crate::export::render(
+        format,
+        record,
+        scope,
+        secrets,
+        given,
+        crate::gui::diagram_svg,
+    )
 }
 
 /// `har:run.har` → (Har, run.har).
@@ -77,6 +85,9 @@ pub struct ExportArgs {
     /// --include-secrets).
     #[arg(long, value_parser = Format::parse, value_name = "FORMAT")]
     pub to: Format,
+    /// Only this step's latest exchange (A–G, refresh, revoke, introspect); not for svg and run.
+    #[arg(long, value_parser = super::args::parse_step, value_name = "STEP")]
+    pub step: Option<crate::trace::StepId>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -93,7 +104,17 @@ pub fn export(args: ExportArgs) -> Result<std::process::ExitCode, String> {
     } else {
         SecretsIn::Masked
     };
-    let text = render(args.to, &saved.run, secrets, &Secrets::default())?;
+    let scope = match (args.step, args.to) {
+        (None, _) => Scope::Run,
+        (Some(_), Format::Svg | Format::Run) => {
+            return Err(format!(
+                "--step picks one exchange; {} is always the whole run",
+                args.to.id()
+            ));
+        }
+        (Some(step), _) => Scope::Step(step),
+    };
+    let text = render(args.to, &saved.run, scope, secrets, &Secrets::default())?;
     match &args.output {
         Some(path) => crate::files::write_private(path, &text)?,
         // Straight into a terminal, what came from a provider must not drive it.

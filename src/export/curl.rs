@@ -7,12 +7,16 @@ use crate::workbench::RunRecord;
 /// Every request of the run as a commented, runnable curl command, in the order they were sent.
 /// The script stops at nothing: codes are single-use and tokens expire, so replaying it shows
 /// how the provider answers now.
-pub fn render(record: &RunRecord) -> String {
+pub fn render(record: &RunRecord, scope: super::Scope) -> String {
+    let what = match scope {
+        super::Scope::Run => "every request of a run".to_owned(),
+        super::Scope::Step(step) => format!("step {} of a run", step.letter()),
+    };
     let mut out = format!(
-        "#!/bin/sh\n# oauthviz: every request of a run against {}, in the order it was sent.\n",
+        "#!/bin/sh\n# oauthviz: {what} against {}, in the order it was sent.\n",
         one_line(&record.provider.name)
     );
-    for s in super::exchanges(record) {
+    for s in super::exchanges_in(record, scope) {
         let status = match (s.response, s.error) {
             (Some(r), _) => format!("answered {}", r.status_line()),
             (None, Some(e)) => format!("no answer: {}", one_line(e)),

@@ -6,13 +6,13 @@ use har::v1_2::{Cache, Content, Creator, Entries, Headers, Log, PostData, QueryS
 use har::v1_2::{Request, Response, Timings};
 use serde_json::{Value, json};
 
-use super::{Part, Sent, exchanges};
+use super::{Part, Scope, Sent, exchanges_in};
 use crate::protocol::http::{HttpRequest, HttpResponse, reason_phrase};
 use crate::workbench::RunRecord;
 
-/// The run as a HAR document.
-pub fn render(record: &RunRecord) -> Result<String, String> {
-    let sent = exchanges(record);
+/// The run (or one step of it) as a HAR document.
+pub fn render(record: &RunRecord, scope: Scope) -> Result<String, String> {
+    let sent = exchanges_in(record, scope);
     let log = Log {
         creator: Creator {
             name: "oauthviz".into(),
@@ -243,7 +243,7 @@ mod tests {
             experiments: Vec::new(),
             audit: None,
         };
-        let har: Value = serde_json::from_str(&render(&record).unwrap()).unwrap();
+        let har: Value = serde_json::from_str(&render(&record, Scope::Run).unwrap()).unwrap();
         let entries = har["log"]["entries"].as_array().unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(har["log"]["version"], "1.2");

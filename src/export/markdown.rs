@@ -1,13 +1,26 @@
 //! The Markdown report of a run: the flow step by step (request line, the parameters sent,
 //! what came back, the client's checks), then the experiments' verdicts and the audit.
 
-use super::{Sent, exchanges};
+use super::{Scope, Sent, exchanges_in};
 use crate::protocol::http::HttpRequest;
 use crate::trace::Outcome;
 use crate::workbench::audit::render::{self, cell, verdict_word};
 use crate::workbench::{Judged, RunRecord};
 
-pub fn render(record: &RunRecord) -> String {
+pub fn render(record: &RunRecord, scope: Scope) -> String {
+    if let Scope::Step(step) = scope {
+        // One step: its exchange, and nothing of the rest of the run.
+        let mut out = format!(
+            "# oauthviz: step {} ({}) of a run against {}\n",
+            step.letter(),
+            step.name(),
+            cell(&record.provider.name)
+        );
+        for s in exchanges_in(record, scope) {
+            exchange(&mut out, &s);
+        }
+        return out;
+    }
     let trace = &record.trace;
     let mut out = format!("# oauthviz run: {}\n\n", cell(&record.provider.name));
     let status = if super::flow_reached_g(record) {
@@ -33,7 +46,7 @@ pub fn render(record: &RunRecord) -> String {
     };
     out.push_str(&paragraph(&status));
     out.push_str("\n## Exchanges\n");
-    for s in exchanges(record) {
+    for s in exchanges_in(record, Scope::Run) {
         exchange(&mut out, &s);
     }
     let newest: Vec<&Judged> = Judged::newest(&record.experiments).collect();

@@ -2,14 +2,14 @@
 //! its step letter and key fact, failures drawn with a cross, replays and experiments each in a
 //! `rect` with a note naming them (and an experiment's verdict).
 
-use super::{Part, Sent, Take, exchanges};
+use super::{Part, Scope, Sent, Take, exchanges_in};
 use crate::trace::{Outcome, StepId};
 use crate::workbench::{Judged, RunRecord};
 
 /// Longest label kept whole; Mermaid draws a label on one line, so a long one is cut.
 const MAX_LABEL: usize = 90;
 
-pub fn render(record: &RunRecord) -> String {
+pub fn render(record: &RunRecord, scope: Scope) -> String {
     let mut out = String::from("sequenceDiagram\n");
     out.push_str(&format!(
         "    title OAuth 2.0 Authorization Code flow: {}\n",
@@ -23,7 +23,7 @@ pub fn render(record: &RunRecord) -> String {
     ] {
         out.push_str(&format!("    participant {id} as {name}\n"));
     }
-    let sent = exchanges(record);
+    let sent = exchanges_in(record, scope);
     let mut open: Option<Take> = None;
     for s in &sent {
         if open != Some(s.take) {
@@ -46,7 +46,7 @@ pub fn render(record: &RunRecord) -> String {
         out.push_str("    end\n");
     }
     // Where the flow itself stopped; a refusal an experiment asked for is in its block.
-    if let Some(stop) = super::flow_stop(record) {
+    if let Some(stop) = super::flow_stop(record).filter(|_| scope == Scope::Run) {
         out.push_str(&format!(
             "    Note over Client,AS: stopped: {}\n",
             escape(&cut(&stop.reason.to_string()))

@@ -22,6 +22,7 @@ use crate::workbench::{Experiment, RunRecord};
 pub fn render(
     format: Format,
     record: &RunRecord,
+    scope: Scope,
     secrets: SecretsIn,
     given: &Secrets,
     svg: impl FnOnce(&Trace) -> String,
@@ -34,11 +35,12 @@ pub fn render(
     match format {
         // The run file masks by itself, and says in the file whether it did.
         Format::Run => RunFile::new(record, secrets, given).to_json(),
-        Format::Har => har::render(&shown()),
-        Format::Mermaid => Ok(mermaid::render(&shown())),
+        Format::Har => har::render(&shown(), scope),
+        Format::Mermaid => Ok(mermaid::render(&shown(), scope)),
+        // The diagram is the whole run's.
         Format::Svg => Ok(svg(&shown().trace)),
-        Format::Markdown => Ok(markdown::render(&shown())),
-        Format::Curl => Ok(curl::render(&shown())),
+        Format::Markdown => Ok(markdown::render(&shown(), scope)),
+        Format::Curl => Ok(curl::render(&shown(), scope)),
     }
 }
 
@@ -112,6 +114,15 @@ impl Format {
                 )
             })
     }
+}
+
+/// What of a run an export covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every exchange.
+    Run,
+    /// The latest attempt of one step's exchange (E is D's, G is F's; B is its login pages).
+    Step(StepId),
 }
 
 /// Which part of the run an exchange belongs to.
@@ -216,6 +227,28 @@ fn take_of(record: &RunRecord, step: StepId, attempt: usize) -> Take {
         Some(j) => Take::Experiment(j.experiment),
         None if attempt == 0 && !step.is_extra() => Take::Main,
         None => Take::Replay,
+    }
+}
+
+/// The exchanges `scope` covers, in the order they started.
+pub fn exchanges_in(record: &RunRecord, scope: Scope) -> Vec<Sent<'_>> {
+    let all = exchanges(record);
+    match scope {
+        Scope::Run => all,
+        Scope::Step(step) => {
+            let step = match step {
+                StepId::E | StepId::G => step.request_step(),
+                s => s,
+            };
+            let latest = all
+                .iter()
+                .filter(|s| s.step == step)
+                .map(|s| s.attempt)
+                .max();
+            all.into_iter()
+                .filter(|s| s.step == step && Some(s.attempt) == latest)
+                .collect()
+        }
     }
 }
 

@@ -295,16 +295,22 @@ impl OauthvizApp {
                 secrets,
             } => {
                 let written = self
-                    .export_text(format, secrets)
+                    .export_text(format, crate::export::Scope::Run, secrets)
                     .and_then(|text| crate::files::write_private(&path, &text));
                 self.keep.message =
                     Some(written.map(|()| format!("Written to {}", path.display())));
             }
-            KeepAction::Copy(format) => {
-                let copied = self.export_text(format, crate::keep::SecretsIn::Masked);
+            KeepAction::Copy(format, scope) => {
+                let copied = self.export_text(format, scope, crate::keep::SecretsIn::Masked);
+                let what = match scope {
+                    crate::export::Scope::Run => format.title().to_owned(),
+                    crate::export::Scope::Step(step) => {
+                        format!("step {} as {}", step.letter(), format.title())
+                    }
+                };
                 self.keep.message = Some(copied.map(|text| {
                     ui.ctx().copy_text(text);
-                    format!("Copied: {} (secrets masked)", format.title())
+                    format!("Copied {what} (secrets masked)")
                 }));
             }
             KeepAction::ClearHistory => {
@@ -333,6 +339,7 @@ impl OauthvizApp {
     fn export_text(
         &self,
         format: crate::export::Format,
+        scope: crate::export::Scope,
         secrets: crate::keep::SecretsIn,
     ) -> Result<String, String> {
         let run = self.current_run().ok_or("There is no run on screen")?;
@@ -340,6 +347,7 @@ impl OauthvizApp {
         crate::export::render(
             format,
             &record,
+            scope,
             secrets,
             &self.given_secrets(run),
             crate::gui::diagram_svg,
@@ -665,6 +673,12 @@ impl OauthvizApp {
         };
         let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
         let response = diagram::show(ui, trace, &banner, self.selected, palette);
+        if let Some((step, format)) = response.copy {
+            self.keep_action(
+                ui,
+                KeepAction::Copy(format, crate::export::Scope::Step(step)),
+            );
+        }
         if let Some(step) = response.clicked {
             self.selected = if self.selected == Some(step) {
                 None

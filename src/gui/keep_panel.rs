@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use crate::export::Format;
+use crate::export::{Format, Scope};
 use crate::gui::theme::{self, Palette};
 use crate::keep::SecretsIn;
 use crate::keep::history::{self, Entry, History};
@@ -20,7 +20,8 @@ pub enum KeepAction {
         path: PathBuf,
         secrets: SecretsIn,
     },
-    Copy(Format),
+    /// Onto the clipboard, masked: the run, or one step of it (the arrow's menu).
+    Copy(Format, Scope),
     Reopen(Entry),
     ClearHistory,
     CapChanged,
@@ -105,7 +106,7 @@ pub fn menu(ui: &mut Ui, state: &mut KeepState, run: Option<&str>) -> Option<Kee
             (Format::Curl, "Copy every request as curl"),
         ] {
             if ui.add_enabled(has_run, egui::Button::new(label)).clicked() {
-                action = Some(KeepAction::Copy(format));
+                action = Some(KeepAction::Copy(format, Scope::Run));
                 ui.close();
             }
         }

@@ -99,6 +99,8 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
 
 pub struct DiagramResponse {
     pub clicked: Option<StepId>,
+    /// From an arrow's menu (right click): copy that step in this format.
+    pub copy: Option<(StepId, crate::export::Format)>,
     /// Something is moving: the caller should ask for the next animation frame.
     pub animating: bool,
 }
@@ -153,6 +155,7 @@ pub fn show(
                 }
             }
             let mut clicked = None;
+            let mut copy = None;
             let mut hovered = None;
             for arrow in &layout.arrows {
                 let response = ui.interact(
@@ -175,6 +178,21 @@ pub fn show(
                 if response.clicked() {
                     clicked = Some(arrow.step);
                 }
+                let sent = arrow.status != Status::Waiting;
+                response.context_menu(|ui| {
+                    use crate::export::Format;
+                    for (format, label) in [
+                        (Format::Curl, "Copy the request as curl"),
+                        (Format::Markdown, "Copy this step as Markdown"),
+                        (Format::Har, "Copy this step as HAR"),
+                        (Format::Mermaid, "Copy this step as Mermaid"),
+                    ] {
+                        if ui.add_enabled(sent, egui::Button::new(label)).clicked() {
+                            copy = Some((arrow.step, format));
+                            ui.close();
+                        }
+                    }
+                });
             }
             let banner_colour = match banner.tone {
                 Tone::Neutral => palette.text,
@@ -195,6 +213,7 @@ pub fn show(
             );
             DiagramResponse {
                 clicked,
+                copy,
                 animating: layout.arrows.iter().any(|a| a.status == Status::InFlight),
             }
         })
