@@ -71,6 +71,8 @@ pub struct OauthvizApp {
     keep: KeepState,
     /// The client secret typed to run a reopened run's provider again (files never hold it).
     rerun_secret: String,
+    /// Repaints the window from other threads (the history writer).
+    wake: egui::Context,
 }
 
 impl OauthvizApp {
@@ -108,6 +110,7 @@ impl OauthvizApp {
             misbehaviour: Misbehaviour::default(),
             keep: KeepState::default(),
             rerun_secret: String::new(),
+            wake: ctx.clone(),
         }
         .with_history_cap(saved.history_cap)
     }
@@ -122,7 +125,8 @@ impl OauthvizApp {
     /// Keeps finished runs (masked) in `dir` and lists the ones it holds; the window keeps them
     /// in the user's data directory, tests in a temporary one.
     pub fn with_history_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
-        self.keep = std::mem::take(&mut self.keep).with_history(crate::keep::History::new(dir));
+        self.keep = std::mem::take(&mut self.keep)
+            .with_history(crate::keep::History::new(dir), self.wake.clone());
         self
     }
 
@@ -233,7 +237,7 @@ impl OauthvizApp {
     /// The run, its secrets masked, kept in the history once it has finished (again after
     /// later experiments, replacing the earlier copy).
     fn keep_in_history(&mut self, id: RunId) {
-        let (Ok(bench), Some(history)) = (&self.bench, &self.keep.history) else {
+        let (Ok(bench), Some(writer)) = (&self.bench, &self.keep.writer) else {
             return;
         };
         let Some(run) = bench.run(id) else { return };
@@ -250,20 +254,13 @@ impl OauthvizApp {
         else {
             return;
         };
-        let record = crate::workbench::RunRecord::of(run);
-        let kept = history.keep(
-            &format!("run-{started}-{id}"),
-            &record,
-            &self.given_secrets(run),
-            &run_status::status(run),
-            self.keep.cap,
-        );
-        match kept.and_then(|_| history.list()) {
-            Ok(entries) => self.keep.entries = entries,
-            Err(e) => {
-                self.keep.message = Some(Err(format!("The run was not kept in the history: {e}")))
-            }
-        }
+        writer.keep(crate::keep::history::Keep {
+            key: format!("run-{started}-{id}"),
+            record: crate::workbench::RunRecord::of(run),
+            given: self.given_secrets(run),
+            status: run_status::status(run),
+            cap: self.keep.cap,
+        });
     }
 
     /// The secrets a run was handed, to mask wherever they turn up in what is written.
@@ -428,6 +425,7 @@ impl OauthvizApp {
     /// The whole UI, in a `Ui` covering the window.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.drain_events();
+        self.keep.collect();
         for path in keep_panel::dropped(ui) {
             self.open_run_file(&path);
         }

@@ -43,6 +43,8 @@ pub struct KeepState {
     pub message: Option<Result<String, String>>,
     /// Where finished runs are kept; none in tests that do not ask for one.
     pub history: Option<History>,
+    /// Writes finished runs into the history off the UI thread.
+    pub writer: Option<history::Writer>,
     pub entries: Vec<Entry>,
     pub cap: usize,
 }
@@ -56,6 +58,7 @@ impl Default for KeepState {
             include_secrets: false,
             message: None,
             history: None,
+            writer: None,
             entries: Vec::new(),
             cap: history::DEFAULT_CAP,
         }
@@ -63,14 +66,29 @@ impl Default for KeepState {
 }
 
 impl KeepState {
-    /// Keeps finished runs in `history`, listing what it already holds.
-    pub fn with_history(mut self, history: History) -> Self {
+    /// Keeps finished runs in `history`, listing what it already holds; `wake` repaints when
+    /// a run has been kept.
+    pub fn with_history(mut self, history: History, wake: egui::Context) -> Self {
         match history.list() {
             Ok(entries) => self.entries = entries,
             Err(e) => self.message = Some(Err(e)),
         }
+        self.writer = Some(history.writer(move || wake.request_repaint()));
         self.history = Some(history);
         self
+    }
+
+    /// Takes in what the history writer finished.
+    pub fn collect(&mut self) {
+        let Some(writer) = &self.writer else { return };
+        for done in writer.done() {
+            match done {
+                Ok(entries) => self.entries = entries,
+                Err(e) => {
+                    self.message = Some(Err(format!("The run was not kept in the history: {e}")));
+                }
+            }
+        }
     }
 }
 

@@ -27,8 +27,38 @@ pub struct Entry {
     pub status: String,
 }
 
+#[derive(Clone)]
 pub struct History {
     dir: PathBuf,
+}
+
+/// A run to keep, as [`History::keep`] takes it.
+pub struct Keep {
+    pub key: String,
+    pub record: RunRecord,
+    pub given: Secrets,
+    pub status: String,
+    pub cap: usize,
+}
+
+/// Keeps runs on a thread of its own, one after the other (masking and writing a run with a
+/// few hundred attempts takes longer than a frame), and hands back the list as it is after
+/// each; `done` is called when there is something to collect (the window's repaint).
+pub struct Writer {
+    jobs: std::sync::mpsc::Sender<Keep>,
+    results: std::sync::mpsc::Receiver<Result<Vec<Entry>, String>>,
+}
+
+impl Writer {
+    pub fn keep(&self, job: Keep) {
+        // The thread lives as long as the writer; if it died, the result says nothing came.
+        let _ = self.jobs.send(job);
+    }
+
+    /// The lists (or errors) of the keeps done since the last call, oldest first.
+    pub fn done(&self) -> Vec<Result<Vec<Entry>, String>> {
+        self.results.try_iter().collect()
+    }
 }
 
 impl History {
@@ -44,6 +74,30 @@ impl History {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// A writer that keeps runs in this history on its own thread.
+    pub fn writer(&self, done: impl Fn() + Send + 'static) -> Writer {
+        let (jobs, inbox) = std::sync::mpsc::channel::<Keep>();
+        let (outbox, results) = std::sync::mpsc::channel();
+        let history = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("oauthviz-history".into())
+            .spawn(move || {
+                for job in inbox {
+                    let kept = history
+                        .keep(&job.key, &job.record, &job.given, &job.status, job.cap)
+                        .and_then(|_| history.list());
+                    if outbox.send(kept).is_err() {
+                        return;
+                    }
+                    done();
+                }
+            });
+        if let Err(e) = spawned {
+            log::warn!("the history cannot keep runs: no thread ({e})");
+        }
+        Writer { jobs, results }
     }
 
     /// The kept runs, newest first. A damaged index is rebuilt from the run files themselves.
