@@ -185,7 +185,14 @@ const MIN_SCRUBBED: usize = 6;
 /// form body served as text/plain, JSON the strict parser would not read, a provider echoing a
 /// token back — and not only where a secret is expected.
 #[derive(Clone, Debug, Default)]
-pub struct Secrets(Vec<String>);
+pub struct Secrets {
+    values: Vec<String>,
+    /// Every form of every value (as written, form- and percent-encoded) in one automaton, with
+    /// the mask each is replaced by: a run holds hundreds of codes and tokens, and a saved run
+    /// thousands of strings, so they are looked for at once, not one after the other. Built on
+    /// the first scrub after a change.
+    finder: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<String>)>>,
+}
 
 impl Secrets {
     /// Every value found at a secret place in the run's requests and answers.
@@ -220,17 +227,16 @@ impl Secrets {
         // A mask is what scrubbing writes: hiding it again would only shorten its count.
         if v.chars().count() >= MIN_SCRUBBED
             && !crate::protocol::secret::is_mask(v)
-            && !self.0.iter().any(|k| k == v)
+            && !self.values.iter().any(|k| k == v)
         {
-            self.0.push(v.to_owned());
-            // Longest first, so a secret that contains another is hidden whole.
-            self.0.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            self.values.push(v.to_owned());
+            self.finder = std::sync::OnceLock::new();
         }
     }
 
     /// Adds what `other` knows.
     pub fn join(&mut self, other: &Secrets) {
-        for v in &other.0 {
+        for v in &other.values {
             self.add(v);
         }
     }
@@ -336,19 +342,57 @@ impl Secrets {
         }
     }
 
-    /// `text` with every known secret, as written or URL-encoded, replaced by its mask.
+    /// `text` with every known secret, as written or URL-encoded, replaced by its mask. Where
+    /// two overlap, the longest is hidden whole.
     pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let mut out = std::borrow::Cow::Borrowed(text);
-        for value in &self.0 {
+        if self.values.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let finder = self.finder.get_or_init(|| {
+            let (forms, masks) = self.forms();
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&forms)
+                .ok()
+                .map(|finder| (finder, masks))
+        });
+        match finder {
+            Some((finder, masks)) if finder.is_match(text) => {
+                std::borrow::Cow::Owned(finder.replace_all(text, masks))
+            }
+            Some(_) => std::borrow::Cow::Borrowed(text),
+            // Too many to build an automaton of (a size limit): one after the other, longest
+            // first, so a secret that contains another is hidden whole.
+            None => {
+                let (mut forms, masks) = self.forms();
+                let mut pairs: Vec<(String, String)> = forms.drain(..).zip(masks).collect();
+                pairs.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
+                let mut out = std::borrow::Cow::Borrowed(text);
+                for (form, masked) in pairs {
+                    if out.contains(&form) {
+                        out = std::borrow::Cow::Owned(out.replace(&form, &masked));
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// Every form of every value (as written, form- and percent-encoded), each with its mask.
+    fn forms(&self) -> (Vec<String>, Vec<String>) {
+        let mut forms = Vec::new();
+        let mut masks = Vec::new();
+        for value in &self.values {
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let percent = encoded.replace('+', "%20");
-            for form in [value.as_str(), encoded.as_str(), percent.as_str()] {
-                if out.contains(form) {
-                    out = std::borrow::Cow::Owned(out.replace(form, &mask(value)));
+            for form in [value.clone(), encoded, percent] {
+                if !forms.contains(&form) {
+                    forms.push(form);
+                    masks.push(mask(value));
                 }
             }
         }
-        out
+        (forms, masks)
     }
 }
 

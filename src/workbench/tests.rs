@@ -203,7 +203,10 @@ fn a_reopened_run_connects_and_sends_with_what_its_file_kept() {
 
     for (kept, with_secrets) in [(record, true), (masked, false)] {
         // Through JSON, as a file would carry it (the client secret is never in it).
+        let before = kept.clone();
         let kept: RunRecord = serde_json::from_str(&serde_json::to_string(&kept).unwrap()).unwrap();
+        assert_eq!(kept.trace, before.trace, "the trace reads back as it was");
+        assert_eq!(kept.experiments, before.experiments);
         assert!(kept.provider.client_secret.is_none());
         let mut bench = Workbench::new(|| {}).unwrap();
         let run = bench.reopen(kept, "saved.oauthviz.json");
