@@ -63,6 +63,12 @@ impl StepId {
         })
     }
 
+    /// [`StepId::parse`], or an error that names the choices (for command-line values).
+    pub fn parse_or_explain(s: &str) -> Result<StepId, String> {
+        StepId::parse(s)
+            .ok_or_else(|| format!("'{s}' is not a step: use A–G, refresh, revoke or introspect"))
+    }
+
     pub fn is_extra(self) -> bool {
         Self::EXTRA.contains(&self)
     }

@@ -106,7 +106,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 300)]
     pub callback_timeout: u64,
     /// Stop after this step (C or E) and prepare the next request unsent, to edit it with --then.
-    #[arg(long, value_parser = parse_step)]
+    #[arg(long, value_parser = StepId::parse_or_explain)]
     pub pause_after: Option<StepId>,
     /// After the flow, send STEP again (A–G, refresh, revoke, introspect); `STEP:continue` goes on
     /// to G from there. Repeatable; runs in order.
@@ -117,7 +117,7 @@ pub struct RunArgs {
     #[arg(long = "set", value_name = "EDIT", allow_hyphen_values = true)]
     pub set: Vec<String>,
     /// At the end, print what differs between the last two attempts of STEP (repeatable).
-    #[arg(long, value_parser = parse_step, value_name = "STEP")]
+    #[arg(long, value_parser = StepId::parse_or_explain, value_name = "STEP")]
     pub compare: Vec<StepId>,
     /// After the flow, run an experiment and judge the provider's answer (repeatable), or `all`.
     #[arg(long, value_parser = Experiment::parse_list, value_name = "ID|all")]
@@ -134,11 +134,6 @@ pub struct RunArgs {
     pub set_positions: Vec<usize>,
     #[arg(skip)]
     pub then_positions: Vec<usize>,
-}
-
-pub fn parse_step(s: &str) -> Result<StepId, String> {
-    StepId::parse(s)
-        .ok_or_else(|| format!("'{s}' is not a step: use A–G, refresh, revoke or introspect"))
 }
 
 /// A `--then` replay with its `--set` edits.
@@ -166,7 +161,7 @@ pub fn replays(args: &RunArgs) -> Result<Vec<Replay>, String> {
             }
             None => (spec.as_str(), false),
         };
-        let step = parse_step(step)?;
+        let step = StepId::parse_or_explain(step)?;
         let from = args.then_positions.get(i).copied().unwrap_or(0);
         let to = args
             .then_positions

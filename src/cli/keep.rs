@@ -86,7 +86,7 @@ pub struct ExportArgs {
     #[arg(long, value_parser = Format::parse, value_name = "FORMAT")]
     pub to: Format,
     /// Only this step's latest exchange (A–G, refresh, revoke, introspect); not for svg and run.
-    #[arg(long, value_parser = super::args::parse_step, value_name = "STEP")]
+    #[arg(long, value_parser = crate::trace::StepId::parse_or_explain, value_name = "STEP")]
     pub step: Option<crate::trace::StepId>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
