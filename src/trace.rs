@@ -325,6 +325,15 @@ impl Trace {
         &self.steps[id as usize]
     }
 
+    /// When the run began: the earliest start of any step's first attempt (none before any).
+    pub fn started_at_ms(&self) -> Option<u64> {
+        self.steps
+            .iter()
+            .filter_map(|s| s.attempts.first())
+            .map(|a| a.started_at_ms)
+            .min()
+    }
+
     /// The extra steps that have been used in this run.
     pub fn extra_steps(&self) -> impl Iterator<Item = &Step> {
         self.steps

@@ -338,10 +338,9 @@ fn secrets_and_tokens_are_in_a_file_only_when_asked_and_the_client_secret_never(
     );
 }
 
-#[test]
-fn bad_run_files_are_refused_with_what_is_wrong() {
-    let dir = Dir::new("bad");
-    let good = dir.arg("good.oauthviz.json");
+/// A plain demo flow saved as `name` in `dir`; its path.
+fn plain_saved_run(dir: &Dir, name: &str) -> String {
+    let path = dir.arg(name);
     ok(&oauthviz(&[
         "run",
         "--provider",
@@ -349,8 +348,15 @@ fn bad_run_files_are_refused_with_what_is_wrong() {
         "--user-agent",
         "scripted",
         "--save",
-        &good,
+        &path,
     ]));
+    path
+}
+
+#[test]
+fn bad_run_files_are_refused_with_what_is_wrong() {
+    let dir = Dir::new("bad");
+    let good = plain_saved_run(&dir, "good.oauthviz.json");
     let text = std::fs::read_to_string(&good).unwrap();
     let cases = [
         (
@@ -407,16 +413,7 @@ fn bad_run_files_are_refused_with_what_is_wrong() {
 /// A run file big enough that writing it takes a while: the demo run with its D attempts
 /// repeated.
 fn big_run_file(dir: &Dir) -> PathBuf {
-    let small = dir.arg("small.oauthviz.json");
-    ok(&oauthviz(&[
-        "run",
-        "--provider",
-        "demo",
-        "--user-agent",
-        "scripted",
-        "--save",
-        &small,
-    ]));
+    let small = plain_saved_run(dir, "small.oauthviz.json");
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&small).unwrap()).unwrap();
     let steps = doc["run"]["trace"]["steps"].as_array_mut().unwrap();

@@ -244,14 +244,7 @@ impl OauthvizApp {
         if run.reopened.is_some() || !run.trace.finished {
             return;
         }
-        let Some(started) = run
-            .trace
-            .steps
-            .iter()
-            .filter_map(|s| s.attempts.first())
-            .map(|a| a.started_at_ms)
-            .min()
-        else {
+        let Some(started) = run.trace.started_at_ms() else {
             return;
         };
         writer.keep(crate::keep::history::Keep {

@@ -131,11 +131,7 @@ impl History {
         RunFile::new(record, SecretsIn::Masked, given).save(&self.dir.join(&file))?;
         let started = record
             .trace
-            .steps
-            .iter()
-            .filter_map(|s| s.attempts.first())
-            .map(|a| a.started_at_ms)
-            .min()
+            .started_at_ms()
             .unwrap_or_else(crate::timestamp::now_ms);
         let entry = Entry {
             file: file.clone(),
