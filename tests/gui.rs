@@ -692,3 +692,24 @@ fn the_demo_can_just_show_the_url_to_open_anywhere() {
     );
     assert!(harness.query_by_label("Copy URL").is_none());
 }
+
+/// Switching provider does not pass the previous provider's verdicts off as the new one's: the
+/// Experiments and Check tabs say whose results they show.
+#[test]
+fn results_say_whose_they_are_after_switching_provider() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    click(&mut h, "Experiments");
+    assert!(h.query_by_label_contains("These results are of run").is_none());
+    click(&mut h, "Public client with PKCE (no secret)");
+    h.get_by_label_contains(
+        "These results are of run #1 against demo (demo-basic). The settings on the left are for demo (demo-public)",
+    );
+    click(&mut h, "Check");
+    h.get_by_label_contains("These results are of run #1 against demo (demo-basic)");
+    // Back to the run's own client: nothing to say.
+    click(&mut h, "Confidential, secret in Authorization header (basic)");
+    assert!(h.query_by_label_contains("These results are of run").is_none());
+}

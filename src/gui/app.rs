@@ -431,7 +431,7 @@ impl OauthvizApp {
         let validation = self.form.config(self.demo());
         self.toolbar(ui, &validation, &palette);
         self.settings_panel(ui, &validation, &palette);
-        self.side_panel(ui, &palette);
+        self.side_panel(ui, validation.as_ref().ok(), &palette);
         self.inspector_panel(ui, &palette);
         egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
     }
@@ -536,7 +536,8 @@ impl OauthvizApp {
     }
 
     /// Explanations and experiments, on the right.
-    fn side_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+    /// `form`: the provider set on the left, when it is valid.
+    fn side_panel(&mut self, ui: &mut Ui, form: Option<&ProviderConfig>, palette: &Palette) {
         let mut panel_action = None;
         let mut audit_action = None;
         egui::Panel::right("explain")
@@ -564,6 +565,7 @@ impl OauthvizApp {
                             run: r,
                             findings: &r.findings,
                             running: r.running_experiment(),
+                            other_provider: run_status::other_provider(r, form),
                         });
                         let busy = run.and_then(run_status::busy);
                         let demo = (self.form.is_demo() && self.demo.is_ok())
@@ -582,8 +584,15 @@ impl OauthvizApp {
                             .current
                             .and_then(|id| self.bench.as_ref().ok()?.run(id));
                         let busy = run.and_then(run_status::busy);
-                        audit_action =
-                            audit_panel::show(ui, run, busy, &mut self.check, palette);
+                        let other = run.and_then(|r| run_status::other_provider(r, form));
+                        audit_action = audit_panel::show(
+                            ui,
+                            run,
+                            other.as_deref(),
+                            busy,
+                            &mut self.check,
+                            palette,
+                        );
                     }
                 }
             });

@@ -29,9 +29,11 @@ pub struct CheckState {
     pub wait_secs: u64,
 }
 
+/// `other_provider`: the run is not of the provider set on the left (what to say about it).
 pub fn show(
     ui: &mut Ui,
     run: Option<&Run>,
+    other_provider: Option<&str>,
     busy: Option<&str>,
     save: &mut CheckState,
     palette: &Palette,
@@ -46,6 +48,9 @@ pub fn show(
             ui.weak("Run the flow first: the audit starts from a finished run.");
             return;
         };
+        if let Some(notice) = other_provider {
+            ui.label(RichText::new(notice).color(palette.warning));
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label("Wait up to");
             ui.add(egui::DragValue::new(&mut save.wait_secs).range(0..=3600).suffix(" s"))

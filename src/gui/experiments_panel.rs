@@ -15,6 +15,8 @@ pub struct RunView<'a> {
     pub run: &'a Run,
     pub findings: &'a [Judged],
     pub running: Option<Experiment>,
+    /// The results are of another provider than the one set on the left: why, in words.
+    pub other_provider: Option<String>,
 }
 
 pub enum PanelAction {
@@ -80,6 +82,9 @@ pub fn show(
                 ui.weak("Run the flow first: experiments start from a finished run.");
                 return;
             };
+            if let Some(notice) = &run.other_provider {
+                ui.label(RichText::new(notice).color(palette.warning));
+            }
             let all = ui
                 .add_enabled(busy.is_none(), egui::Button::new("Run all experiments"))
                 .on_hover_text("Each experiment in turn; those that do not fit this provider say why");

@@ -23,6 +23,27 @@ pub fn status(run: &Run) -> String {
     }
 }
 
+/// When the provider settings on the left are not the run's, what the results shown are of:
+/// switching provider does not make the previous provider's verdicts the new one's.
+pub fn other_provider(run: &Run, form: Option<&crate::config::ProviderConfig>) -> Option<String> {
+    let form = form?;
+    let run_config = &run.config;
+    // An issuer names the provider (a run fills its endpoints from discovery, the form may not).
+    let same_provider = match (form.issuer.as_deref(), run_config.issuer.as_deref()) {
+        (Some(a), Some(b)) if !a.trim().is_empty() => a.trim() == b.trim(),
+        _ => {
+            form.authorization_endpoint == run_config.authorization_endpoint
+                && form.token_endpoint == run_config.token_endpoint
+        }
+    };
+    (!same_provider || form.client_id != run_config.client_id).then(|| {
+        format!(
+            "These results are of run #{} against {}. The settings on the left are for {}: press Run flow to check that one.",
+            run.id, run.trace.provider, form.name
+        )
+    })
+}
+
 /// Why nothing new can be sent on this run right now, if something is still going.
 pub fn busy(run: &Run) -> Option<&'static str> {
     if !run.sendable() {
