@@ -702,7 +702,10 @@ fn results_say_whose_they_are_after_switching_provider() {
     click(&mut h, "Run flow");
     until_finished(&mut h);
     click(&mut h, "Experiments");
-    assert!(h.query_by_label_contains("These results are of run").is_none());
+    assert!(
+        h.query_by_label_contains("These results are of run")
+            .is_none()
+    );
     click(&mut h, "Public client with PKCE (no secret)");
     h.get_by_label_contains(
         "These results are of run #1 against demo (demo-basic). The settings on the left are for demo (demo-public)",
@@ -710,6 +713,12 @@ fn results_say_whose_they_are_after_switching_provider() {
     click(&mut h, "Check");
     h.get_by_label_contains("These results are of run #1 against demo (demo-basic)");
     // Back to the run's own client: nothing to say.
-    click(&mut h, "Confidential, secret in Authorization header (basic)");
-    assert!(h.query_by_label_contains("These results are of run").is_none());
+    click(
+        &mut h,
+        "Confidential, secret in Authorization header (basic)",
+    );
+    assert!(
+        h.query_by_label_contains("These results are of run")
+            .is_none()
+    );
 }

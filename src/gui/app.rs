@@ -83,7 +83,7 @@ impl OauthvizApp {
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
         let theme = saved.theme.unwrap_or(Theme::Dark);
-        theme::apply_text_sizes(ctx);
+        theme::apply_style(ctx);
         ctx.set_theme(theme);
         let mut form = saved.form;
         form.restore_demo_secret();
