@@ -796,3 +796,43 @@ fn with_the_print_agent_and_json_the_url_goes_to_stderr_at_once_and_stdout_stays
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--user-agent scripted"));
 }
+
+/// A provider that does not answer: A says so instead of being drawn as sent, and B waits out
+/// its (short) time for the redirect all the same.
+#[test]
+fn an_authorization_endpoint_that_does_not_answer_is_named_on_a() {
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let out = oauthviz(&[
+        "run",
+        "--authorize-url",
+        &format!("{base}/authorize"),
+        "--token-url",
+        &format!("{base}/token"),
+        "--resource-url",
+        &format!("{base}/api"),
+        "--client-id",
+        "x",
+        "--client-auth",
+        "none",
+        "--user-agent",
+        "print",
+        "--callback-timeout",
+        "1",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let a = stdout
+        .lines()
+        .find(|l| l.starts_with("A  "))
+        .unwrap_or_default();
+    assert!(
+        a.contains("warning") && a.contains(&format!("127.0.0.1:{port} does not answer")),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -722,3 +722,12 @@ fn results_say_whose_they_are_after_switching_provider() {
             .is_none()
     );
 }
+
+/// With Run disabled, the reason is by the button, not only at a field that may be out of view.
+#[test]
+fn why_run_is_disabled_is_said_by_the_button() {
+    let mut h = app(None);
+    assert!(h.query_by_label_contains("To run:").is_none());
+    click(&mut h, "Your provider");
+    h.get_by_label_contains("To run: ");
+}

@@ -3,6 +3,8 @@
 //! stop the run. The first run chains them A→G; a replay calls one of them with an edited request
 //! and, when asked, continues from there.
 
+use std::time::Duration;
+
 use super::discovery;
 use super::http::{HttpClient, human_bytes};
 use super::listener::RedirectListener;
@@ -505,6 +507,29 @@ fn request_stop(step: StepId, why: String) -> Stop {
     Stop::at(step, StopReason::Request(why))
 }
 
+/// How long a look at whether the authorization endpoint answers may take.
+const REACH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether something listens where `url` points (a TCP connection, nothing sent), or why not.
+async fn answers(url: &str) -> Result<(), String> {
+    let url = url::Url::parse(url).map_err(|e| format!("the URL does not parse ({e})"))?;
+    let host = url.host_str().ok_or("the URL names no host")?.to_owned();
+    let port = url.port_or_known_default().ok_or("the URL names no port")?;
+    let where_ = format!("{host}:{port}");
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    match tokio::time::timeout(REACH_TIMEOUT, tokio::net::TcpStream::connect((host, port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("{where_} does not answer from here ({e})")),
+        Err(_) => Err(format!(
+            "{where_} did not answer from here within {} s",
+            REACH_TIMEOUT.as_secs()
+        )),
+    }
+}
+
 /// A and B: sends the browser (or the scripted agent) to the authorization URL and waits for the
 /// redirect on the listener. The listener thread answers the redirect by itself, so the scripted
 /// agent runs to completion before the callback is collected.
@@ -521,6 +546,18 @@ async fn authorize(
     let mut b = rec.begin(StepId::B, Outcome::WaitingForUser);
     b.attempt.summary = "waiting for the user to log in and consent".into();
     rec.update(&b);
+    // A person's browser will get nowhere if the provider does not answer here either: say so
+    // on A instead of drawing it green while B waits for a redirect that cannot come.
+    let unreachable = match &s.options.user_agent {
+        UserAgentKind::System | UserAgentKind::Print => answers(&request.url).await.err(),
+        UserAgentKind::Scripted { .. } => None,
+    };
+    let a_went = |opened: &str| match &unreachable {
+        None => Outcome::Ok,
+        Some(why) => Outcome::Warning(format!(
+            "{opened}, but {why}: the browser will most likely not reach it either (unless it goes through a proxy); check the URL, or Cancel"
+        )),
+    };
     match &s.options.user_agent {
         UserAgentKind::System => {
             // An edited A may point anywhere; the browser gets web URLs only.
@@ -537,7 +574,8 @@ async fn authorize(
             match opened {
                 Ok(()) => {
                     a.attempt.summary.push_str(" · opened in the browser");
-                    rec.finish(a, Outcome::Ok);
+                    let outcome = a_went("opened in the browser");
+                    rec.finish(a, outcome);
                 }
                 // No browser here (a server, a container, no $BROWSER): the run goes on as
                 // with the print user agent, the URL shown for the person to open anywhere.
@@ -551,7 +589,10 @@ async fn authorize(
                 }
             }
         }
-        UserAgentKind::Print => rec.finish(a, Outcome::Ok),
+        UserAgentKind::Print => {
+            let outcome = a_went("shown to open");
+            rec.finish(a, outcome);
+        }
         UserAgentKind::Scripted {
             username,
             password,

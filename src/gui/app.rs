@@ -471,6 +471,21 @@ impl OauthvizApp {
                 {
                     self.cancel(CancelWhy::User);
                 }
+                // Why Run is disabled, by the button: the field that says so may be out of view.
+                if let Err(errors) = validation
+                    && let Some((_, first)) = errors.first()
+                {
+                    let text = match errors.len() {
+                        1 => format!("To run: {first}"),
+                        n => format!("To run: {first} (and {} more)", n - 1),
+                    };
+                    let all: Vec<String> = errors
+                        .iter()
+                        .map(|(field, why)| format!("{}: {why}", field.key()))
+                        .collect();
+                    ui.label(RichText::new(text).color(palette.error_text))
+                        .on_hover_text(all.join("\n"));
+                }
                 ui.separator();
                 ui.toggle_value(&mut self.show_settings, "Settings")
                     .on_hover_text("Show or hide the provider settings and the run list");

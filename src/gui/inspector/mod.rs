@@ -166,7 +166,8 @@ impl Inspector {
         // The scroll area always fills the panel: a bottom panel remembers the height of its
         // content, and a short message must not shrink it for the next selection.
         egui::ScrollArea::vertical()
-            .id_salt(("inspector", self.mode as u8))
+            // Each step and attempt keeps its own place: G opens at its top, not where D was left.
+            .id_salt(("inspector", self.mode as u8, step, index))
             .auto_shrink([false, false])
             .show(ui, |ui| match self.mode {
                 Mode::Details => match s.attempts.get(index) {
