@@ -537,7 +537,13 @@ fn a_profile_for_the_demo_issuer_is_discovered_saved_and_runs_a_to_g_with_the_sc
     set_text(&mut h, Role::TextInput, "Client ID", POST_CLIENT_ID);
     choose_client_auth(&mut h, "private_key_jwt");
     h.get_by_label_contains("private_key_jwt is not among the methods the provider lists");
-    h.get_by_label_contains("give the path of its PEM file");
+    // The field says why Run is disabled, and so does the line by the Run button.
+    assert_eq!(
+        h.query_all_by_label_contains("give the path of its PEM file")
+            .count(),
+        2
+    );
+    h.get_by_label_contains("To run: ");
     choose_client_auth(&mut h, "client_secret_post");
     set_text(
         &mut h,

@@ -613,8 +613,21 @@ async fn authorize(
                 .browse(&request.url, &listener.redirect_uri, &mut pages)
                 .await;
             a.attempt.response = pages.first().and_then(|p| p.response.clone());
-            b.attempt.summary =
-                format!("scripted login as '{username}' ({} requests)", pages.len());
+            // A provider that approves at once (a remembered session, the demo's auto-approve)
+            // shows no login page: the agent logged nobody in.
+            let logged_in = pages.iter().any(|p| {
+                p.request
+                    .form()
+                    .is_some_and(|f| f.iter().any(|field| field.value == *password))
+            });
+            b.attempt.summary = if logged_in {
+                format!("scripted login as '{username}' ({} requests)", pages.len())
+            } else {
+                format!(
+                    "no login page: the provider answered at once ({} requests)",
+                    pages.len()
+                )
+            };
             let first_failed = pages.len() == 1 && pages[0].error.is_some();
             let sent: Vec<&HttpRequest> = pages.iter().map(|p| &p.request).collect();
             b.attempt

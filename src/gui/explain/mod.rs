@@ -2,7 +2,10 @@
 //! parameter, header and claim is for, and what a failure means and what to try. Plain words,
 //! kept apart from the widgets so the wording can be reviewed in one place.
 
+mod names;
 pub mod panel;
+
+pub use names::{At, claim, header, param};
 
 use crate::protocol::error::ErrorCode;
 use crate::protocol::http::{HttpRequest, HttpResponse};
@@ -86,123 +89,6 @@ pub fn step(step: StepId) -> StepText {
             why: "Opaque tokens carry no readable claims, so the resource server asks their issuer instead.",
         },
     }
-}
-
-/// What a query, form or token-response parameter is for.
-pub fn param(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "response_type" => {
-            "code asks for an authorization code, not a token: the code crosses the browser, the token is fetched later on the back channel where the client can authenticate"
-        }
-        "client_id" => "the client's public identifier, as registered with the provider",
-        "redirect_uri" => {
-            "where the browser is sent back with the code; must exactly match a registered URI (or codes could be sent to an attacker's site), and D must repeat the same value"
-        }
-        "scope" => "what access the client asks for; you see and approve it on the consent page",
-        "state" => {
-            "random value the client remembers; the callback must return it unchanged, which ties the redirect to this request and blocks CSRF"
-        }
-        "code_challenge" => {
-            "PKCE: the SHA-256 hash of a secret code_verifier; safe in the browser because a hash cannot be reversed"
-        }
-        "code_challenge_method" => {
-            "PKCE: how the challenge was derived; S256 hashes the verifier, plain offers no protection if the link leaks"
-        }
-        "nonce" => {
-            "OpenID Connect: random value copied into the id_token, so a replayed id_token is noticed"
-        }
-        "code" => {
-            "the authorization code: short-lived, single-use, and useless without the client's credentials or PKCE verifier"
-        }
-        "iss" => {
-            "who issued this response (RFC 9207): lets the client notice when responses from two providers get mixed up"
-        }
-        "grant_type" => {
-            "which kind of grant the client redeems: authorization_code here (refresh_token when renewing)"
-        }
-        "code_verifier" => {
-            "PKCE: the secret whose hash went out in A; only the client that started the flow knows it"
-        }
-        "client_secret" => {
-            "the client's password; only ever sent on the back channel, never through the browser"
-        }
-        "access_token" => {
-            "the credential for the API; whoever holds it can use it (bearer), so it is masked here"
-        }
-        "token_type" => {
-            "how to use the token: Bearer means send it as Authorization: Bearer <token>"
-        }
-        "expires_in" => {
-            "seconds until the access token stops working; a short life limits the damage of a leak"
-        }
-        "refresh_token" => {
-            "gets new access tokens without asking you again; long-lived, so guarded like a password"
-        }
-        "id_token" => {
-            "OpenID Connect: a signed statement of who logged in, meant for the client (not for APIs)"
-        }
-        "error" => "an RFC 6749 error code; the explanation panel says what it means",
-        "error_description" => "the provider's own words about the error, for developers",
-        "error_uri" => "a page about the error, chosen by the provider",
-        "username" => {
-            "your login name, typed on the authorization server's page (the client never sees it)"
-        }
-        "password" => {
-            "your password, typed on the authorization server's page: the client never sees it"
-        }
-        "prompt" => "OpenID Connect: whether to force a login or consent screen",
-        "login_hint" => "OpenID Connect: pre-fills the login name",
-        "audience" | "resource" => {
-            "which API the token is for (RFC 8707 resource indicator or a provider's own audience parameter)"
-        }
-        _ => return None,
-    })
-}
-
-pub fn header(name: &str) -> Option<&'static str> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "authorization" => {
-            "credentials: Basic base64(client_id:client_secret) for the client in D, Bearer <access token> in F"
-        }
-        "content-type" => {
-            "how the body is encoded; a token request must be application/x-www-form-urlencoded"
-        }
-        "accept" => "asks for JSON; some providers answer form-encoded otherwise",
-        "cache-control" => "no-store: a response with tokens must not be cached anywhere",
-        "pragma" => "no-cache: the HTTP/1.0 way to forbid caching",
-        "location" => "where this redirect sends the browser",
-        "www-authenticate" => "why the resource server refused the token (RFC 6750 error codes)",
-        "set-cookie" | "cookie" => "the authorization server's login session in your browser",
-        _ => return None,
-    })
-}
-
-pub fn claim(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "alg" => "the signature algorithm; the verifier must insist on the one it expects",
-        "kid" => "which of the issuer's keys (JWKS) signed the token",
-        "typ" => "the token's type (at+jwt marks an access token, RFC 9068)",
-        "iss" => "who issued the token; must be the expected issuer",
-        "sub" => "who the token is about: the user's stable identifier at this issuer",
-        "aud" => "who the token is for; a recipient rejects tokens meant for someone else",
-        "exp" => "expiry: after this the token must be rejected",
-        "iat" => "when the token was issued",
-        "nbf" => "not valid before this time",
-        "auth_time" => {
-            "when the user actually logged in (may be earlier than iat with a remembered session)"
-        }
-        "nonce" => "echo of the nonce sent in A; proves this id_token answers that request",
-        "azp" => "authorized party: the client the token was issued to",
-        "client_id" => "the client the token was issued to (RFC 9068)",
-        "scope" => "the access granted",
-        "jti" => "unique token id, lets a server refuse replays",
-        "at_hash" => "hash of the access token, binding it to this id_token",
-        "sid" => "the login session id at the provider",
-        "email" | "email_verified" | "name" | "preferred_username" => {
-            "profile information about the user"
-        }
-        _ => return None,
-    })
 }
 
 /// Which token a decoded JWT is: the trust the client may put in it differs.
@@ -416,30 +302,5 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(failure(StepId::E, &ok, None, None), None);
-    }
-
-    #[test]
-    fn every_parameter_the_flow_sends_is_explained() {
-        for name in [
-            "response_type",
-            "client_id",
-            "redirect_uri",
-            "scope",
-            "state",
-            "code_challenge",
-            "code_challenge_method",
-            "code",
-            "iss",
-            "grant_type",
-            "code_verifier",
-            "client_secret",
-            "access_token",
-            "token_type",
-            "expires_in",
-            "refresh_token",
-            "id_token",
-        ] {
-            assert!(param(name).is_some(), "{name} has no explanation");
-        }
     }
 }

@@ -376,7 +376,12 @@ impl Inspector {
         let request_section = |this: &mut Self, ui: &mut Ui| {
             if let Some(req) = request {
                 section(ui, "Request", |ui| {
-                    this.request_ui(ui, &format!("{id}/request"), req)
+                    this.request_ui(
+                        ui,
+                        &format!("{id}/request"),
+                        req,
+                        explain::At::request(step),
+                    )
                 });
             }
         };
@@ -389,6 +394,7 @@ impl Inspector {
                         resp,
                         // Both answer with tokens (RFC 6749 §5.1, §6).
                         matches!(step, StepId::E | StepId::Refresh),
+                        explain::At::response(step),
                         palette,
                     )
                 });
@@ -448,16 +454,24 @@ impl Inspector {
             .id_salt(("exchange", i))
             .show(ui, |ui| {
                 let ex_id = format!("{id}/page{i}");
-                self.request_ui(ui, &format!("{ex_id}/request"), &ex.request);
+                let page = |response| explain::At::Page { response };
+                self.request_ui(ui, &format!("{ex_id}/request"), &ex.request, page(false));
                 if let Some(resp) = &ex.response {
                     ui.separator();
-                    self.response_ui(ui, &format!("{ex_id}/response"), resp, false, palette);
+                    self.response_ui(
+                        ui,
+                        &format!("{ex_id}/response"),
+                        resp,
+                        false,
+                        page(true),
+                        palette,
+                    );
                 }
             });
         }
     }
 
-    fn request_ui(&mut self, ui: &mut Ui, id: &str, req: &HttpRequest) {
+    fn request_ui(&mut self, ui: &mut Ui, id: &str, req: &HttpRequest, at: explain::At) {
         let reveal = self.reveal;
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -482,6 +496,7 @@ impl Inspector {
                 &param_rows(
                     query.iter().map(|p| (p.name.as_str(), p.value.as_str())),
                     reveal,
+                    at,
                 ),
             );
         }
@@ -494,6 +509,7 @@ impl Inspector {
                 &param_rows(
                     form.iter().map(|p| (p.name.as_str(), p.value.as_str())),
                     reveal,
+                    at,
                 ),
             );
         }
@@ -502,7 +518,7 @@ impl Inspector {
             table::show(
                 ui,
                 ("headers", id),
-                &header_rows(req.headers.iter(), reveal),
+                &header_rows(req.headers.iter(), reveal, at),
             );
         }
         if let Some(token) = req
@@ -538,6 +554,7 @@ impl Inspector {
         id: &str,
         resp: &HttpResponse,
         token_fields: bool,
+        at: explain::At,
         palette: &Palette,
     ) {
         let reveal = self.reveal;
@@ -567,7 +584,7 @@ impl Inspector {
             table::show(
                 ui,
                 ("fields", id),
-                &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal),
+                &param_rows(values.iter().map(|(n, v)| (*n, v.as_str())), reveal, at),
             );
             for (name, value) in fields {
                 if let Some(token) = value.as_str().filter(|t| jwt::looks_like_jwt(t)) {
@@ -582,7 +599,7 @@ impl Inspector {
             table::show(
                 ui,
                 ("headers", id),
-                &header_rows(resp.headers.iter(), reveal),
+                &header_rows(resp.headers.iter(), reveal, at),
             );
         }
         if let Some(location) = resp.headers.get("location") {
@@ -609,13 +626,14 @@ fn section(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
 fn param_rows<'a>(
     params: impl Iterator<Item = (&'a str, &'a str)>,
     reveal: bool,
+    at: explain::At,
 ) -> Vec<table::Row> {
     params
         .map(|(name, value)| table::Row {
             name: name.to_owned(),
             shown: sensitive::shown(value, redact::is_secret_param(name), reveal).into_owned(),
             copy: Some(value.to_owned()),
-            note: explain::param(name),
+            note: explain::param(name, at),
         })
         .collect()
 }
@@ -623,13 +641,14 @@ fn param_rows<'a>(
 fn header_rows<'a>(
     headers: impl Iterator<Item = &'a crate::protocol::http::Header>,
     reveal: bool,
+    at: explain::At,
 ) -> Vec<table::Row> {
     headers
         .map(|h| table::Row {
             name: h.name.clone(),
             shown: sensitive::header_value(&h.name, &h.value, reveal).into_owned(),
             copy: Some(h.value.clone()),
-            note: explain::header(&h.name),
+            note: explain::header(&h.name, at),
         })
         .collect()
 }
