@@ -737,3 +737,29 @@ fn why_run_is_disabled_is_said_by_the_button() {
     click(&mut h, "Your provider");
     h.get_by_label_contains("To run: ");
 }
+
+/// A blank new profile shows no red before anything is typed; typing brings the field's reasons.
+#[test]
+fn a_blank_profile_is_not_red_until_something_is_typed() {
+    let mut h = app(None);
+    click(&mut h, "Your provider");
+    h.get_by_label("Fill in an issuer (and Discover) or the endpoints, then the client.");
+    // The line by the Run button says what is missing; the field does not, yet.
+    let line = h
+        .get_by_label_contains("To run: ")
+        .value()
+        .unwrap_or_default();
+    let first = line
+        .trim_start_matches("To run: ")
+        .split(" (and ")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(h.query_all_by_label_contains(&first).count(), 1, "{first}");
+    set_text(&mut h, Role::TextInput, "Client ID", "my-client");
+    assert!(
+        h.query_by_label("Fill in an issuer (and Discover) or the endpoints, then the client.")
+            .is_none()
+    );
+    assert_eq!(h.query_all_by_label_contains(&first).count(), 2, "{first}");
+}

@@ -265,13 +265,23 @@ fn ready(ui: &Ui, body: BodyText) -> State {
     State::Ready { body, highlighted }
 }
 
+/// Bodies up to this many lines are shown whole, inside the inspector's own scrolling.
+const INLINE_ROWS: usize = 400;
+
 fn rows_view(ui: &mut Ui, id: &str, body: &BodyText, highlighted: &[LayoutJob]) {
     let row_height = ui.text_style_height(&TextStyle::Monospace);
     ui.scope(|ui| {
         ui.spacing_mut().item_spacing.y = 0.0;
+        // A body of ordinary length scrolls with the inspector, not in a box of its own; only
+        // a long one gets its own scroller, so a frame lays out just the rows in view.
+        let max_height = if body.rows.len() <= INLINE_ROWS {
+            f32::INFINITY
+        } else {
+            theme::BODY_VIEW_HEIGHT
+        };
         egui::ScrollArea::both()
             .id_salt(("body", id))
-            .max_height(theme::BODY_VIEW_HEIGHT)
+            .max_height(max_height)
             .auto_shrink([false, true])
             .show_rows(ui, row_height, body.rows.len(), |ui, visible| {
                 for i in visible {

@@ -197,6 +197,15 @@ impl ProfilesPanel {
         form::quirks_ui(ui, &editor.fields.quirks, palette);
         ui.add_space(theme::ITEM_GAP);
 
+        // A blank new profile is not wrong yet: red appears once something is typed (the line
+        // by the Run button still says what is missing).
+        let untouched = editor.saved_as.is_none() && editor.fields == ProfileFields::default();
+        let errors = if untouched {
+            ui.weak("Fill in an issuer (and Discover) or the endpoints, then the client.");
+            &[][..]
+        } else {
+            errors
+        };
         let fields = &mut editor.fields;
         let discovered = self.discovery.result_for(&fields.issuer);
         let hints = match discovered.map(|d| &d.metadata) {
