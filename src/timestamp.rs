@@ -10,6 +10,16 @@ pub fn rfc3339_ms(unix_ms: u64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The time of day of `unix_ms` in UTC: `07:43:12 UTC`.
+pub fn utc_clock(unix_ms: u64) -> String {
+    i64::try_from(unix_ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .unwrap_or_default()
+        .format("%H:%M:%S UTC")
+        .to_string()
+}
+
 /// Now, in milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -22,6 +32,7 @@ mod tests {
     #[test]
     fn writes_utc_with_milliseconds() {
         assert_eq!(super::rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::utc_clock(1_796_366_400_123), "06:40:00 UTC");
         assert_eq!(
             super::rfc3339_ms(1_796_366_400_123),
             "2026-12-04T06:40:00.123Z"

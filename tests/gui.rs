@@ -610,6 +610,8 @@ fn just_show_me_the_url_shows_it_with_a_copy_button_while_b_waits() {
         .value()
         .unwrap();
     assert!(url.contains("code_challenge="), "{url}");
+    // How long the listener waits, by the URL.
+    h.get_by_label_contains("the redirect is awaited until");
     h.get_by_label("Copy URL").click();
     h.step();
     assert!(

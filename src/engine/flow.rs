@@ -544,7 +544,13 @@ async fn authorize(
     a.attempt.request = Some(request.clone());
     rec.update(&a);
     let mut b = rec.begin(StepId::B, Outcome::WaitingForUser);
-    b.attempt.summary = "waiting for the user to log in and consent".into();
+    let wait = s.options.callback_timeout;
+    let until = crate::timestamp::now_ms().saturating_add(wait.as_millis() as u64);
+    b.attempt.summary = format!(
+        "waiting for the user to log in and consent: the redirect is awaited until {} ({} s)",
+        crate::timestamp::utc_clock(until),
+        wait.as_secs()
+    );
     rec.update(&b);
     // A person's browser will get nowhere if the provider does not answer here either: say so
     // on A instead of drawing it green while B waits for a redirect that cannot come.

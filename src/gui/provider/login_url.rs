@@ -36,7 +36,10 @@ pub fn show(ui: &mut Ui, trace: &Trace, palette: &Palette) -> bool {
         });
         ui.add(Label::new(RichText::new(url).monospace()).selectable(true));
         ui.horizontal_wrapped(|ui| {
-            ui.weak("oauthviz is listening for the redirect back; the diagram goes on from C.");
+            // B says until when the listener waits for the redirect back.
+            if let Some(b) = trace.step(StepId::B).latest() {
+                ui.weak(format!("{}; the diagram goes on from C.", b.summary));
+            }
             error_page = ui
                 .button("The browser shows an error page")
                 .on_hover_text("The provider refused the request on its own page and will not redirect back: stop waiting for C")
