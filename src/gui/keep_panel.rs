@@ -145,6 +145,9 @@ fn dialog(ui: &mut Ui, state: &mut KeepState) -> Option<KeepAction> {
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
+        // Over the diagram, not over the toolbar it was opened from.
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 80.0])
+        .min_width(theme::PATH_FIELD_WIDTH + 16.0)
         .show(ui.ctx(), |ui| match dialog {
             Dialog::Open => {
                 ui.label("A run file saved by oauthviz (*.oauthviz.json). You can also drop one on the window.");
