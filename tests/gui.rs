@@ -765,3 +765,24 @@ fn a_blank_profile_is_not_red_until_something_is_typed() {
     );
     assert_eq!(h.query_all_by_label_contains(&first).count(), 2, "{first}");
 }
+
+/// A URL longer than the narrow settings panel is cut off in its field; hovering shows it whole.
+#[test]
+fn a_long_url_shows_whole_on_hover() {
+    let mut h = app(None);
+    click(&mut h, "Your provider");
+    let long = format!(
+        "https://login.example.com/{}/oauth2/v2.0/authorize",
+        "tenant".repeat(12)
+    );
+    set_text(&mut h, Role::TextInput, "Authorization endpoint", &long);
+    h.ctx.all_styles_mut(|s| {
+        s.interaction.tooltip_delay = 0.0;
+        s.interaction.show_tooltips_only_when_still = false;
+    });
+    let before = h.query_all_by_label_contains(&long).count();
+    h.get_by_role_and_label(Role::TextInput, "Authorization endpoint")
+        .hover();
+    h.run_ok();
+    assert!(h.query_all_by_label_contains(&long).count() > before);
+}

@@ -40,12 +40,15 @@ pub fn hinted_field(
     palette: &Palette,
 ) {
     let label = ui.label(label);
-    ui.add(
-        TextEdit::singleline(value)
-            .hint_text(hint)
-            .desired_width(ui.available_width()),
-    )
-    .labelled_by(label.id);
+    let output = TextEdit::singleline(value)
+        .hint_text(hint)
+        .desired_width(ui.available_width())
+        .show(ui);
+    let response = output.response.response.labelled_by(label.id);
+    // A URL longer than the narrow panel is cut off in the field: the whole of it on hover.
+    if output.galley.size().x > output.text_clip_rect.width() {
+        response.on_hover_text(value.as_str());
+    }
     field_error(ui, error, palette);
 }
 
