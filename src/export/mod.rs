@@ -319,12 +319,9 @@ fn own<'a>(
             .as_deref()
             .or(answer.transport_error.as_deref()),
         started_at_ms: a.started_at_ms,
-        duration_ms: duration(a)
-            + if std::ptr::eq(answer, a) {
-                0.0
-            } else {
-                duration(answer)
-            },
+        // The answering step is timed from the request's start (the engine's `begin_at`):
+        // the longer of the two is the round trip, not their sum.
+        duration_ms: duration(a).max(duration(answer)),
         outcome: &answer.outcome,
         summary: if answer.summary.is_empty() {
             &a.summary
