@@ -226,7 +226,8 @@ pub fn history_list(ui: &mut Ui, state: &mut KeepState) -> Option<KeepAction> {
             .get(..16)
             .unwrap_or(&entry.started_at)
             .replace('T', " ");
-        let label = format!("{when} {} · {}", entry.provider, entry.status);
+        // The index keeps UTC: say so, a list of bare times reads as local.
+        let label = format!("{when} UTC {} · {}", entry.provider, entry.status);
         if ui.selectable_label(false, label).clicked() {
             action = Some(KeepAction::Reopen(entry.clone()));
         }
