@@ -380,13 +380,14 @@ impl Secrets {
 
     /// Every form of every value (as written, form- and percent-encoded), each with its mask.
     fn forms(&self) -> (Vec<String>, Vec<String>) {
+        let mut seen = std::collections::HashSet::new();
         let mut forms = Vec::new();
         let mut masks = Vec::new();
         for value in &self.values {
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let percent = encoded.replace('+', "%20");
             for form in [value.clone(), encoded, percent] {
-                if !forms.contains(&form) {
+                if seen.insert(form.clone()) {
                     forms.push(form);
                     masks.push(mask(value));
                 }

@@ -103,10 +103,14 @@ fn open_window(
     started: std::time::Instant,
     file: Option<std::path::PathBuf>,
 ) -> Result<ExitCode, String> {
-    if let Some(path) = &file {
-        crate::keep::RunFile::open(path)?;
-    }
-    crate::gui::run(started, file).map(|()| ExitCode::SUCCESS)
+    let open = match file {
+        Some(path) => {
+            let saved = crate::keep::RunFile::open(&path)?;
+            Some((path, saved))
+        }
+        None => None,
+    };
+    crate::gui::run(started, open).map(|()| ExitCode::SUCCESS)
 }
 
 fn demo_server(port: u16, auto_approve: bool) -> Result<ExitCode, String> {

@@ -201,7 +201,7 @@ impl Session {
                     format!("cannot read the private key '{path}' for private_key_jwt: {e}")
                 })?;
             let alg = p.private_key_alg.as_deref().unwrap_or("RS256");
-            let now = (super::recorder::now_ms() / 1000) as i64;
+            let now = (crate::timestamp::now_ms() / 1000) as i64;
             let signed = client_assertion::client_assertion(
                 &p.client_id,
                 &p.token_endpoint,
@@ -777,7 +777,7 @@ async fn check_id_token(
         nonce: s.nonce.as_deref(),
         access_token: Some(tokens.access_token.expose()),
         client_secret: s.provider.client_secret.as_ref().map(|x| x.expose()),
-        now: super::recorder::now_ms() as i64 / 1000,
+        now: crate::timestamp::now_ms() as i64 / 1000,
         leeway: 60,
     };
     let checks = id_token::validate(

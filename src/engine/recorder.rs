@@ -3,7 +3,7 @@
 //! cannot paint over "cancelled".
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use super::{Event, Report, RunId};
 use crate::trace::{Attempt, Outcome, StepId, Stop, StopReason, Trace, Update};
@@ -115,7 +115,7 @@ impl Recorder {
             step,
             index,
             attempt: Attempt {
-                started_at_ms: now_ms(),
+                started_at_ms: crate::timestamp::now_ms(),
                 outcome,
                 ..Default::default()
             },
@@ -194,11 +194,4 @@ impl Recorder {
             }),
         });
     }
-}
-
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or_default()
 }

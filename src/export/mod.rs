@@ -375,19 +375,11 @@ fn discovery<'a>(a: &'a Attempt, i: usize, take: Take, out: &mut Vec<Sent<'a>>) 
 /// authorization request, and the redirect to the listener is C's. A person who logged in in
 /// their own browser left no pages: nothing of B crossed oauthviz.
 fn pages<'a>(record: &'a RunRecord, i: usize, b: &'a Attempt, take: Take, out: &mut Vec<Sent<'a>>) {
-    let trace = &record.trace;
-    let a_url = trace
-        .step(StepId::A)
-        .attempts
-        .get(i)
-        .and_then(|a| a.request.as_ref())
-        .map(|r| r.url.as_str());
-    let c_url = trace
-        .step(StepId::C)
-        .attempts
-        .get(i)
-        .and_then(|c| c.request.as_ref())
-        .map(|r| r.url.as_str());
+    let url_of = |step: StepId| {
+        let attempt = record.trace.step(step).attempts.get(i)?;
+        attempt.request.as_ref().map(|r| r.url.as_str())
+    };
+    let (a_url, c_url) = (url_of(StepId::A), url_of(StepId::C));
     let n = b.exchanges.len();
     let mut page = 0;
     for (k, x) in b.exchanges.iter().enumerate() {

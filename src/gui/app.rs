@@ -87,6 +87,10 @@ impl OauthvizApp {
         ctx.set_theme(theme);
         let mut form = saved.form;
         form.restore_demo_secret();
+        let mut keep = KeepState::default();
+        if let Some(cap) = saved.history_cap {
+            keep.cap = cap.max(1);
+        }
         let wake = ctx.clone();
         Self {
             bench: Workbench::new(move || wake.request_repaint())
@@ -108,18 +112,10 @@ impl OauthvizApp {
             applicable: experiments_panel::Applicable::default(),
             pause_before_token: false,
             misbehaviour: Misbehaviour::default(),
-            keep: KeepState::default(),
+            keep,
             rerun_secret: String::new(),
             wake: ctx.clone(),
         }
-        .with_history_cap(saved.history_cap)
-    }
-
-    fn with_history_cap(mut self, cap: Option<usize>) -> Self {
-        if let Some(cap) = cap {
-            self.keep.cap = cap.max(1);
-        }
-        self
     }
 
     /// Keeps finished runs (masked) in `dir` and lists the ones it holds; the window keeps them
@@ -133,19 +129,22 @@ impl OauthvizApp {
     /// Opens a saved run and puts it on screen; a file that cannot be opened says why, and
     /// nothing else open is lost.
     pub fn open_run_file(&mut self, path: &std::path::Path) {
-        let Ok(bench) = &mut self.bench else { return };
         match crate::keep::RunFile::open(path) {
-            Ok(saved) => {
-                let name = path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                self.current = Some(bench.reopen(saved.run, name.clone()));
-                self.selected = None;
-                self.keep.message = Some(Ok(format!("Opened {name} (saved {})", saved.saved_at)));
-            }
+            Ok(saved) => self.show_run_file(path, saved),
             Err(e) => self.keep.message = Some(Err(e)),
         }
+    }
+
+    /// Puts a run file read from `path` on screen.
+    pub fn show_run_file(&mut self, path: &std::path::Path, saved: crate::keep::RunFile) {
+        let Ok(bench) = &mut self.bench else { return };
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.current = Some(bench.reopen(saved.run, name.clone()));
+        self.selected = None;
+        self.keep.message = Some(Ok(format!("Opened {name} (saved {})", saved.saved_at)));
     }
 
     /// Keeps provider profiles in `dir` instead of the user's config directory (tests use a
@@ -315,8 +314,7 @@ impl OauthvizApp {
             }
             KeepAction::CapChanged => {
                 if let Some(history) = &self.keep.history {
-                    let capped = history.set_cap(self.keep.cap).and_then(|()| history.list());
-                    match capped {
+                    match history.set_cap(self.keep.cap) {
                         Ok(entries) => self.keep.entries = entries,
                         Err(e) => self.keep.message = Some(Err(e)),
                     }
@@ -716,22 +714,10 @@ impl OauthvizApp {
         let run = self.current_run()?;
         let from = run.reopened.clone()?;
         let connected = run.connected;
-        // The demo provider of that session is gone: use the one running now.
         let demo = crate::gui::provider::is_demo_run(&run.config);
-        let mut config = match self.demo() {
-            Ok(server) if demo => ProviderConfig {
-                name: run.config.name.clone(),
-                client_id: run.config.client_id.clone(),
-                client_auth: run.config.client_auth,
-                scope: run.config.scope.clone(),
-                pkce: run.config.pkce,
-                ..ProviderConfig::demo_endpoints(server)
-            },
-            _ => run.config.clone(),
-        };
         let needs_secret = !demo
             && matches!(
-                config.client_auth,
+                run.config.client_auth,
                 crate::protocol::token::ClientAuth::Basic
                     | crate::protocol::token::ClientAuth::Post
             );
@@ -771,21 +757,35 @@ impl OauthvizApp {
                 again = Some(Again::NewRun);
             }
         });
+        // Built only when asked for, not every frame the bar is drawn.
         let again = again?;
+        let mut config = self.rerun_config(demo)?;
         if needs_secret && !self.rerun_secret.is_empty() {
             config.client_secret = Some(crate::protocol::secret::Secret::new(std::mem::take(
                 &mut self.rerun_secret,
             )));
-        } else if demo {
-            config.client_secret = crate::demo::client_secret(&config.client_id)
-                .map(crate::protocol::secret::Secret::new);
-        } else if connected {
-            // Connected already: the run's settings hold the secret typed then.
-            config
-                .client_secret
-                .clone_from(&self.current_run()?.config.client_secret);
         }
         Some(again(config))
+    }
+
+    /// The settings to send a reopened run's requests with: its own (once connected they hold
+    /// the secret typed then), or for a demo run the demo provider running now — that session's
+    /// is gone — with the run's client and its known secret.
+    fn rerun_config(&self, demo: bool) -> Option<ProviderConfig> {
+        let run = &self.current_run()?.config;
+        Some(match self.demo() {
+            Ok(server) if demo => ProviderConfig {
+                name: run.name.clone(),
+                client_id: run.client_id.clone(),
+                client_secret: crate::demo::client_secret(&run.client_id)
+                    .map(crate::protocol::secret::Secret::new),
+                client_auth: run.client_auth,
+                scope: run.scope.clone(),
+                pkce: run.pkce,
+                ..ProviderConfig::demo_endpoints(server)
+            },
+            _ => run.clone(),
+        })
     }
 
     /// The steps a finished run offers after E, as buttons above the diagram.

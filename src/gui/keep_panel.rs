@@ -234,11 +234,11 @@ pub fn history_list(ui: &mut Ui, state: &mut KeepState) -> Option<KeepAction> {
     }
     ui.horizontal(|ui| {
         let label = ui.label("Keep");
-        if ui
+        let cap = ui
             .add(egui::DragValue::new(&mut state.cap).range(1..=1000))
-            .labelled_by(label.id)
-            .changed()
-        {
+            .labelled_by(label.id);
+        // Once the drag ends, not every frame of it: applying the cap reads and writes files.
+        if cap.drag_stopped() || (cap.changed() && !cap.dragged()) {
             action = Some(KeepAction::CapChanged);
         }
         ui.label("runs");

@@ -20,8 +20,12 @@ pub use diagram::svg::of_trace as diagram_svg;
 
 /// Opens the main window and returns when it is closed. `started` is when the process began:
 /// the time to the first frame is logged (`RUST_LOG=info`), since start-up speed is a feature.
-/// Opens the window; `open` is a run file to show at once (`oauthviz FILE`).
-pub fn run(started: std::time::Instant, open: Option<std::path::PathBuf>) -> Result<(), String> {
+/// Opens the window; `open` is a run file (read already, so one that cannot be opened says so
+/// on the terminal) to show at once (`oauthviz FILE`).
+pub fn run(
+    started: std::time::Instant,
+    open: Option<(std::path::PathBuf, crate::keep::RunFile)>,
+) -> Result<(), String> {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .map_err(|e| format!("the window icon is not a valid PNG: {e}"))?;
     let options = eframe::NativeOptions {
@@ -53,8 +57,8 @@ pub fn run(started: std::time::Instant, open: Option<std::path::PathBuf>) -> Res
             if let Some(dir) = crate::keep::History::default_dir() {
                 app = app.with_history_dir(dir);
             }
-            if let Some(path) = &open {
-                app.open_run_file(path);
+            if let Some((path, saved)) = open {
+                app.show_run_file(&path, saved);
             }
             Ok(Box::new(app))
         }),

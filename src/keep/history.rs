@@ -85,10 +85,7 @@ impl History {
             .name("oauthviz-history".into())
             .spawn(move || {
                 for job in inbox {
-                    let kept = history
-                        .keep(&job.key, &job.record, &job.given, &job.status, job.cap)
-                        .and_then(|_| history.list());
-                    if outbox.send(kept).is_err() {
+                    if outbox.send(history.keep(&job)).is_err() {
                         return;
                     }
                     done();
@@ -114,17 +111,17 @@ impl History {
         }
     }
 
-    /// Keeps `record` (masked) as the run `key` names — keeping it again replaces it, so a run
-    /// that got experiments after it finished is kept once, as it is now — and drops the oldest
-    /// runs beyond `cap`.
-    pub fn keep(
-        &self,
-        key: &str,
-        record: &RunRecord,
-        given: &Secrets,
-        status: &str,
-        cap: usize,
-    ) -> Result<Entry, String> {
+    /// Keeps the job's record (masked) as the run its key names — keeping it again replaces it,
+    /// so a run that got experiments after it finished is kept once, as it is now — and drops
+    /// the oldest runs beyond the cap. Returns the list as it is now.
+    pub fn keep(&self, job: &Keep) -> Result<Vec<Entry>, String> {
+        let Keep {
+            key,
+            record,
+            given,
+            status,
+            cap,
+        } = job;
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| format!("could not create {}: {e}", self.dir.display()))?;
         let file = format!("{}{EXTENSION}", super::file_name_part(key));
@@ -137,22 +134,21 @@ impl History {
             file: file.clone(),
             provider: record.provider.name.clone(),
             started_at: crate::timestamp::rfc3339_ms(started),
-            status: status.to_owned(),
+            status: status.clone(),
         };
         let mut entries = self.list()?;
         entries.retain(|e| e.file != file);
-        entries.insert(0, entry.clone());
-        self.write_capped(entries, cap)?;
-        Ok(entry)
+        entries.insert(0, entry);
+        self.write_capped(entries, *cap)
     }
 
-    /// Drops the oldest runs beyond `cap` (the user lowered it).
-    pub fn set_cap(&self, cap: usize) -> Result<(), String> {
+    /// Drops the oldest runs beyond `cap` (the user lowered it); the list as it is now.
+    pub fn set_cap(&self, cap: usize) -> Result<Vec<Entry>, String> {
         let entries = self.list()?;
         if entries.len() > cap {
-            self.write_capped(entries, cap)?;
+            return self.write_capped(entries, cap);
         }
-        Ok(())
+        Ok(entries)
     }
 
     pub fn open(&self, entry: &Entry) -> Result<RunFile, String> {
@@ -173,14 +169,17 @@ impl History {
         }
     }
 
-    fn write_capped(&self, mut entries: Vec<Entry>, cap: usize) -> Result<(), String> {
+    /// Writes the index of the newest `cap` entries, deleting the runs of the others; the
+    /// entries kept.
+    fn write_capped(&self, mut entries: Vec<Entry>, cap: usize) -> Result<Vec<Entry>, String> {
         for dropped in entries.split_off(cap.min(entries.len())) {
             // Already gone is as good as deleted.
             let _ = std::fs::remove_file(self.dir.join(&dropped.file));
         }
         let text = serde_json::to_string_pretty(&entries)
             .map_err(|e| format!("could not write the history index: {e}"))?;
-        crate::files::write_private(&self.dir.join(INDEX), &text)
+        crate::files::write_private(&self.dir.join(INDEX), &text)?;
+        Ok(entries)
     }
 
     fn run_files(&self) -> Result<Vec<PathBuf>, String> {
@@ -243,15 +242,16 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let history = History::new(&dir);
         assert_eq!(history.list().unwrap(), Vec::new());
+        let job = |key: &str, name: &str, status: &str| Keep {
+            key: key.into(),
+            record: record(name),
+            given: Secrets::default(),
+            status: status.into(),
+            cap: 3,
+        };
         for i in 0..4 {
             history
-                .keep(
-                    &format!("run-{i}"),
-                    &record(&format!("p{i}")),
-                    &Secrets::default(),
-                    "ok",
-                    3,
-                )
+                .keep(&job(&format!("run-{i}"), &format!("p{i}"), "ok"))
                 .unwrap();
         }
         let names: Vec<String> = history
@@ -266,15 +266,7 @@ mod tests {
             "the oldest is dropped"
         );
         // Kept again: replaced, not listed twice.
-        history
-            .keep(
-                "run-2",
-                &record("p2"),
-                &Secrets::default(),
-                "failed at E",
-                3,
-            )
-            .unwrap();
+        history.keep(&job("run-2", "p2", "failed at E")).unwrap();
         let list = history.list().unwrap();
         assert_eq!(list.len(), 3);
         assert_eq!(
