@@ -168,22 +168,26 @@ fn set_without_then_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--then"));
 }
 
-#[test]
-fn system_user_agent_opens_browser_from_the_environment() {
-    // $BROWSER stands in for the person at the browser: it follows the demo provider's
-    // auto-approve redirect straight back to the listener.
-    let dir = std::env::temp_dir().join(format!("oauthviz-browser-{}", std::process::id()));
+/// A `$BROWSER` program in a folder of its own (removed by the caller): a shell script whose
+/// body gets the authorization URL as `$1`.
+fn browser_script(name: &str, body: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("oauthviz-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("browser.sh");
-    std::fs::write(&script, "#!/bin/sh\nexec curl -fsSL -o /dev/null \"$1\"\n").unwrap();
-    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(&script, format!("#!/bin/sh\n{body}\n")).unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+    (dir, script)
+}
+
+/// `oauthviz run` with the system user agent on the demo provider's basic client, `$BROWSER`
+/// being `script`.
+fn run_with_browser(
+    server: &oauthviz::demo::DemoServer,
+    script: &std::path::Path,
+    more: &[&str],
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oauthviz"))
         .args([
             "run",
             "--issuer",
@@ -196,12 +200,109 @@ fn system_user_agent_opens_browser_from_the_environment() {
             &server.resource_url(),
             "--scope",
             "openid api.read",
-            "--callback-timeout",
-            "20",
         ])
-        .env("BROWSER", &script)
+        .args(if more.contains(&"--callback-timeout") {
+            &[][..]
+        } else {
+            &["--callback-timeout", "20"][..]
+        })
+        .args(more)
+        .env("BROWSER", script)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_stray_request_at_the_listener_is_set_aside_and_the_run_goes_on() {
+    // Another program on this machine knocks on the redirect listener before the real redirect:
+    // with a forged state, then with none. Neither ends B; both are shown.
+    let port = free_port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let (dir, script) = browser_script(
+        "stray",
+        &format!(
+            "curl -fs -o /dev/null '{redirect}?code=forged&state=forged'\ncurl -fs -o /dev/null '{redirect}?code=forged-2'\nexec curl -fsSL -o /dev/null \"$1\""
+        ),
+    );
+    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let out = run_with_browser(&server, &script, &["--redirect-uri", &redirect, "--json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let steps = run["steps"].as_array().unwrap();
+    let b = steps.iter().find(|s| s["id"] == "B").unwrap();
+    let last = b["attempts"].as_array().unwrap().last().unwrap();
+    let aside: Vec<&str> = last["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["error"].as_str().is_some_and(|e| e.contains("set aside")))
+        .map(|x| x["request"]["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(aside.len(), 2, "{last:#}");
+    // (masked: a code is a secret wherever it turns up)
+    assert!(
+        aside[0].contains("state=") && !aside[1].contains("state="),
+        "{aside:?}"
+    );
+    let said = last["outcome"].to_string();
+    assert!(
+        said.contains("2 request(s)") && said.contains("no state"),
+        "{said}"
+    );
+    // (The run's success above says C used the real code: the demo provider refuses a forged
+    // one at E.)
+}
+
+#[test]
+fn a_redirect_without_state_in_the_browser_is_named_when_the_wait_ends() {
+    // The provider drops state: the person's redirect is not this run's, so B waits on (it
+    // could still come) and, at the end, says what arrived instead.
+    let (dir, script) = browser_script("nostate", "exec curl -fsSL -o /dev/null \"$1\"");
+    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        misbehaviour: oauthviz::demo::Misbehaviour::of([oauthviz::demo::Misbehave::SkipState]),
+        ..Default::default()
+    })
+    .unwrap();
+    let out = run_with_browser(&server, &script, &["--callback-timeout", "3"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("without this run's state") && stderr.contains("RFC 6749 §4.1.2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn system_user_agent_opens_browser_from_the_environment() {
+    // $BROWSER stands in for the person at the browser: it follows the demo provider's
+    // auto-approve redirect straight back to the listener.
+    let (dir, script) = browser_script("browser", "exec curl -fsSL -o /dev/null \"$1\"");
+    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let out = run_with_browser(&server, &script, &[]);
     std::fs::remove_dir_all(&dir).unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -214,17 +315,8 @@ fn system_user_agent_opens_browser_from_the_environment() {
 
 #[test]
 fn the_browser_is_never_handed_a_url_that_is_not_http() {
-    let dir = std::env::temp_dir().join(format!("oauthviz-scheme-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = dir.join("browser.sh");
+    let (dir, script) = browser_script("scheme", "echo \"$1\" > \"$(dirname \"$0\")/opened\"");
     let marker = dir.join("opened");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho \"$1\" > '{}'\n", marker.display()),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     for endpoint in ["javascript:alert(1)", "file:///etc/passwd", "myapp://open"] {
         let out = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
             .args([

@@ -24,7 +24,7 @@ use crate::protocol::secret::mask;
 use crate::protocol::token::ClientAuth;
 use crate::protocol::token::{self, Client, TokenError, TokenResponse};
 use crate::protocol::{client_assertion, id_token, random};
-use crate::trace::{Check, CheckId, Outcome, StepId, Stop, StopReason, Trace, Verdict};
+use crate::trace::{Check, CheckId, Exchange, Outcome, StepId, Stop, StopReason, Trace, Verdict};
 
 /// What a run knows between steps, so that a replay can pick up where it likes.
 pub struct Session {
@@ -564,6 +564,8 @@ async fn authorize(
             "{opened}, but {why}: the browser will most likely not reach it either (unless it goes through a proxy); check the URL, or Cancel"
         )),
     };
+    // The callback the scripted agent itself delivered: the one to judge, whatever its state.
+    let mut delivered = None;
     match &s.options.user_agent {
         UserAgentKind::System => {
             // An edited A may point anywhere; the browser gets web URLs only.
@@ -644,25 +646,59 @@ async fn authorize(
                     password,
                 ));
             b.attempt.exchanges = pages;
-            if let Err(e) = browsed {
-                if first_failed {
-                    rec.finish(
-                        b,
-                        Outcome::Skipped("the authorization request failed".into()),
-                    );
-                    return Err(fail(rec, a, StopReason::Transport(e)));
+            match browsed {
+                Ok(url) => delivered = Some(url),
+                Err(e) => {
+                    if first_failed {
+                        rec.finish(
+                            b,
+                            Outcome::Skipped("the authorization request failed".into()),
+                        );
+                        return Err(fail(rec, a, StopReason::Transport(e)));
+                    }
+                    rec.finish(a, Outcome::Ok);
+                    return Err(fail(rec, b, StopReason::UserAgent(e)));
                 }
-                rec.finish(a, Outcome::Ok);
-                return Err(fail(rec, b, StopReason::UserAgent(e)));
             }
             rec.finish(a, Outcome::Ok);
         }
     }
-    let received = match listener.wait(s.options.callback_timeout).await {
-        Ok(r) => r,
-        Err(e) => return Err(fail(rec, b, StopReason::UserAgent(e))),
+    let asked_state = s.state.clone();
+    let this_run = |callback: &HttpRequest| match (&delivered, &asked_state) {
+        (Some(url), _) => same_target(url, &callback.url),
+        (None, Some(state)) => callback.query().get("state") == Some(state.as_str()),
+        // An A edited to send no state: nothing tells this run's redirect from another's.
+        (None, None) => true,
     };
-    if b.attempt.exchanges.is_empty() {
+    let deadline = tokio::time::Instant::now() + wait;
+    let received = loop {
+        let callback = match listener.wait_until(deadline, wait).await {
+            Ok(c) => c,
+            Err(e) => {
+                let e = match set_aside_note(&b) {
+                    Some(note) => format!("{e}; {note}"),
+                    None => e,
+                };
+                return Err(fail(rec, b, StopReason::UserAgent(e)));
+            }
+        };
+        if this_run(&callback) {
+            break callback;
+        }
+        // Only this run's redirect may end B: a stray request (another tab, another program on
+        // this machine, a forged redirect) is kept and shown, never used (RFC 6749 §10.12).
+        b.attempt.exchanges.push(Exchange {
+            request: callback,
+            response: None,
+            error: Some(SET_ASIDE.into()),
+        });
+        rec.update(&b);
+    };
+    if b.attempt
+        .exchanges
+        .iter()
+        .all(|x| x.error.as_deref() == Some(SET_ASIDE))
+    {
         b.attempt.summary = "the user finished at the authorization server".into();
     }
     // A refusal comes back as the redirect's error: B did not end in a consent, so it is not
@@ -674,10 +710,45 @@ async fn authorize(
     let outcome = match refused {
         Some(true) => Outcome::Warning("no consent: the redirect says access_denied".into()),
         Some(false) => Outcome::Warning("the login ended in an error: see C".into()),
-        None => warning_or_ok(&b),
+        None => match set_aside_note(&b) {
+            Some(note) => Outcome::Warning(note),
+            None => warning_or_ok(&b),
+        },
     };
     rec.finish(b, outcome);
     Ok(received)
+}
+
+/// What a callback that was not this run's is marked with in B.
+const SET_ASIDE: &str = "set aside: this request reached the redirect listener without this run's state, so it was not used (RFC 6749 §10.12)";
+
+/// Says how many requests B set aside, and what the last one carried.
+fn set_aside_note(b: &Open) -> Option<String> {
+    let aside: Vec<&HttpRequest> = b
+        .attempt
+        .exchanges
+        .iter()
+        .filter(|x| x.error.as_deref() == Some(SET_ASIDE))
+        .map(|x| &x.request)
+        .collect();
+    let last = aside.last()?;
+    let carried = match last.query().get("state") {
+        None => "no state".to_owned(),
+        Some(other) => format!("state={}", mask(other)),
+    };
+    Some(format!(
+        "{} request(s) with OAuth parameters reached the redirect listener without this run's state and were set aside, not used (the last had {carried}); a provider must return the state it was sent unchanged (RFC 6749 §4.1.2)",
+        aside.len()
+    ))
+}
+
+/// Whether two URLs name the same path and query (the listener rebuilds the host it was bound
+/// with, which may be spelled differently from the provider's Location).
+fn same_target(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.path() == b.path() && a.query() == b.query(),
+        _ => a == b,
+    }
 }
 
 /// C: the redirect back, checked before anything in it is trusted. Returns the code.

@@ -107,7 +107,18 @@ impl RedirectListener {
 
     /// Waits for the next redirect; the request as received (method, full URL, headers).
     pub async fn wait(&mut self, timeout: Duration) -> Result<HttpRequest, String> {
-        match tokio::time::timeout(timeout, self.received.recv()).await {
+        self.wait_until(tokio::time::Instant::now() + timeout, timeout)
+            .await
+    }
+
+    /// Waits for the next redirect until `deadline`, which is `timeout` after the wait began
+    /// (what the message says when nothing came).
+    pub async fn wait_until(
+        &mut self,
+        deadline: tokio::time::Instant,
+        timeout: Duration,
+    ) -> Result<HttpRequest, String> {
+        match tokio::time::timeout_at(deadline, self.received.recv()).await {
             Ok(Some(req)) => Ok(req),
             Ok(None) => Err("the redirect listener stopped before a redirect arrived".into()),
             Err(_) => Err(format!(

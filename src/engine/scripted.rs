@@ -64,15 +64,15 @@ impl ScriptedAgent {
         Ok(response)
     }
 
-    /// Browses from the authorization URL until the redirect URI has been requested. Every
-    /// request and response goes into `log`, also when it fails.
+    /// Browses from the authorization URL until the redirect URI has been requested; returns the
+    /// URL it delivered there. Every request and response goes into `log`, also when it fails.
     // Long on purpose: one loop over the pages, each hop decided where the page is read.
     pub async fn browse(
         &self,
         start: &str,
         redirect_uri: &str,
         log: &mut Vec<Exchange>,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
         let target = parse_url(redirect_uri)?;
         let mut next = HttpRequest::get(start);
         let mut login_submits = 0;
@@ -107,7 +107,7 @@ impl ScriptedAgent {
                 error: None,
             });
             if arrived {
-                return Ok(());
+                return Ok(next.url);
             }
             if (300..400).contains(&response.status) {
                 let location = response.headers.get("location").ok_or_else(|| {
@@ -427,7 +427,12 @@ mod tests {
             &format!("{}/callback", client.url),
             &mut log,
         ));
-        assert_eq!(result, Ok(()), "{:#?}", site.seen());
+        assert_eq!(
+            result,
+            Ok(format!("{}/callback?code=c-1", client.url)),
+            "{:#?}",
+            site.seen()
+        );
         // The login form was chosen, not the search form; then the password page.
         assert_eq!(
             site.seen(),
@@ -501,7 +506,12 @@ mod tests {
             &format!("{}/callback", client.url),
             &mut log,
         ));
-        assert_eq!(result, Ok(()), "{:#?}", site.seen());
+        assert_eq!(
+            result,
+            Ok(format!("{}/callback?code=c-2", client.url)),
+            "{:#?}",
+            site.seen()
+        );
         assert_eq!(
             site.seen()[1..],
             [

@@ -48,6 +48,17 @@ pub fn decode(token: &str) -> Result<DecodedJwt, String> {
             .decode(b64)
             .map_err(|e| format!("the {name} is not base64url ({e})"))?;
         match serde_json::from_slice(&bytes) {
+            // Parsers differ on which of the two counts; RFC 7515 §4 and RFC 7519 §4 let a
+            // reader refuse them, which is the only reading nobody can be fooled by.
+            Ok(Value::Object(_))
+                if let Some(twice) = std::str::from_utf8(&bytes)
+                    .ok()
+                    .and_then(super::json::repeated_member) =>
+            {
+                Err(format!(
+                    "the {name} has `{twice}` twice: names in a JWT MUST be unique (RFC 7515 §4, RFC 7519 §4), and readers differ on which one counts"
+                ))
+            }
             Ok(Value::Object(map)) => Ok(map),
             Ok(_) => Err(format!("the {name} is JSON but not an object")),
             Err(e) => Err(format!("the {name} is not JSON ({e})")),
@@ -86,6 +97,23 @@ mod tests {
         assert_eq!(d.claim_str("sub"), Some("alice"));
         assert_eq!(d.claim_i64("exp"), Some(1_700_000_000));
         assert_eq!(d.signature, "c2ln");
+    }
+
+    #[test]
+    fn a_name_given_twice_is_refused_not_read_either_way() {
+        let claims = decode(&jwt(
+            r#"{"alg":"ES256"}"#,
+            r#"{"sub":"alice","sub":"admin"}"#,
+            "c2ln",
+        ));
+        let e = claims.unwrap_err();
+        assert!(e.contains("payload has `sub` twice"), "{e}");
+        let header = decode(&jwt(
+            r#"{"alg":"ES256","alg":"none"}"#,
+            r#"{"sub":"a"}"#,
+            "",
+        ));
+        assert!(header.unwrap_err().contains("header has `alg` twice"));
     }
 
     #[test]

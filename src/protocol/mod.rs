@@ -10,6 +10,7 @@ pub mod edit;
 pub mod error;
 pub mod http;
 pub mod id_token;
+pub mod json;
 pub mod jwt;
 pub mod login;
 pub mod params;

@@ -325,7 +325,7 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
             .collect());
     }
     match serde_json::from_str::<Value>(body) {
-        Ok(Value::Object(_)) if let Some(name) = repeated_member(body) => {
+        Ok(Value::Object(_)) if let Some(name) = super::json::repeated_member(body) => {
             Err(TokenError::Malformed(format!(
                 "HTTP {}: `{name}` appears twice in the JSON object, and parsers differ on which one counts (RFC 6749 §3.2: response parameters MUST NOT be included more than once)",
                 resp.status
@@ -354,37 +354,6 @@ fn body_fields(resp: &HttpResponse) -> Result<Map<String, Value>, TokenError> {
             )))
         }
     }
-}
-
-/// The first member name the top-level JSON object repeats: `serde_json` keeps the last, another
-/// client may keep the first, so a provider that sends two must not be read as either.
-fn repeated_member(body: &str) -> Option<String> {
-    use serde::de::{IgnoredAny, MapAccess, Visitor};
-    struct Repeated(Option<String>);
-    struct Names;
-    impl<'de> Visitor<'de> for Names {
-        type Value = Repeated;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Repeated, A::Error> {
-            let mut seen = std::collections::HashSet::new();
-            let mut repeated = None;
-            while let Some(name) = map.next_key::<String>()? {
-                map.next_value::<IgnoredAny>()?;
-                if !seen.insert(name.clone()) && repeated.is_none() {
-                    repeated = Some(name);
-                }
-            }
-            Ok(Repeated(repeated))
-        }
-    }
-    impl<'de> Deserialize<'de> for Repeated {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_map(Names)
-        }
-    }
-    serde_json::from_str::<Repeated>(body).ok()?.0
 }
 
 fn json_kind(v: &Value) -> &'static str {
