@@ -215,8 +215,13 @@ impl ProviderConfig {
                 crate::protocol::http::parse_web_url
             };
             if value.trim().is_empty() {
-                let what = field.key().replace('_', " ");
-                errors.push((field, format!("enter the {what} URL")));
+                let what = match field {
+                    Field::AuthorizationEndpoint => "the authorization endpoint's URL",
+                    Field::TokenEndpoint => "the token endpoint's URL",
+                    Field::ResourceUrl => "the URL of the resource F calls with the access token",
+                    _ => "the redirect URI registered with the provider",
+                };
+                errors.push((field, format!("enter {what}")));
             } else if let Err(e) = parse(value) {
                 errors.push((field, e));
             }

@@ -106,13 +106,35 @@ fn json(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                match v {
-                    Value::String(s) if is_secret_param(k) => *s = mask(s),
-                    _ => json(v),
+                if is_secret_param(k) {
+                    mask_strings(v);
+                } else {
+                    json(v);
                 }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(json),
+        _ => {}
+    }
+}
+
+/// Every string in `v` masked: what a secret field holds is secret whatever its shape (a
+/// provider that sends `"access_token": {"value": …}` sends a token all the same).
+fn mask_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = mask(s),
+        Value::Array(items) => items.iter_mut().for_each(mask_strings),
+        Value::Object(map) => map.values_mut().for_each(mask_strings),
+        _ => {}
+    }
+}
+
+/// Every string in `v`.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+        Value::Object(map) => map.values().for_each(|i| strings(i, out)),
         _ => {}
     }
 }
@@ -191,7 +213,7 @@ pub struct Secrets {
     /// the mask each is replaced by: a run holds hundreds of codes and tokens, and a saved run
     /// thousands of strings, so they are looked for at once, not one after the other. Built on
     /// the first scrub after a change.
-    finder: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<String>)>>,
+    finder: std::sync::OnceLock<Finder>,
 }
 
 impl Secrets {
@@ -261,13 +283,37 @@ impl Secrets {
         self.pairs(fragment);
     }
 
-    /// `name=value` pairs wherever they are, whatever the Content-Type says.
+    /// `name=value` pairs wherever they are, whatever the Content-Type says; the values of the
+    /// others are read as text (an `error_description` may quote a whole callback URL).
     fn pairs(&mut self, text: &str) {
         for pair in text.split('&') {
-            if let Some((name, value)) = pair.split_once('=')
-                && is_secret_param(decode(name.trim()).as_str())
-            {
-                self.add(&decode(value));
+            if let Some((name, value)) = pair.split_once('=') {
+                if is_secret_param(decode(name.trim()).as_str()) {
+                    self.add(&decode(value));
+                } else {
+                    self.text(&decode(value));
+                }
+            }
+        }
+    }
+
+    /// `access_token=…` written anywhere in running text (an error page that quotes what it
+    /// was sent, a URL in a message): the value up to the next delimiter.
+    fn text(&mut self, text: &str) {
+        let starts_value = |c: char| c.is_whitespace() || "&#?;,\"'<>()[]{}".contains(c);
+        for name in SECRET_NAMES {
+            let needle = format!("{name}=");
+            let mut from = 0;
+            while let Some(found) = text[from..].find(&needle) {
+                let at = from + found;
+                from = at + needle.len();
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let value = &text[from..];
+                let end = value.find(starts_value).unwrap_or(value.len());
+                self.add(&decode(&value[..end]));
             }
         }
     }
@@ -277,6 +323,10 @@ impl Secrets {
     /// gives its secrets up.
     fn body(&mut self, body: &str) {
         self.pairs(body);
+        self.text(body);
+        if let Ok(v) = serde_json::from_str::<Value>(body) {
+            self.json(&v);
+        }
         for name in SECRET_NAMES {
             let needle = format!("\"{name}\"");
             let mut rest = body;
@@ -292,6 +342,25 @@ impl Secrets {
                 let end = value.find('"').unwrap_or(value.len());
                 self.add(&value[..end]);
             }
+        }
+    }
+
+    /// Whatever a secret field holds, at any depth and in any shape.
+    fn json(&mut self, v: &Value) {
+        match v {
+            Value::Object(map) => {
+                for (name, value) in map {
+                    if is_secret_param(name) {
+                        let mut found = Vec::new();
+                        strings(value, &mut found);
+                        found.iter().for_each(|s| self.add(s));
+                    } else {
+                        self.json(value);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| self.json(i)),
+            _ => {}
         }
     }
 
@@ -349,52 +418,69 @@ impl Secrets {
             return std::borrow::Cow::Borrowed(text);
         }
         let finder = self.finder.get_or_init(|| {
-            let (forms, masks) = self.forms();
-            aho_corasick::AhoCorasick::builder()
+            let (mut short, long): (Vec<_>, Vec<_>) = self
+                .forms()
+                .into_iter()
+                .partition(|(form, _)| form.len() <= AUTOMATON_FORM_BYTES);
+            let automaton = aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&forms)
-                .ok()
-                .map(|finder| (finder, masks))
+                .build(short.iter().map(|(form, _)| form))
+                .ok();
+            let mut one_by_one = long;
+            if automaton.is_none() {
+                one_by_one.append(&mut short);
+            }
+            // Longest first, so a secret that contains another is hidden whole.
+            one_by_one.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
+            let masks = short.into_iter().map(|(_, masked)| masked).collect();
+            Finder {
+                automaton: automaton.map(|a| (a, masks)),
+                one_by_one,
+            }
         });
-        match finder {
-            Some((finder, masks)) if finder.is_match(text) => {
-                std::borrow::Cow::Owned(finder.replace_all(text, masks))
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for (form, masked) in &finder.one_by_one {
+            if out.contains(form.as_str()) {
+                out = std::borrow::Cow::Owned(out.replace(form.as_str(), masked));
             }
-            Some(_) => std::borrow::Cow::Borrowed(text),
-            // Too many to build an automaton of (a size limit): one after the other, longest
-            // first, so a secret that contains another is hidden whole.
-            None => {
-                let (mut forms, masks) = self.forms();
-                let mut pairs: Vec<(String, String)> = forms.drain(..).zip(masks).collect();
-                pairs.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
-                let mut out = std::borrow::Cow::Borrowed(text);
-                for (form, masked) in pairs {
-                    if out.contains(&form) {
-                        out = std::borrow::Cow::Owned(out.replace(&form, &masked));
-                    }
-                }
-                out
+        }
+        match &finder.automaton {
+            Some((automaton, masks)) if automaton.is_match(out.as_ref()) => {
+                std::borrow::Cow::Owned(automaton.replace_all(out.as_ref(), masks))
             }
+            _ => out,
         }
     }
 
-    /// Every form of every value (as written, form- and percent-encoded), each with its mask.
-    fn forms(&self) -> (Vec<String>, Vec<String>) {
+    /// Every form of every value, with the mask it is replaced by.
+    fn forms(&self) -> Vec<(String, String)> {
         let mut seen = std::collections::HashSet::new();
         let mut forms = Vec::new();
-        let mut masks = Vec::new();
         for value in &self.values {
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             let percent = encoded.replace('+', "%20");
             for form in [value.clone(), encoded, percent] {
                 if seen.insert(form.clone()) {
-                    forms.push(form);
-                    masks.push(mask(value));
+                    forms.push((form, mask(value)));
                 }
             }
         }
-        (forms, masks)
+        forms
     }
+}
+
+/// Secrets longer than this are looked for one by one: building an automaton of a long,
+/// repetitive one (a provider's 100 KB code of one letter) takes minutes; `str::replace` is
+/// linear.
+const AUTOMATON_FORM_BYTES: usize = 512;
+
+/// How [`Secrets::scrub`] looks for the run's secrets.
+#[derive(Clone, Debug)]
+struct Finder {
+    /// The short ones all at once, with their masks (none: too many for the automaton's size
+    /// limit, so they are in `one_by_one` too).
+    automaton: Option<(aho_corasick::AhoCorasick, Vec<String>)>,
+    one_by_one: Vec<(String, String)>,
 }
 
 /// The whole trace with every secret masked (for `--json` and exports without secrets).
@@ -421,6 +507,19 @@ pub fn trace(t: &Trace) -> Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_secret_is_hidden_whole_and_the_short_one_inside_it_too() {
+        let long = "c".repeat(100_000);
+        let mut known = Secrets::default();
+        known.add(&long);
+        known.add("short-token-1234");
+        let text = format!("code={long}&t=short-token-1234&again={long}x");
+        let out = known.scrub(&text);
+        assert!(!out.contains("cccccccccccccccc"), "{}", &out[..200]);
+        assert!(!out.contains("short-token-1234"));
+        assert!(out.ends_with("x") && out.contains("&t="), "{out}");
+    }
 
     #[test]
     fn a_secret_is_hidden_wherever_it_turns_up() {

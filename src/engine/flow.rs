@@ -294,6 +294,11 @@ fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
+    // A key that cannot be read or used would stop the run at D, after the person logged in:
+    // found out before the browser opens instead.
+    if s.provider.client_auth == ClientAuth::PrivateKeyJwt {
+        s.client_credentials()?;
+    }
     let listener = RedirectListener::bind(&s.provider.redirect_uri)?;
     s.redirect_uri = listener.redirect_uri.clone();
     let request = s.fresh_authorization_request()?;
@@ -903,6 +908,19 @@ fn judge_tokens(
         Ok(t) => {
             open.attempt.summary = t.summary();
             open.attempt.checks = token::response_checks(resp, &t);
+            // A token of a type the client does not understand cannot be used at F.
+            if let Some(unusable) = open
+                .attempt
+                .checks
+                .iter()
+                .find(|c| c.id == CheckId::TokenTypeBearer && c.verdict == Verdict::Fail)
+            {
+                let reason = StopReason::Check {
+                    check: unusable.id,
+                    message: unusable.detail.clone(),
+                };
+                return Err(fail_in_place(rec, open, reason));
+            }
             Ok(t)
         }
         Err(TokenError::OAuth { error, .. }) => {
@@ -1006,12 +1024,14 @@ async fn exchange(
     }
 }
 
+/// A step whose checks warned, or failed without stopping the run (a token response that may
+/// be cached is still a token response), is drawn as a warning naming them.
 fn warning_or_ok(open: &Open) -> Outcome {
     let warnings: Vec<_> = open
         .attempt
         .checks
         .iter()
-        .filter(|c| c.verdict == Verdict::Warn)
+        .filter(|c| matches!(c.verdict, Verdict::Warn | Verdict::Fail))
         .map(|c| c.name())
         .collect();
     if warnings.is_empty() {

@@ -148,7 +148,7 @@ const FLAT_ELEMENTS: &[&str] = &[
 
 /// Why a page is not parsed at all: too large, or nested too deep (estimated by one pass over
 /// its tags, without building the tree).
-fn too_much(html: &str) -> Option<String> {
+pub fn unreadable(html: &str) -> Option<String> {
     if html.len() > MAX_PAGE_BYTES {
         return Some(format!(
             "the page is {} bytes, more than a login page oauthviz reads ({MAX_PAGE_BYTES})",
@@ -193,11 +193,8 @@ fn too_much(html: &str) -> Option<String> {
     })
 }
 
-/// The forms of a page; none when the page is too large or too deep to read.
+/// The forms of a page the caller found [`unreadable`] is not.
 pub fn parse_forms(html: &str) -> Vec<Form> {
-    if too_much(html).is_some() {
-        return Vec::new();
-    }
     let doc = Html::parse_document(html);
     let form_sel = selector("form");
     let field_sel = selector("input, select, textarea, button");
@@ -305,7 +302,7 @@ fn text_of(el: &ElementRef) -> String {
 
 /// A short, readable account of a page for "stuck here" messages: title and the first words.
 pub fn page_digest(html: &str) -> String {
-    if let Some(why) = too_much(html) {
+    if let Some(why) = unreadable(html) {
         return why;
     }
     let doc = Html::parse_document(html);
@@ -437,7 +434,10 @@ mod tests {
             "<div>".repeat(40_000),
             "</div>".repeat(40_000)
         );
-        assert!(parse_forms(&deep).is_empty());
+        assert_eq!(
+            unreadable(&deep).as_deref(),
+            Some("the page nests its elements 40001 deep, more than oauthviz reads (1000)")
+        );
         assert_eq!(
             page_digest(&deep),
             "the page nests its elements 40001 deep, more than oauthviz reads (1000)"
@@ -447,6 +447,7 @@ mod tests {
             "<html><body>{}<!-- <div><div> --><script>if (a<b) {{}}</script><form><input name=q></form></body></html>",
             "<p>x<li>y".repeat(5_000)
         );
+        assert_eq!(unreadable(&flat), None);
         assert_eq!(parse_forms(&flat).len(), 1);
     }
 

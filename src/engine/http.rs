@@ -190,8 +190,16 @@ fn error_chain(e: &reqwest::Error) -> String {
     let mut source: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = source {
         let text = s.to_string();
-        let jargon =
-            text.starts_with("error sending request") || text.starts_with("client error (");
+        // Wrappers that say only which layer noticed.
+        let jargon = [
+            "error sending request",
+            "client error (",
+            "error decoding response body",
+            "request or response body error",
+            "error reading a body from connection",
+        ]
+        .iter()
+        .any(|w| text.starts_with(w));
         if !jargon && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(plain(&text));
         }
@@ -213,6 +221,12 @@ fn plain(cause: &str) -> String {
             format!("the answer is not HTTP/1.1 ({cause})")
         }
         "message head is too large" => "the answer's headers are too large".into(),
+        "end of file before message length reached" => {
+            "the connection closed before the whole body it announced arrived".into()
+        }
+        "invalid HTTP header parsed" => format!(
+            "the answer has a header line that is not valid HTTP, such as a control character in a value ({cause})"
+        ),
         other => other.to_owned(),
     }
 }

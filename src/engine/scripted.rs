@@ -7,7 +7,7 @@ use reqwest::cookie::{CookieStore as _, Jar};
 use reqwest::header::HeaderValue;
 use url::Url;
 
-use super::forms::{APPROVE_WORDS, DENY_WORDS, Form, page_digest, parse_forms};
+use super::forms::{APPROVE_WORDS, DENY_WORDS, Form, page_digest, parse_forms, unreadable};
 use super::http::{HttpClient, SendError};
 use crate::protocol::http::{HttpRequest, HttpResponse, parse_url};
 use crate::protocol::params::Params;
@@ -127,6 +127,11 @@ impl ScriptedAgent {
                     "the authorization server answered {} at {here}: {}",
                     response.status_line(),
                     page_digest(&response.body)
+                ));
+            }
+            if let Some(why) = unreadable(&response.body) {
+                return Err(format!(
+                    "the scripted browser did not read the page at {here}: {why}"
                 ));
             }
             let forms = parse_forms(&response.body);

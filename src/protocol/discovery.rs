@@ -50,9 +50,19 @@ pub fn parse_metadata(issuer: &str, resp: &HttpResponse) -> Result<Metadata, Str
             resp.status_line()
         ));
     }
-    let meta: Metadata = serde_json::from_str(&resp.body).map_err(|e| {
-        format!("the metadata document is not valid JSON of the expected shape: {e}")
+    let mut json = serde_json::Deserializer::from_str(&resp.body);
+    let meta: Metadata = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        // The member that is wrong, by name: "issuer: invalid type: integer `7`, …".
+        let at = e.path().to_string();
+        let inner = e.into_inner();
+        if at == "." || inner.is_syntax() || inner.is_eof() {
+            format!("the metadata document is not valid JSON: {inner}")
+        } else {
+            format!("the metadata's `{at}` is not what OpenID Connect Discovery §3 / RFC 8414 §2 define: {inner}")
+        }
     })?;
+    json.end()
+        .map_err(|e| format!("the metadata document is not valid JSON: {e}"))?;
     // Surrounding whitespace is a typing slip; everything else, a trailing slash included, counts.
     let asked = issuer.trim();
     if meta.issuer != asked {

@@ -188,15 +188,18 @@ impl std::fmt::Display for TokenError {
     }
 }
 
-/// The checks of a successful token response (RFC 6749 §5.1, RFC 6750). Each is a SHOULD or a
-/// RECOMMENDED, so a miss warns.
+/// The checks of a successful token response (RFC 6749 §5.1, RFC 6750), each as severe as the
+/// RFC's word: `no-store` is a MUST, a token type the client understands is what it MUST have
+/// to use the token at all (§7.1), `expires_in` is RECOMMENDED.
 pub fn response_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check> {
     let cache = resp.headers.get("cache-control").unwrap_or("");
+    let must = |ok: bool| if ok { Verdict::Pass } else { Verdict::Fail };
     let verdict = |ok: bool| if ok { Verdict::Pass } else { Verdict::Warn };
+    let bearer = tokens.token_type.eq_ignore_ascii_case("bearer");
     vec![
         Check::new(
             CheckId::CacheControlNoStore,
-            verdict(cache.to_ascii_lowercase().contains("no-store")),
+            must(cache.to_ascii_lowercase().contains("no-store")),
             if cache.is_empty() {
                 "the token response has no Cache-Control header: a proxy or the client's cache could keep the tokens".into()
             } else {
@@ -205,8 +208,15 @@ pub fn response_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check
         ),
         Check::new(
             CheckId::TokenTypeBearer,
-            verdict(tokens.token_type.eq_ignore_ascii_case("bearer")),
-            format!("token_type = {}", tokens.token_type),
+            must(bearer),
+            if bearer {
+                format!("token_type = {}", tokens.token_type)
+            } else {
+                format!(
+                    "token_type is '{}': this client sends Bearer tokens (RFC 6750) and asked for no other kind, and a client MUST NOT use an access token whose type it does not understand (RFC 6749 §7.1)",
+                    tokens.token_type
+                )
+            },
         ),
         Check::new(
             CheckId::ExpiresIn,

@@ -4,6 +4,7 @@
 pub mod canned;
 pub mod demo_flow;
 pub mod gui;
+pub mod hostile;
 pub mod npm;
 pub mod oidc_provider;
 pub mod process;
