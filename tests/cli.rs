@@ -212,6 +212,17 @@ fn run_with_browser(
         .unwrap()
 }
 
+/// The demo provider approving at once (no login page for `$BROWSER` to fill), breaking
+/// `rules`.
+fn approving_demo(rules: &[oauthviz::demo::Misbehave]) -> oauthviz::demo::DemoServer {
+    oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
+        auto_approve: true,
+        misbehaviour: oauthviz::demo::Misbehaviour::of(rules.iter().copied()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -232,11 +243,7 @@ fn a_stray_request_at_the_listener_is_set_aside_and_the_run_goes_on() {
             "curl -fs -o /dev/null '{redirect}?code=forged&state=forged'\ncurl -fs -o /dev/null '{redirect}?code=forged-2'\nexec curl -fsSL -o /dev/null \"$1\""
         ),
     );
-    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .unwrap();
+    let server = approving_demo(&[]);
     let out = run_with_browser(&server, &script, &["--redirect-uri", &redirect, "--json"]);
     std::fs::remove_dir_all(&dir).unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -276,12 +283,7 @@ fn a_redirect_without_state_in_the_browser_is_named_when_the_wait_ends() {
     // The provider drops state: the person's redirect is not this run's, so B waits on (it
     // could still come) and, at the end, says what arrived instead.
     let (dir, script) = browser_script("nostate", "exec curl -fsSL -o /dev/null \"$1\"");
-    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
-        auto_approve: true,
-        misbehaviour: oauthviz::demo::Misbehaviour::of([oauthviz::demo::Misbehave::SkipState]),
-        ..Default::default()
-    })
-    .unwrap();
+    let server = approving_demo(&[oauthviz::demo::Misbehave::SkipState]);
     let out = run_with_browser(&server, &script, &["--callback-timeout", "3"]);
     std::fs::remove_dir_all(&dir).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -297,11 +299,7 @@ fn system_user_agent_opens_browser_from_the_environment() {
     // $BROWSER stands in for the person at the browser: it follows the demo provider's
     // auto-approve redirect straight back to the listener.
     let (dir, script) = browser_script("browser", "exec curl -fsSL -o /dev/null \"$1\"");
-    let server = oauthviz::demo::DemoServer::start(oauthviz::demo::DemoOptions {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .unwrap();
+    let server = approving_demo(&[]);
     let out = run_with_browser(&server, &script, &[]);
     std::fs::remove_dir_all(&dir).unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

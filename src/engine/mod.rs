@@ -9,7 +9,7 @@
 
 pub mod discovery;
 mod flow;
-mod forms;
+pub mod forms;
 pub mod http;
 pub mod listener;
 mod recorder;
