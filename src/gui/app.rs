@@ -14,6 +14,7 @@ use crate::gui::experiments_panel::{self, PanelAction};
 use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
 use crate::gui::keep_panel::{self, KeepAction, KeepState};
+use crate::gui::keyboard;
 use crate::gui::provider::ProviderForm;
 use crate::gui::provider::login_url;
 use crate::gui::provider::profiles::ProfilesPanel;
@@ -55,6 +56,10 @@ pub struct OauthvizApp {
     /// The run on screen.
     current: Option<RunId>,
     selected: Option<StepId>,
+    /// Help ▸ Keyboard shortcuts is showing.
+    shortcuts_open: bool,
+    /// A text field had the keyboard when the last frame ended.
+    field_had_keys: bool,
     inspector: Inspector,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
@@ -105,6 +110,8 @@ impl OauthvizApp {
             theme,
             current: None,
             selected: None,
+            shortcuts_open: false,
+            field_had_keys: false,
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
@@ -380,6 +387,7 @@ impl OauthvizApp {
                 bench.replay(run, StepId::D, ReplayRequest::Default, edits, continue_flow);
             }
             inspector::Action::Prepare(step) => bench.send(Command::Prepare { run, step }, None),
+            inspector::Action::Close => self.selected = None,
         }
     }
 
@@ -427,11 +435,30 @@ impl OauthvizApp {
         self.inspector.begin_frame();
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
+        self.keyboard(ui, &validation);
         self.toolbar(ui, &validation, &palette);
         self.settings_panel(ui, &validation, &palette);
         self.side_panel(ui, validation.as_ref().ok(), &palette);
         self.inspector_panel(ui, &palette);
         egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
+        keyboard::sheet(ui, &mut self.shortcuts_open);
+        self.field_had_keys = ui.ctx().text_edit_focused();
+    }
+
+    /// What the keys ask for (before the panels, so a key used here reaches no widget).
+    fn keyboard(&mut self, ui: &mut Ui, validation: &Result<ProviderConfig, FieldErrors>) {
+        let trace = self.current_run().map(|r| &r.trace);
+        match keyboard::command(ui, self.field_had_keys, trace, self.selected) {
+            Some(keyboard::Command::CloseInspector) => self.selected = None,
+            Some(keyboard::Command::Select(step)) => self.selected = Some(step),
+            Some(keyboard::Command::Run) => {
+                let running = self.current_run().is_some_and(Run::busy);
+                if let (false, Ok(config), Ok(_)) = (running, validation, &self.bench) {
+                    self.start_run(config.clone());
+                }
+            }
+            None => {}
+        }
     }
 
     /// Run, Cancel, the settings toggle and the theme switch.
@@ -448,6 +475,7 @@ impl OauthvizApp {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("oauthviz").heading().strong());
                 keep_action = keep_panel::menu(ui, &mut self.keep, provider.as_deref());
+                keyboard::help_menu(ui, &mut self.shortcuts_open);
                 ui.separator();
                 let can_run = validation.is_ok() && self.bench.is_ok();
                 let run = ui

@@ -11,6 +11,7 @@ mod form_widgets;
 mod format;
 mod inspector;
 mod keep_panel;
+mod keyboard;
 mod provider;
 mod run_status;
 mod theme;

@@ -187,6 +187,8 @@ pub struct DiagramMetrics {
     pub stroke: f32,
     /// The selected arrow's stroke.
     pub selected_stroke: f32,
+    /// The ring around the arrow that has the keyboard focus.
+    pub focus_stroke: f32,
     pub label_pad: f32,
     pub lifeline_stroke: f32,
     pub lifeline_dash: (f32, f32),
@@ -224,6 +226,7 @@ impl DiagramMetrics {
             head_width: 5.5 * scale,
             stroke: 2.0 * scale,
             selected_stroke: 3.2 * scale,
+            focus_stroke: 2.0 * scale,
             label_pad: 3.0 * scale,
             lifeline_stroke: 1.5 * scale,
             lifeline_dash: (6.0 * scale, 4.0 * scale),

@@ -157,6 +157,7 @@ pub fn show(
             let mut clicked = None;
             let mut copy = None;
             let mut hovered = None;
+            let mut focused = None;
             for arrow in &layout.arrows {
                 let response = ui.interact(
                     arrow.row,
@@ -169,6 +170,9 @@ pub fn show(
                 });
                 if response.hovered() {
                     hovered = Some(arrow.step);
+                }
+                if response.has_focus() {
+                    focused = Some(arrow.step);
                 }
                 let response = if arrow.full_detail.is_empty() {
                     response
@@ -207,6 +211,7 @@ pub fn show(
                 &paint::Highlight {
                     selected,
                     hovered,
+                    focused,
                     banner: banner_colour,
                     time: ui.input(|i| i.time),
                 },

@@ -13,6 +13,8 @@ const TRAVEL_SECONDS: f64 = 1.2;
 pub struct Highlight {
     pub selected: Option<StepId>,
     pub hovered: Option<StepId>,
+    /// The arrow the keyboard is on (Tab), ringed so it can be seen.
+    pub focused: Option<StepId>,
     /// Colour of the status banner.
     pub banner: Color32,
     /// Seconds, for the in-flight animation.
@@ -47,6 +49,14 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
             painter.rect_filled(arrow.row, m.row_rounding, palette.selection);
         } else if hl.hovered == Some(arrow.step) {
             painter.rect_filled(arrow.row, m.row_rounding, palette.hover);
+        }
+        if hl.focused == Some(arrow.step) {
+            painter.rect_stroke(
+                arrow.row,
+                m.row_rounding,
+                Stroke::new(m.focus_stroke, palette.text),
+                egui::StrokeKind::Inside,
+            );
         }
         paint_arrow(painter, layout, arrow, palette, hl);
     }

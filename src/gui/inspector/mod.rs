@@ -70,6 +70,8 @@ pub enum Action {
     },
     /// Record the request `step` would send, unsent, so it can be edited.
     Prepare(StepId),
+    /// Close the inspector (its button; Esc is the app's).
+    Close,
 }
 
 impl Inspector {
@@ -125,6 +127,7 @@ impl Inspector {
         );
         let exchanges = trace.exchange_count(step);
 
+        let mut closed = false;
         ui.horizontal_wrapped(|ui| {
             ui.heading(format!("{}  {}", step.letter(), step.name()));
             ui.label(
@@ -161,7 +164,18 @@ impl Inspector {
             {
                 ui.ctx().copy_text(crate::export::curl::to_curl(req));
             }
+            ui.separator();
+            if ui
+                .button("Close")
+                .on_hover_text("Close the inspector (Esc)")
+                .clicked()
+            {
+                closed = true;
+            }
         });
+        if closed {
+            return Some(Action::Close);
+        }
         let mut action = None;
         // The scroll area always fills the panel: a bottom panel remembers the height of its
         // content, and a short message must not shrink it for the next selection.

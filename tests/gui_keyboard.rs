@@ -1,0 +1,114 @@
+//! The keyboard in the window: Esc and the Close button close the inspector, ↑/↓ move between
+//! steps, Ctrl+Enter runs, a text field keeps its keys, and Help ▸ Keyboard shortcuts lists them.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use support::gui::*;
+
+type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
+
+fn finished_demo_run() -> App {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+    h
+}
+
+/// The step whose arrow is drawn selected (the one the inspector shows).
+fn selected(h: &App) -> Option<char> {
+    ["A", "B", "C", "D", "E", "F", "G"]
+        .iter()
+        .find(|letter| {
+            h.query_all_by(|n| {
+                n.label()
+                    .is_some_and(|l| l.starts_with(&format!("{letter} ")) && l.contains(": "))
+                    && n.toggled() == Some(egui::accesskit::Toggled::True)
+            })
+            .next()
+            .is_some()
+        })
+        .and_then(|l| l.chars().next())
+}
+
+fn inspector_open(h: &App) -> bool {
+    h.query_by_label("Reveal secrets").is_some()
+}
+
+#[test]
+fn esc_and_the_close_button_close_the_inspector() {
+    let mut h = finished_demo_run();
+    click(&mut h, "E Token response: ok");
+    assert!(inspector_open(&h));
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!inspector_open(&h), "Esc closes the inspector");
+
+    click(&mut h, "E Token response: ok");
+    assert!(inspector_open(&h));
+    click(&mut h, "Close");
+    assert!(!inspector_open(&h), "its Close button closes it");
+}
+
+#[test]
+fn arrow_keys_move_the_inspector_between_steps() {
+    let mut h = finished_demo_run();
+    click(&mut h, "C Authorization response (redirect): ok");
+    assert_eq!(selected(&h), Some('C'));
+    h.key_press(Key::ArrowDown);
+    h.run();
+    assert_eq!(selected(&h), Some('D'));
+    h.key_press(Key::ArrowDown);
+    h.key_press(Key::ArrowDown);
+    h.run();
+    assert_eq!(selected(&h), Some('F'));
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert_eq!(selected(&h), Some('E'));
+    assert!(inspector_open(&h));
+}
+
+#[test]
+fn a_text_field_keeps_its_keys_until_it_lets_go() {
+    let mut h = finished_demo_run();
+    click(&mut h, "D Token request: ok");
+    click(&mut h, "Edit and send again");
+    let field = h.get_by_label("Value of grant_type");
+    field.click();
+    h.run();
+    // In the field, ↓ and Esc are the field's: the step stays, the inspector stays open.
+    h.key_press(Key::ArrowDown);
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(selected(&h), Some('D'));
+    assert!(
+        inspector_open(&h),
+        "Esc first takes the keyboard from the field"
+    );
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!inspector_open(&h));
+}
+
+#[test]
+fn ctrl_enter_runs_the_flow() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+}
+
+#[test]
+fn help_lists_the_keyboard_shortcuts() {
+    let mut h = app(None);
+    click(&mut h, "Help");
+    click(&mut h, "Keyboard shortcuts");
+    h.get_by_label("Esc");
+    h.get_by_label("close the inspector (a text field gives up the keyboard first)");
+    h.get_by_label("↑ / ↓");
+}
