@@ -5,7 +5,7 @@
 mod support;
 
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use support::gui::*;
 
 type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
@@ -111,4 +111,52 @@ fn help_lists_the_keyboard_shortcuts() {
     h.get_by_label("Esc");
     h.get_by_label("close the inspector (a text field gives up the keyboard first)");
     h.get_by_label("↑ / ↓");
+}
+
+fn toggled(h: &App, label: &str) -> bool {
+    h.get_by_label(label).accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+}
+
+#[test]
+fn the_presenter_view_hides_the_panels_and_masks_what_was_revealed() {
+    let mut h = finished_demo_run();
+    click(&mut h, "E Token response: ok");
+    click(&mut h, "Reveal secrets");
+    assert!(toggled(&h, "Reveal secrets"));
+
+    h.key_press(Key::F5);
+    h.run();
+    for gone in ["Provider", "Explain", "Settings", "Reveal secrets"] {
+        assert!(h.query_by_label(gone).is_none(), "{gone} is still shown");
+    }
+    h.get_by_label("Leave presenter view");
+    // The step's narration, in place of the inspector; ↓ moves it on.
+    h.get_by_label("What happens");
+    h.key_press(Key::ArrowDown);
+    h.run();
+    assert_eq!(selected(&h), Some('F'));
+
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_by_label("Provider");
+    assert!(
+        !toggled(&h, "Reveal secrets"),
+        "secrets are masked again after presenting"
+    );
+}
+
+#[test]
+fn the_presenter_view_says_when_the_demo_provider_misbehaves() {
+    let mut h = finished_demo_run();
+    click(&mut h, "Present");
+    assert!(
+        h.query_by_label_contains("misbehaving on purpose")
+            .is_none()
+    );
+    click(&mut h, "Leave presenter view");
+    click(&mut h, "Experiments");
+    click(&mut h, "Make the demo provider misbehave");
+    click(&mut h, "a code can be exchanged more than once");
+    click(&mut h, "Present");
+    h.get_by_label("Demo provider misbehaving on purpose: accept_reused_codes");
 }

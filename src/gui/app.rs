@@ -15,6 +15,7 @@ use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
 use crate::gui::keep_panel::{self, KeepAction, KeepState};
 use crate::gui::keyboard;
+use crate::gui::presenter;
 use crate::gui::provider::ProviderForm;
 use crate::gui::provider::login_url;
 use crate::gui::provider::profiles::ProfilesPanel;
@@ -60,6 +61,8 @@ pub struct OauthvizApp {
     shortcuts_open: bool,
     /// A text field had the keyboard when the last frame ended.
     field_had_keys: bool,
+    /// The presenter view is on (F5).
+    presenting: bool,
     inspector: Inspector,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
@@ -112,6 +115,7 @@ impl OauthvizApp {
             selected: None,
             shortcuts_open: false,
             field_had_keys: false,
+            presenting: false,
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
@@ -436,20 +440,65 @@ impl OauthvizApp {
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
         self.keyboard(ui, &validation);
-        self.toolbar(ui, &validation, &palette);
-        self.settings_panel(ui, &validation, &palette);
-        self.side_panel(ui, validation.as_ref().ok(), &palette);
-        self.inspector_panel(ui, &palette);
+        if self.presenting {
+            self.presenter_panels(ui, &validation, &palette);
+        } else {
+            self.toolbar(ui, &validation, &palette);
+            self.settings_panel(ui, &validation, &palette);
+            self.side_panel(ui, validation.as_ref().ok(), &palette);
+            self.inspector_panel(ui, &palette);
+        }
         egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
         keyboard::sheet(ui, &mut self.shortcuts_open);
         self.field_had_keys = ui.ctx().text_edit_focused();
     }
 
+    /// Into the presenter view (secrets masked again, as on a new selection) or out of it.
+    fn present(&mut self, on: bool) {
+        self.presenting = on;
+        self.inspector.reveal = false;
+    }
+
+    /// The presenter view's bar and narration, in place of the toolbar and the panels.
+    fn presenter_panels(
+        &mut self,
+        ui: &mut Ui,
+        validation: &Result<ProviderConfig, FieldErrors>,
+        palette: &Palette,
+    ) {
+        let misbehaving = if self.form.is_demo() {
+            self.misbehaviour.active()
+        } else {
+            Vec::new()
+        };
+        let running = self.current_run().is_some_and(Run::busy);
+        let can_run = !running && validation.is_ok() && self.bench.is_ok();
+        match presenter::bar(ui, can_run, &misbehaving, palette) {
+            Some(presenter::BarAction::Run) => {
+                if let Ok(config) = validation {
+                    self.start_run(config.clone());
+                }
+            }
+            Some(presenter::BarAction::Leave) => self.present(false),
+            None => {}
+        }
+        let trace = self.current_run().map(|r| &r.trace);
+        presenter::narration(ui, trace, self.selected, palette);
+    }
+
     /// What the keys ask for (before the panels, so a key used here reaches no widget).
     fn keyboard(&mut self, ui: &mut Ui, validation: &Result<ProviderConfig, FieldErrors>) {
         let trace = self.current_run().map(|r| &r.trace);
-        match keyboard::command(ui, self.field_had_keys, trace, self.selected) {
+        let at = keyboard::Context {
+            field_had_keys: self.field_had_keys,
+            trace,
+            selected: self.selected,
+            presenting: self.presenting,
+        };
+        match keyboard::command(ui, at) {
             Some(keyboard::Command::CloseInspector) => self.selected = None,
+            Some(keyboard::Command::TogglePresenter) => self.present(!self.presenting),
+            Some(keyboard::Command::LeavePresenter) => self.present(false),
             Some(keyboard::Command::Select(step)) => self.selected = Some(step),
             Some(keyboard::Command::Run) => {
                 let running = self.current_run().is_some_and(Run::busy);
@@ -471,6 +520,7 @@ impl OauthvizApp {
         let running = self.current_run().is_some_and(Run::busy);
         let provider = self.current_run().map(|r| r.trace.provider.clone());
         let mut keep_action = None;
+        let mut present = false;
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("oauthviz").heading().strong());
@@ -515,6 +565,13 @@ impl OauthvizApp {
                 ui.separator();
                 ui.toggle_value(&mut self.show_settings, "Settings")
                     .on_hover_text("Show or hide the provider settings and the run list");
+                if ui
+                    .button("Present")
+                    .on_hover_text("Presenter view (F5): the diagram and the step's narration fill the window, in large text")
+                    .clicked()
+                {
+                    present = true;
+                }
                 if let Err(e) = &self.bench {
                     ui.label(RichText::new(e).color(palette.error_text));
                 }
@@ -533,6 +590,9 @@ impl OauthvizApp {
         });
         if let Some(action) = keep_action {
             self.keep_action(ui, action);
+        }
+        if present {
+            self.present(true);
         }
     }
 

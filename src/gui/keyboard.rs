@@ -27,6 +27,11 @@ pub const SHEET: &[(&str, &str)] = &[
         "close the inspector (a text field gives up the keyboard first)",
     ),
     ("Ctrl+Enter", "run the flow"),
+    (
+        "F5",
+        "presenter view: the diagram and the step's narration fill the window",
+    ),
+    ("Esc (presenter view)", "back to the full window"),
     ("Ctrl + / Ctrl − / Ctrl 0", "zoom in, out, back to 100 %"),
     (
         "Right-click an arrow",
@@ -40,28 +45,47 @@ pub enum Command {
     CloseInspector,
     Select(StepId),
     Run,
+    /// F5: into the presenter view, or out of it.
+    TogglePresenter,
+    /// Esc in the presenter view.
+    LeavePresenter,
+}
+
+/// Where the keyboard is used.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// A text field had the keyboard at the end of the last frame (egui lets go of it on Esc
+    /// before this runs, and that Esc is the field's).
+    pub field_had_keys: bool,
+    pub trace: Option<&'a Trace>,
+    pub selected: Option<StepId>,
+    pub presenting: bool,
 }
 
 /// The command the keyboard gives this frame, if any: none while a text field has the
-/// keyboard or a menu is open (Esc closes those first). `field_had_keys`: a text field had the
-/// keyboard at the end of the last frame (egui lets go of it on Esc before this runs, and that
-/// Esc is the field's).
-pub fn command(
-    ui: &Ui,
-    field_had_keys: bool,
-    trace: Option<&Trace>,
-    selected: Option<StepId>,
-) -> Option<Command> {
+/// keyboard or a menu is open (Esc closes those first), but F5 always.
+pub fn command(ui: &Ui, at: Context<'_>) -> Option<Command> {
+    if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5)) {
+        return Some(Command::TogglePresenter);
+    }
     let ctx = ui.ctx();
-    if field_had_keys || ctx.text_edit_focused() || ctx.any_popup_open() {
+    if at.field_had_keys || ctx.text_edit_focused() || ctx.any_popup_open() {
         return None;
     }
     if ui.input_mut(|i| i.consume_shortcut(&RUN)) {
         return Some(Command::Run);
     }
-    if selected.is_some() && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
-        return Some(Command::CloseInspector);
+    if (at.presenting || at.selected.is_some())
+        && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+    {
+        return Some(if at.presenting {
+            Command::LeavePresenter
+        } else {
+            Command::CloseInspector
+        });
     }
+    let selected = at.selected;
+    let trace = at.trace;
     let down = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown));
     let up = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp));
     if !(down || up) {

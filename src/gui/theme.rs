@@ -145,6 +145,14 @@ pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
 /// Side panels never grow past this, whatever their content asks for.
 pub const MAX_PANEL_WIDTH: f32 = 520.0;
 pub const INSPECTOR_HEIGHT: f32 = 280.0;
+/// The presenter view's narration: the share of the window's width it starts with, and how much
+/// larger its text is (read from the back of a room at 1280×720).
+pub const NARRATION_SHARE: f32 = 0.36;
+pub const PRESENTER_TEXT_SCALE: f32 = 1.45;
+/// The presenter's misbehaviour badge.
+pub const BADGE_STROKE: f32 = 2.0;
+pub const BADGE_MARGIN: f32 = 6.0;
+pub const BADGE_RADIUS: f32 = 4.0;
 
 /// Widest name column in parameter and header tables.
 pub const TABLE_NAME_WIDTH: f32 = 190.0;
