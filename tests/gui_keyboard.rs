@@ -160,3 +160,18 @@ fn the_presenter_view_says_when_the_demo_provider_misbehaves() {
     click(&mut h, "Present");
     h.get_by_label("Demo provider misbehaving on purpose: accept_reused_codes");
 }
+
+#[test]
+fn the_view_menu_shows_the_zoom_and_changes_it() {
+    let mut h = app(None);
+    click(&mut h, "View");
+    assert!(h.query_all_by_value("Zoom: 100 %").next().is_some());
+    click(&mut h, "Zoom In Ctrl+Plus");
+    click(&mut h, "View");
+    assert!(h.query_all_by_value("Zoom: 110 %").next().is_some());
+    click(&mut h, "Reset Zoom Ctrl+0");
+    click(&mut h, "View");
+    assert!(h.query_all_by_value("Zoom: 100 %").next().is_some());
+    click(&mut h, "Presenter view F5");
+    h.get_by_label("Leave presenter view");
+}

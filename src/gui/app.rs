@@ -93,6 +93,9 @@ impl OauthvizApp {
         let theme = saved.theme.unwrap_or(Theme::Dark);
         theme::apply_style(ctx);
         ctx.set_theme(theme);
+        // egui keeps the zoom with the window's memory; a start at another size than 100 %
+        // nobody asked for today would look like a broken layout (View shows the zoom).
+        ctx.set_zoom_factor(1.0);
         let mut form = saved.form;
         form.restore_demo_secret();
         let mut keep = KeepState::default();
@@ -525,6 +528,7 @@ impl OauthvizApp {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("oauthviz").heading().strong());
                 keep_action = keep_panel::menu(ui, &mut self.keep, provider.as_deref());
+                present = presenter::view_menu(ui);
                 keyboard::help_menu(ui, &mut self.shortcuts_open);
                 ui.separator();
                 let can_run = validation.is_ok() && self.bench.is_ok();

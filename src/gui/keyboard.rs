@@ -32,7 +32,10 @@ pub const SHEET: &[(&str, &str)] = &[
         "presenter view: the diagram and the step's narration fill the window",
     ),
     ("Esc (presenter view)", "back to the full window"),
-    ("Ctrl + / Ctrl − / Ctrl 0", "zoom in, out, back to 100 %"),
+    (
+        "Ctrl + / Ctrl − / Ctrl 0",
+        "zoom in, out, back to 100 % (View shows the zoom; each start is at 100 %)",
+    ),
     (
         "Right-click an arrow",
         "copy that step as curl, Markdown, HAR or Mermaid",

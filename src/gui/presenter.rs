@@ -9,6 +9,25 @@ use crate::gui::explain::panel as explain_panel;
 use crate::gui::theme::{self, Palette};
 use crate::trace::{StepId, Trace};
 
+/// The View menu: the presenter view and the zoom (Ctrl +/−/0 work anywhere), with the zoom
+/// it is at. Returns whether the presenter view was asked for.
+pub fn view_menu(ui: &mut Ui) -> bool {
+    let mut present = false;
+    ui.menu_button("View", |ui| {
+        if ui
+            .add(egui::Button::new("Presenter view").shortcut_text("F5"))
+            .clicked()
+        {
+            present = true;
+            ui.close();
+        }
+        ui.separator();
+        ui.label(format!("Zoom: {:.0} %", ui.ctx().zoom_factor() * 100.0));
+        egui::gui_zoom::zoom_menu_buttons(ui);
+    });
+    present
+}
+
 /// What the presenter's bar was asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BarAction {
