@@ -97,7 +97,8 @@ mod tests {
             read_small_text(Path::new("/"), 1024).unwrap_err(),
             "it is not a regular file"
         );
-        let dir = std::env::temp_dir().join(format!("oauthviz-files-{}", std::process::id()));
+        // A folder of its own: the tests run in parallel, and the other one removes its folder.
+        let dir = std::env::temp_dir().join(format!("oauthviz-files-big-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let big = dir.join("big");
         std::fs::write(&big, vec![b'a'; 2048]).unwrap_or_else(|e| panic!("{e}"));

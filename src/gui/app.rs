@@ -63,6 +63,8 @@ pub struct OauthvizApp {
     field_had_keys: bool,
     /// The presenter view is on (F5).
     presenting: bool,
+    /// How tall the bars above the diagram were in the last frame.
+    diagram_bars: f32,
     inspector: Inspector,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
@@ -119,6 +121,7 @@ impl OauthvizApp {
             shortcuts_open: false,
             field_had_keys: false,
             presenting: false,
+            diagram_bars: 0.0,
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
@@ -732,9 +735,11 @@ impl OauthvizApp {
         };
         let Some(run) = bench.run(id) else { return };
         let mut action = None;
+        let most = theme::inspector_max_height(ui.available_height(), self.diagram_bars);
         egui::Panel::bottom("inspector")
             .resizable(true)
-            .default_size(theme::INSPECTOR_HEIGHT)
+            .default_size(theme::INSPECTOR_HEIGHT.min(most))
+            .max_size(most)
             .show(ui, |ui| {
                 let busy = run_status::busy(run);
                 action = self
@@ -748,6 +753,7 @@ impl OauthvizApp {
 
     /// The login URL (when a person logs in), the steps after E, the banner and the diagram.
     fn diagram_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        let top = ui.cursor().top();
         match self.reopened_bar(ui) {
             Some(Again::NewRun(config)) => {
                 self.start_run(config);
@@ -777,6 +783,8 @@ impl OauthvizApp {
             }
         };
         let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
+        // What the bars took, for the inspector's height in the next frame.
+        let bars = ui.cursor().top() - top;
         let response = diagram::show(ui, trace, &banner, self.selected, palette);
         if let Some((step, format)) = response.copy {
             self.keep_action(
@@ -793,6 +801,11 @@ impl OauthvizApp {
         }
         if response.animating {
             ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);
+        }
+        if (bars - self.diagram_bars).abs() > 0.5 {
+            self.diagram_bars = bars;
+            // The inspector's room depends on it: lay the window out again with the new value.
+            ui.ctx().request_repaint();
         }
         if let Some(Some(step)) = extra {
             self.run_extra(step);

@@ -145,6 +145,17 @@ pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
 /// Side panels never grow past this, whatever their content asks for.
 pub const MAX_PANEL_WIDTH: f32 = 520.0;
 pub const INSPECTOR_HEIGHT: f32 = 280.0;
+/// The tallest the inspector may be in a window whose panels are `central_height` tall, with
+/// `bars` above the diagram (a reopened run's, the login URL, the steps after E): the diagram
+/// keeps room for A–G (without detail lines, at the smallest scale), so opening a step never
+/// hides the steps after it.
+pub fn inspector_max_height(central_height: f32, bars: f32) -> f32 {
+    let diagram = DIAGRAM_COMPACT_HEIGHT * DIAGRAM_SCALE_RANGE.0 + bars;
+    (central_height - diagram).max(INSPECTOR_MIN_HEIGHT)
+}
+
+/// Below this the inspector shows too little to be of use; a window that short scrolls.
+pub const INSPECTOR_MIN_HEIGHT: f32 = 120.0;
 /// The presenter view's narration: the share of the window's width it starts with, and how much
 /// larger its text is (read from the back of a room at 1280×720).
 pub const NARRATION_SHARE: f32 = 0.36;
@@ -208,10 +219,15 @@ pub struct DiagramMetrics {
     /// The dot that travels along an arrow in flight, and its speed.
     pub dot_radius: f32,
     pub dash_speed: f32,
+    /// The arrows without their detail lines: the window is too short for A–G with them even
+    /// at the smallest scale (the inspector and the tooltip still show them).
+    pub compact: bool,
 }
 
 /// The window size the diagram's scale 1 is designed for.
 pub const DIAGRAM_BASE_SIZE: egui::Vec2 = vec2(640.0, 550.0);
+/// The height a finished A–G needs at scale 1 without the detail lines.
+pub const DIAGRAM_COMPACT_HEIGHT: f32 = 430.0;
 /// Below this the text would stop being legible; above it a projector shows it large enough.
 pub const DIAGRAM_SCALE_RANGE: (f32, f32) = (0.8, 1.8);
 pub const DIAGRAM_SCALE_STEP: f32 = 0.05;
@@ -244,6 +260,7 @@ impl DiagramMetrics {
             label_rounding: 3.0 * scale,
             dot_radius: 4.0 * scale,
             dash_speed: 40.0 * scale,
+            compact: false,
         }
     }
 
@@ -251,9 +268,19 @@ impl DiagramMetrics {
     /// steps of [`DIAGRAM_SCALE_STEP`]: every distinct scale is a new set of font sizes whose
     /// glyphs egui rasterizes and keeps, so dragging a panel edge must not make hundreds.
     pub fn for_size(size: egui::Vec2) -> Self {
-        let fit = (size.x / DIAGRAM_BASE_SIZE.x).min(size.y / DIAGRAM_BASE_SIZE.y);
+        // Too short for A–G with detail lines even at the smallest scale: without them.
+        let compact = size.y < DIAGRAM_BASE_SIZE.y * DIAGRAM_SCALE_RANGE.0;
+        let height = if compact {
+            DIAGRAM_COMPACT_HEIGHT
+        } else {
+            DIAGRAM_BASE_SIZE.y
+        };
+        let fit = (size.x / DIAGRAM_BASE_SIZE.x).min(size.y / height);
         let stepped = (fit / DIAGRAM_SCALE_STEP).floor() * DIAGRAM_SCALE_STEP;
-        Self::scaled(stepped.clamp(DIAGRAM_SCALE_RANGE.0, DIAGRAM_SCALE_RANGE.1))
+        Self {
+            compact,
+            ..Self::scaled(stepped.clamp(DIAGRAM_SCALE_RANGE.0, DIAGRAM_SCALE_RANGE.1))
+        }
     }
 
     pub fn line(&self, size: f32) -> f32 {

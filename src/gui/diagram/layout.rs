@@ -293,6 +293,7 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         y = path.last().map_or(y, |p| p.y) + m.head_width + m.text_gap;
 
         let (lines, full_detail) = detail_lines(step, status_of);
+        let lines = if m.compact { Vec::new() } else { lines };
         for (text, role) in lines {
             let label = place_centered(
                 &text,
@@ -590,6 +591,8 @@ mod tests {
             crate::gui::theme::DIAGRAM_BASE_SIZE,
             vec2(1200.0, 1000.0),
             vec2(700.0, 480.0),
+            // Too short for the detail lines: without them.
+            vec2(700.0, 360.0),
         ] {
             let l = lay(&finished_trace(), size);
             assert!(
@@ -597,6 +600,45 @@ mod tests {
                 "{:?} needs {} at {size:?}",
                 l.metrics.scale,
                 l.size.y
+            );
+        }
+    }
+
+    /// The window sizes of a laptop, a projector, a monitor and a large monitor, with both side
+    /// panels and the inspector open at the height it may take: every arrow of A–G is in view.
+    #[test]
+    fn a_to_g_stay_in_view_with_the_inspector_open_at_every_window_size() {
+        use crate::gui::theme::{
+            INSPECTOR_HEIGHT, LEFT_PANEL_WIDTH, RIGHT_PANEL_WIDTH, inspector_max_height,
+        };
+        // The toolbar with the line under it, and above the diagram a reopened run's bar on two
+        // lines and the steps after E.
+        const TOOLBAR: f32 = 64.0;
+        const BARS: f32 = 110.0;
+        for window in [
+            vec2(1024.0, 640.0),
+            vec2(1280.0, 720.0),
+            vec2(1920.0, 1080.0),
+            vec2(2560.0, 1440.0),
+        ] {
+            let central = window.y - TOOLBAR;
+            let inspector = INSPECTOR_HEIGHT.min(inspector_max_height(central, BARS));
+            let view = vec2(
+                window.x - LEFT_PANEL_WIDTH - RIGHT_PANEL_WIDTH,
+                central - inspector - BARS,
+            );
+            let l = lay(&finished_trace(), view);
+            assert_eq!(l.arrows.len(), 7);
+            for arrow in &l.arrows {
+                assert!(
+                    arrow.row.bottom() <= view.y,
+                    "{:?} is below the diagram's {view:?} in a {window:?} window (inspector {inspector})",
+                    arrow.step
+                );
+            }
+            assert!(
+                inspector >= 100.0,
+                "{window:?}: the inspector kept {inspector}"
             );
         }
     }
