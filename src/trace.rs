@@ -310,6 +310,17 @@ impl Trace {
         }
     }
 
+    /// The step whose request is prepared and not sent yet (a paused run, step mode), with it.
+    pub fn prepared(&self) -> Option<(StepId, &HttpRequest)> {
+        self.steps.iter().find_map(|s| {
+            let a = s.latest()?;
+            (a.outcome == Outcome::Pending)
+                .then_some(a.request.as_ref())
+                .flatten()
+                .map(|r| (s.id, r))
+        })
+    }
+
     /// The step that stopped the run, if one failed.
     pub fn failed_step(&self) -> Option<StepId> {
         self.stop.as_ref().and_then(|s| s.step)

@@ -175,3 +175,42 @@ fn the_view_menu_shows_the_zoom_and_changes_it() {
     click(&mut h, "Presenter view F5");
     h.get_by_label("Leave presenter view");
 }
+
+/// Waits until the run shows a Next for `letter` (or none, for `None`).
+fn until_next(h: &mut App, letter: Option<&str>) {
+    until(h, |h| {
+        let run = h.state().current_run();
+        let waiting = run.and_then(|r| r.trace.prepared().map(|(s, _)| s.letter()));
+        run.is_some_and(|r| !r.busy()) && waiting == letter
+    });
+}
+
+#[test]
+fn one_step_at_a_time_stops_before_a_d_and_f_and_next_sends_each() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "One step at a time");
+    click(&mut h, "Run flow");
+    until_next(&mut h, Some("A"));
+    // Shown before it goes: the request in the inspector, the step's narration beside it.
+    h.get_by_label("Next: send A  Authorization request");
+    assert_eq!(selected(&h), Some('A'));
+    h.get_by_label("A Authorization request: waiting");
+    assert!(h.query_by_label("B User login and consent: ok").is_none());
+
+    h.key_press(Key::Space);
+    until_next(&mut h, Some("D"));
+    h.get_by_label("C Authorization response (redirect): ok");
+    h.get_by_label("D Token request: waiting");
+    assert_eq!(selected(&h), Some('D'));
+
+    click(&mut h, "Next: send D  Token request");
+    until_next(&mut h, Some("F"));
+    h.get_by_label("E Token response: ok");
+    h.get_by_label("F Protected resource request: waiting");
+
+    h.key_press(Key::ArrowRight);
+    until_next(&mut h, None);
+    h.get_by_label("G Protected resource response: ok");
+    assert!(h.query_by_label_contains("Next: send").is_none());
+}

@@ -155,7 +155,9 @@ fn a_run_stopped_before_d_sends_the_edited_request_and_continues_to_g() {
     h.get_by_label_contains("Paused before D: its request is prepared.");
     h.get_by_label_contains("#1 demo (demo-basic) · paused");
 
-    open_editor(&mut h, "D Token request: waiting");
+    // The prepared step is open already: a paused run shows what waits.
+    assert!(h.query_all_by_label("D  Token request").next().is_some());
+    click(&mut h, "Edit and send again");
     click(&mut h, "Add parameter");
     set_text(&mut h, Role::TextInput, "Name of new param 5", "resource");
     set_text(

@@ -281,6 +281,15 @@ async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
         Ok(p) => p,
         Err(e) => return Err(fail(rec, a, StopReason::Request(e))),
     };
+    if s.options.step_mode {
+        // Shown before it goes: sending it is the user's next step.
+        a.attempt.outcome = Outcome::Pending;
+        a.attempt.summary = format!("prepared, not sent: {}", authorization_summary(&request));
+        a.attempt.request = Some(request);
+        rec.update(&a);
+        s.listener = Some(listener);
+        return Ok(());
+    }
     let received = authorize(rec, s, a, request, &mut listener).await;
     s.listener = Some(listener);
     continue_from(rec, s, StepId::C, Some(received?)).await
@@ -412,6 +421,9 @@ pub async fn replay(
             let request = resolve(s, step, request)?;
             exchange_code(rec, s, request).await?;
             if chain {
+                if s.options.step_mode {
+                    return prepare_step(rec, s, StepId::F);
+                }
                 continue_from(rec, s, StepId::F, None).await?;
             }
             Ok(())
@@ -470,7 +482,7 @@ pub fn prepare_step(rec: &Recorder, s: &mut Session, step: StepId) -> Result<(),
     Ok(())
 }
 
-/// From `from` to G, honouring `pause_after`.
+/// From `from` to G, honouring `pause_after` and step mode.
 async fn continue_from(
     rec: &Recorder,
     s: &mut Session,
@@ -482,7 +494,7 @@ async fn continue_from(
         let received =
             received.ok_or_else(|| request_stop(StepId::C, "no callback to check".to_owned()))?;
         callback(rec, s, received).await?;
-        if pause == Some(StepId::C) {
+        if pause == Some(StepId::C) || s.options.step_mode {
             return prepare_step(rec, s, StepId::D);
         }
     }
@@ -491,7 +503,7 @@ async fn continue_from(
             .default_request(StepId::D)
             .map_err(|e| request_stop(StepId::D, e))?;
         exchange_code(rec, s, request).await?;
-        if matches!(pause, Some(StepId::D | StepId::E)) {
+        if matches!(pause, Some(StepId::D | StepId::E)) || s.options.step_mode {
             return prepare_step(rec, s, StepId::F);
         }
     }

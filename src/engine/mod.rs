@@ -59,6 +59,10 @@ pub struct RunOptions {
     /// Stop after this step succeeds and prepare the next request unsent, so it can be edited
     /// before it uses up the code (C) or the token (E).
     pub pause_after: Option<StepId>,
+    /// One step at a time: stop before A, D and F with the request prepared and unsent (B and
+    /// C are the browser's); each is sent when the user asks (a replay of the prepared step
+    /// that goes on to the next stop).
+    pub step_mode: bool,
 }
 
 impl Default for RunOptions {
@@ -69,6 +73,7 @@ impl Default for RunOptions {
             callback_timeout: Duration::from_secs(300),
             body_limit: 10 * 1024 * 1024,
             pause_after: None,
+            step_mode: false,
         }
     }
 }

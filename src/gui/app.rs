@@ -75,6 +75,8 @@ pub struct OauthvizApp {
     applicable: experiments_panel::Applicable,
     /// Stop a new run after C, with D prepared for editing (a code can be used once).
     pause_before_token: bool,
+    /// Runs stop before A, D and F for Next.
+    step_mode: bool,
     /// The demo provider's switched-on faults.
     misbehaviour: Misbehaviour,
     /// Saving, reopening, exporting and the history.
@@ -128,6 +130,7 @@ impl OauthvizApp {
             check: audit_panel::CheckState::default(),
             applicable: experiments_panel::Applicable::default(),
             pause_before_token: false,
+            step_mode: false,
             misbehaviour: Misbehaviour::default(),
             keep,
             rerun_secret: String::new(),
@@ -206,9 +209,14 @@ impl OauthvizApp {
                 Happened::Trace {
                     run: id,
                     update: Update::Finished { .. },
-                } if id == run.id && self.selected.is_none() && !run.experiments_pending() => {
-                    // A failure explains itself best with its step already open.
-                    self.selected = run.trace.failed_step();
+                } if id == run.id && !run.experiments_pending() => {
+                    // What waits for Next is shown before it goes (step mode follows it).
+                    if let Some((step, _)) = run.trace.prepared() {
+                        self.selected = Some(step);
+                    } else if self.selected.is_none() {
+                        // A failure explains itself best with its step already open.
+                        self.selected = run.trace.failed_step();
+                    }
                 }
                 _ => {}
             }
@@ -420,6 +428,7 @@ impl OauthvizApp {
         RunOptions {
             user_agent,
             pause_after: self.pause_before_token.then_some(StepId::C),
+            step_mode: self.step_mode,
             ..Default::default()
         }
     }
@@ -457,6 +466,31 @@ impl OauthvizApp {
         egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
         keyboard::sheet(ui, &mut self.shortcuts_open);
         self.field_had_keys = ui.ctx().text_edit_focused();
+    }
+
+    /// The step a Next would send: the current run's prepared one, when nothing is in flight.
+    fn next_step(&self) -> Option<StepId> {
+        let run = self.current_run()?;
+        if run_status::busy(run).is_some() {
+            return None;
+        }
+        run.trace.prepared().map(|(step, _)| step)
+    }
+
+    /// Sends the prepared step as it is and goes on to the next stop.
+    fn next(&mut self) {
+        let Some(step) = self.next_step() else { return };
+        let Some(request) = self
+            .current_run()
+            .and_then(|r| r.trace.prepared().map(|(_, req)| req.clone()))
+        else {
+            return;
+        };
+        self.inspector_action(inspector::Action::Send {
+            step,
+            request,
+            continue_flow: true,
+        });
     }
 
     /// Into the presenter view (secrets masked again, as on a new selection) or out of it.
@@ -500,11 +534,13 @@ impl OauthvizApp {
             trace,
             selected: self.selected,
             presenting: self.presenting,
+            can_next: self.next_step().is_some(),
         };
         match keyboard::command(ui, at) {
             Some(keyboard::Command::CloseInspector) => self.selected = None,
             Some(keyboard::Command::TogglePresenter) => self.present(!self.presenting),
             Some(keyboard::Command::LeavePresenter) => self.present(false),
+            Some(keyboard::Command::Next) => self.next(),
             Some(keyboard::Command::Select(step)) => self.selected = Some(step),
             Some(keyboard::Command::Run) => {
                 let running = self.current_run().is_some_and(Run::busy);
@@ -632,6 +668,8 @@ impl OauthvizApp {
                         "Stop before the token request (D)",
                     )
                     .on_hover_text("The next run stops after C with D prepared: edit it in the inspector before the code is used, then Send it");
+                    ui.checkbox(&mut self.step_mode, "One step at a time")
+                        .on_hover_text("The next run stops before A, D and F with the request prepared and explained; Next (Space) sends it. The login in the browser is one step.");
                     ui.add_space(theme::SECTION_GAP);
                     ui.heading("Runs");
                     self.run_list(ui);
@@ -774,6 +812,24 @@ impl OauthvizApp {
             .is_some_and(|run| login_url::show(ui, &run.trace, palette));
         if error_page {
             self.cancel(CancelWhy::ErrorPage);
+        }
+        if let Some(step) = self.next_step() {
+            let next = ui.horizontal(|ui| {
+                let go = ui
+                    .add(egui::Button::new(
+                        RichText::new(format!("Next: send {}  {}", step.letter(), step.name()))
+                            .size(theme::PRIMARY_BUTTON_TEXT),
+                    ))
+                    .on_hover_text(
+                        "Sends the prepared request as it is (Space or the right arrow key)",
+                    )
+                    .clicked();
+                ui.label(RichText::new("Space or Right").color(palette.weak_text));
+                go
+            });
+            if next.inner {
+                self.next();
+            }
         }
         let (trace, banner) = match self.current_run() {
             Some(run) => (&run.trace, run_status::banner(run)),

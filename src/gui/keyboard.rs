@@ -28,6 +28,10 @@ pub const SHEET: &[(&str, &str)] = &[
     ),
     ("Ctrl+Enter", "run the flow"),
     (
+        "Space or Right",
+        "Next: send the prepared step (one step at a time, or a paused run)",
+    ),
+    (
         "F5",
         "presenter view: the diagram and the step's narration fill the window",
     ),
@@ -52,6 +56,8 @@ pub enum Command {
     TogglePresenter,
     /// Esc in the presenter view.
     LeavePresenter,
+    /// Space or the right arrow key: send the prepared step (step mode, a paused run).
+    Next,
 }
 
 /// Where the keyboard is used.
@@ -63,6 +69,8 @@ pub struct Context<'a> {
     pub trace: Option<&'a Trace>,
     pub selected: Option<StepId>,
     pub presenting: bool,
+    /// A prepared step waits for Next.
+    pub can_next: bool,
 }
 
 /// The command the keyboard gives this frame, if any: none while a text field has the
@@ -77,6 +85,14 @@ pub fn command(ui: &Ui, at: Context<'_>) -> Option<Command> {
     }
     if ui.input_mut(|i| i.consume_shortcut(&RUN)) {
         return Some(Command::Run);
+    }
+    if at.can_next
+        && ui.input_mut(|i| {
+            i.consume_key(Modifiers::NONE, Key::Space)
+                || i.consume_key(Modifiers::NONE, Key::ArrowRight)
+        })
+    {
+        return Some(Command::Next);
     }
     if (at.presenting || at.selected.is_some())
         && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))

@@ -47,14 +47,11 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
                 ),
                 tone: Tone::Good,
             }
-        } else if let Some(prepared) = trace.steps.iter().find(|s| {
-            s.latest()
-                .is_some_and(|a| a.outcome == Outcome::Pending && a.request.is_some())
-        }) {
+        } else if let Some((prepared, _)) = trace.prepared() {
             Banner {
                 text: format!(
-                    "Paused before {0}: its request is prepared. Select {0}, edit it if you like, and Send it.",
-                    prepared.id.letter()
+                    "Paused before {0}: its request is prepared. Next (Space) sends it as it is; in the inspector you can edit it first.",
+                    prepared.letter()
                 ),
                 tone: Tone::Attention,
             }
