@@ -10,15 +10,6 @@ use support::gui::*;
 
 type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
 
-fn finished_demo_run() -> App {
-    let mut h = app(None);
-    choose_auto_approve(&mut h);
-    click(&mut h, "Run flow");
-    until_finished(&mut h);
-    h.get_by_label("G Protected resource response: ok");
-    h
-}
-
 /// The step whose arrow is drawn selected (the one the inspector shows).
 fn selected(h: &App) -> Option<char> {
     ["A", "B", "C", "D", "E", "F", "G"]

@@ -14,15 +14,6 @@ use support::gui::*;
 
 type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
 
-fn finished_demo_run() -> App {
-    let mut h = app(None);
-    choose_auto_approve(&mut h);
-    click(&mut h, "Run flow");
-    until_finished(&mut h);
-    h.get_by_label("G Protected resource response: ok");
-    h
-}
-
 /// Selects the arrow labelled `arrow` and opens its request in the editor.
 fn open_editor(h: &mut App, arrow: &str) {
     click(h, arrow);

@@ -71,6 +71,16 @@ pub fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizAp
     app_in(storage, &unused)
 }
 
+/// The app after a whole demo flow with the auto-approving login, G answered.
+pub fn finished_demo_run() -> Harness<'static, OauthvizApp> {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+    h
+}
+
 /// Steps the UI until the run on screen has finished (at most ~20 s).
 pub fn until_finished(harness: &mut Harness<'_, OauthvizApp>) {
     wait(harness, 400, "the run did not finish", |h| {
