@@ -7,7 +7,12 @@ use oauthviz::protocol::params::Params;
 fuzz_target!(|query: &str| {
     let params = Params::parse(query);
     if let Ok(callback) = Callback::parse(&params) {
-        let _ = callback_checks(&callback, Some("state"), Some("https://issuer.example"), true);
+        let _ = callback_checks(
+            &callback,
+            Some("state"),
+            Some("https://issuer.example"),
+            true,
+        );
         let _ = callback_checks(&callback, None, None, false);
     }
     let _ = params.encode();

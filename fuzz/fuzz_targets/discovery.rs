@@ -7,6 +7,10 @@ use oauthviz::protocol::http::{Headers, HttpResponse};
 fuzz_target!(|body: &str| {
     let mut headers = Headers::default();
     headers.push("Content-Type", "application/json");
-    let resp = HttpResponse { status: 200, headers, body: body.to_owned() };
+    let resp = HttpResponse {
+        status: 200,
+        headers,
+        body: body.to_owned(),
+    };
     let _ = parse_metadata("https://issuer.example", &resp);
 });

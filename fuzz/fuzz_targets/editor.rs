@@ -7,7 +7,10 @@ use oauthviz::protocol::http::HttpRequest;
 
 fuzz_target!(|input: (&str, &str, &str)| {
     let (url, body, specs) = input;
-    let edits: Vec<Edit> = specs.split('\n').filter_map(|s| Edit::parse(s).ok()).collect();
+    let edits: Vec<Edit> = specs
+        .split('\n')
+        .filter_map(|s| Edit::parse(s).ok())
+        .collect();
     let mut request = HttpRequest::get(url);
     request.body = body.to_owned();
     let original = request.clone();

@@ -16,7 +16,12 @@ fn known() -> &'static Secrets {
     static KNOWN: OnceLock<Secrets> = OnceLock::new();
     KNOWN.get_or_init(|| {
         let mut s = Secrets::default();
-        for value in ["access-token-1234", "refresh/token+5678", "code-value-9012", "pässwörd-3456"] {
+        for value in [
+            "access-token-1234",
+            "refresh/token+5678",
+            "code-value-9012",
+            "pässwörd-3456",
+        ] {
             s.add(value);
         }
         let _ = s.scrub("build the automaton once");
@@ -28,7 +33,11 @@ fuzz_target!(|input: (&str, &str, &str)| {
     let (location, body, text) = input;
     let mut headers = Headers::default();
     headers.push("Location", location);
-    let answer = HttpResponse { status: 302, headers, body: body.to_owned() };
+    let answer = HttpResponse {
+        status: 302,
+        headers,
+        body: body.to_owned(),
+    };
     let attempt = Attempt {
         request: Some(HttpRequest::get(location)),
         response: Some(answer.clone()),

@@ -4,7 +4,13 @@ use libfuzzer_sys::fuzz_target;
 use oauthviz::protocol::http::{Headers, HttpResponse};
 use oauthviz::protocol::token::{parse_token_response, response_checks};
 
-const TYPES: &[&str] = &["application/json", "application/x-www-form-urlencoded", "text/plain", "text/html", ""];
+const TYPES: &[&str] = &[
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "text/html",
+    "",
+];
 
 fuzz_target!(|input: (u8, u8, &str)| {
     let (status, kind, body) = input;
@@ -14,7 +20,11 @@ fuzz_target!(|input: (u8, u8, &str)| {
         headers.push("Content-Type", content_type);
     }
     let resp = HttpResponse {
-        status: if status < 128 { 200 } else { 400 + u16::from(status % 100) },
+        status: if status < 128 {
+            200
+        } else {
+            400 + u16::from(status % 100)
+        },
         headers,
         body: body.to_owned(),
     };
