@@ -40,6 +40,7 @@ fn main() {
         .build_eframe(|cc| OauthvizApp::new(None, &cc.egui_ctx));
     h.run_ok();
     finished_flow(&mut h);
+    presenter(&mut h);
     replays(&mut h);
     audit_report(&mut h);
     big_body(&mut h);
@@ -96,6 +97,15 @@ fn finished_flow(h: &mut Harness<'_, OauthvizApp>) {
     until_finished(h);
     h.get_by_label("E Token response: ok").click();
     report("finished flow, E selected", &measure(h, |_, _| {}));
+}
+
+/// The presenter view over the finished flow, E's narration beside the diagram.
+fn presenter(h: &mut Harness<'_, OauthvizApp>) {
+    h.get_by_label("Present").click();
+    h.run_ok();
+    report("presenter view, E narrated", &measure(h, |_, _| {}));
+    h.get_by_label("Leave presenter view").click();
+    h.run_ok();
 }
 
 fn click_containing(h: &mut Harness<'_, OauthvizApp>, label: &str) {
