@@ -438,7 +438,7 @@ fn authorization_cases() -> Vec<Case> {
         ),
         case(
             "a password field called passwd",
-            at(Authorize, |c| login_page(c, "passwd")),
+            at(Authorize, |_| login_page("passwd")),
             Completes,
         ),
         case(
@@ -524,7 +524,7 @@ fn authorization_cases() -> Vec<Case> {
             "a stray callback with a forged state first",
             at(Authorize, |c| {
                 support::process::get(&format!("{}?code=forged&state=forged", c.redirect_uri));
-                login_page(c, "password")
+                login_page("password")
             }),
             Warns("B", &["set aside", "state=••"]),
         ),
@@ -532,7 +532,7 @@ fn authorization_cases() -> Vec<Case> {
             "a stray callback with no state first",
             at(Authorize, |c| {
                 support::process::get(&format!("{}?code={CODE}", c.redirect_uri));
-                login_page(c, "password")
+                login_page("password")
             }),
             Warns("B", &["set aside", "no state"]),
         ),

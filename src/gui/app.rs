@@ -468,22 +468,19 @@ impl OauthvizApp {
         self.field_had_keys = ui.ctx().text_edit_focused();
     }
 
-    /// The step a Next would send: the current run's prepared one, when nothing is in flight.
-    fn next_step(&self) -> Option<StepId> {
+    /// The step a Next would send, with its prepared request: the current run's, when nothing
+    /// is in flight.
+    fn next_step(&self) -> Option<(StepId, &crate::protocol::http::HttpRequest)> {
         let run = self.current_run()?;
         if run_status::busy(run).is_some() {
             return None;
         }
-        run.trace.prepared().map(|(step, _)| step)
+        run.trace.prepared()
     }
 
     /// Sends the prepared step as it is and goes on to the next stop.
     fn next(&mut self) {
-        let Some(step) = self.next_step() else { return };
-        let Some(request) = self
-            .current_run()
-            .and_then(|r| r.trace.prepared().map(|(_, req)| req.clone()))
-        else {
+        let Some((step, request)) = self.next_step().map(|(s, r)| (s, r.clone())) else {
             return;
         };
         self.inspector_action(inspector::Action::Send {
@@ -813,7 +810,7 @@ impl OauthvizApp {
         if error_page {
             self.cancel(CancelWhy::ErrorPage);
         }
-        if let Some(step) = self.next_step() {
+        if let Some((step, _)) = self.next_step() {
             let next = ui.horizontal(|ui| {
                 let go = ui
                     .add(egui::Button::new(

@@ -381,6 +381,51 @@ fn json_kind(v: &Value) -> &'static str {
 mod tests {
     use super::*;
 
+    /// `no-store` is a MUST of RFC 6749 §5.1, and a token type the client does not understand
+    /// MUST NOT be used (§7.1): both fail when missed, pass when met (Bearer in any case).
+    #[test]
+    fn no_store_and_the_token_type_are_judged_as_musts() {
+        let verdicts = |cache: Option<&str>, token_type: &str| {
+            let mut headers = crate::protocol::http::Headers::default();
+            headers.push("Content-Type", "application/json");
+            if let Some(c) = cache {
+                headers.push("Cache-Control", c);
+            }
+            let resp = HttpResponse {
+                status: 200,
+                headers,
+                body: format!(r#"{{"access_token":"a","token_type":"{token_type}"}}"#),
+            };
+            let tokens = parse_token_response(&resp).unwrap_or_else(|e| panic!("{e:?}"));
+            let of = |id| {
+                response_checks(&resp, &tokens)
+                    .into_iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.verdict)
+            };
+            (
+                of(CheckId::CacheControlNoStore),
+                of(CheckId::TokenTypeBearer),
+            )
+        };
+        assert_eq!(
+            verdicts(Some("no-store"), "Bearer"),
+            (Some(Verdict::Pass), Some(Verdict::Pass))
+        );
+        assert_eq!(
+            verdicts(Some("no-cache, No-Store"), "bearer"),
+            (Some(Verdict::Pass), Some(Verdict::Pass))
+        );
+        assert_eq!(
+            verdicts(None, "mac"),
+            (Some(Verdict::Fail), Some(Verdict::Fail))
+        );
+        assert_eq!(
+            verdicts(Some("max-age=60"), "DPoP"),
+            (Some(Verdict::Fail), Some(Verdict::Fail))
+        );
+    }
+
     fn answer(body: &str) -> Result<TokenResponse, TokenError> {
         let mut headers = crate::protocol::http::Headers::default();
         headers.push("Content-Type", "application/json");

@@ -286,7 +286,7 @@ fn write_reply(conn: &mut TcpStream, reply: Reply, stop: &AtomicBool) {
 fn honest(endpoint: Endpoint, ctx: &Ctx, req: &Request) -> Reply {
     match endpoint {
         Endpoint::Discovery => Reply::json(200, &metadata(ctx)),
-        Endpoint::Authorize => login_page(ctx, "password"),
+        Endpoint::Authorize => login_page("password"),
         Endpoint::Login => {
             let form: HashMap<String, String> = url::form_urlencoded::parse(req.body.as_bytes())
                 .into_owned()
@@ -294,7 +294,7 @@ fn honest(endpoint: Endpoint, ctx: &Ctx, req: &Request) -> Reply {
             if form.values().any(|v| v == PASSWORD) {
                 Reply::redirect(&callback(ctx, &format!("code={CODE}&state={}", ctx.state)))
             } else {
-                login_page(ctx, "password")
+                login_page("password")
             }
         }
         Endpoint::Token => {
@@ -346,8 +346,7 @@ pub fn callback(ctx: &Ctx, params: &str) -> String {
 }
 
 /// A login form whose password field is called `password_name`.
-pub fn login_page(ctx: &Ctx, password_name: &str) -> Reply {
-    let _ = ctx;
+pub fn login_page(password_name: &str) -> Reply {
     Reply::new(
         200,
         "text/html; charset=utf-8",
