@@ -76,6 +76,39 @@ fn demo_flow_runs_a_to_g_and_the_inspector_reveals_the_token_on_request() {
     assert!(harness.query_by_label_contains(&token).is_none());
 }
 
+/// A banner too long for the diagram is shortened with "…"; hovering it shows it whole.
+#[test]
+fn a_shortened_banner_shows_whole_on_hover() {
+    let mut h = app(None);
+    choose_auto_approve(&mut h);
+    h.get_by_role_and_label(Role::PasswordInput, "Client secret")
+        .set_text_value_accesskit("not-the-secret");
+    h.run_ok();
+    click(&mut h, "Run flow");
+    until_finished(&mut h);
+    // A narrow window: the diagram is too narrow for the whole reason.
+    h.set_size(egui::vec2(760.0, 700.0));
+    h.run_ok();
+    let whole = h
+        .query_all_by_label_contains("Stopped at E: the provider answered invalid_client")
+        .next()
+        .and_then(|n| n.accesskit_node().value())
+        .expect("the banner");
+    assert!(whole.len() > 60, "{whole}");
+    h.ctx.all_styles_mut(|s| {
+        s.interaction.tooltip_delay = 0.0;
+        s.interaction.show_tooltips_only_when_still = false;
+    });
+    assert_eq!(h.query_all_by_label(&whole).count(), 1);
+    h.get_by_label(&whole).hover();
+    h.run_ok();
+    assert_eq!(
+        h.query_all_by_label(&whole).count(),
+        2,
+        "the tooltip shows the banner whole"
+    );
+}
+
 #[test]
 fn wrong_client_secret_fails_at_e_with_invalid_client() {
     let mut harness = app(None);
@@ -738,6 +771,25 @@ fn why_run_is_disabled_is_said_by_the_button() {
     assert!(h.query_by_label_contains("To run:").is_none());
     click(&mut h, "Your provider");
     h.get_by_label_contains("To run: ");
+    // A reason longer than the toolbar is shortened: the buttons after it stay in the window.
+    set_text(
+        &mut h,
+        Role::TextInput,
+        "Issuer",
+        "https://sso.example.com/realms/demo",
+    );
+    set_text(&mut h, Role::TextInput, "Client ID", "oauthviz");
+    for width in [1024.0, 1280.0] {
+        h.set_size(egui::vec2(width, 720.0));
+        h.run_ok();
+        for button in ["Settings", "Present", "Light theme"] {
+            let rect = h.get_by_label(button).rect();
+            assert!(
+                rect.right() <= width,
+                "{button} at {rect:?} in a {width} wide window"
+            );
+        }
+    }
 }
 
 /// A blank new profile shows no red before anything is typed; typing brings the field's reasons.

@@ -63,7 +63,13 @@ pub(crate) fn configuration(ctx: &Ctx, st: &mut State, _req: &Request) -> Respon
 
 /// `GET /jwks`.
 pub(crate) fn jwks(ctx: &Ctx, _st: &mut State, _req: &Request) -> Response {
-    Response::json(200, &ctx.key.jwks())
+    match ctx.key.get() {
+        Ok(key) => Response::json(200, &key.jwks()),
+        Err(e) => Response::json(
+            500,
+            &serde_json::json!({ "error": "server_error", "error_description": e }),
+        ),
+    }
 }
 
 /// `GET /`.

@@ -1,11 +1,51 @@
 //! The provider's ES256 signing key (fresh at every start), compact JWS signing and the JWKS.
 
+use std::sync::{Arc, OnceLock};
+
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+
+/// The provider's signing key, generated on a thread of its own. The first use of the crypto
+/// library sets it up for the whole process (~20 ms here), which would otherwise hold up
+/// whoever starts the provider: the window, before its first frame.
+pub(crate) struct PendingKey(Arc<OnceLock<Result<SigningKey, String>>>);
+
+impl std::fmt::Debug for PendingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.get() {
+            Some(Ok(key)) => key.fmt(f),
+            Some(Err(e)) => write!(f, "PendingKey(failed: {e})"),
+            None => f.write_str("PendingKey(generating)"),
+        }
+    }
+}
+
+impl PendingKey {
+    /// Starts generating a new key pair.
+    pub fn generate() -> std::io::Result<PendingKey> {
+        let slot = Arc::new(OnceLock::new());
+        let filled = slot.clone();
+        std::thread::Builder::new()
+            .name("demo-provider-key".into())
+            .spawn(move || {
+                // A panic must not leave the provider waiting for a key forever.
+                let key = std::panic::catch_unwind(SigningKey::generate)
+                    .unwrap_or_else(|_| Err(std::io::Error::other("key generation panicked")));
+                let _ = filled.set(key.map_err(|e| e.to_string()));
+            })?;
+        Ok(PendingKey(slot))
+    }
+
+    /// The key, waiting for it on first use (the answer is an error message when it could not
+    /// be generated).
+    pub fn get(&self) -> Result<&SigningKey, String> {
+        self.0.wait().as_ref().map_err(Clone::clone)
+    }
+}
 
 pub(crate) struct SigningKey {
     pair: EcdsaKeyPair,

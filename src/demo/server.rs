@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 
 use super::http::Request;
-use super::keys::SigningKey;
+use super::keys::PendingKey;
 use super::paths::{
     AUTHORIZE_PATH, INTROSPECT_PATH, JWKS_PATH, REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
 };
@@ -62,7 +62,7 @@ impl DemoServer {
                 )
             })?;
         let port = listener.local_addr()?.port();
-        let key = SigningKey::generate()?;
+        let key = PendingKey::generate()?;
         let ctx = Arc::new(Ctx::new(format!("http://127.0.0.1:{port}"), key, &options));
         let routed = ctx.clone();
         let server = Server::start(listener, "demo-provider", WORKERS, limits(), move |req| {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::keys::SigningKey;
+use super::keys::PendingKey;
 use super::{Misbehave, Misbehaviour};
 
 /// How long a login/consent page stays usable.
@@ -25,14 +25,14 @@ pub(crate) const SESSION_COOKIE: &str = "oauthviz_demo_session";
 #[derive(Debug)]
 pub(crate) struct Ctx {
     pub issuer: String,
-    pub key: SigningKey,
+    pub key: PendingKey,
     pub code_ttl: Duration,
     pub access_ttl: Duration,
     state: Mutex<State>,
 }
 
 impl Ctx {
-    pub fn new(issuer: String, key: SigningKey, options: &super::DemoOptions) -> Self {
+    pub fn new(issuer: String, key: PendingKey, options: &super::DemoOptions) -> Self {
         Self {
             issuer,
             key,

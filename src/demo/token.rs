@@ -477,7 +477,8 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         random::token(3)
     } else {
         ctx.key
-            .sign_jwt("at+jwt", &claims)
+            .get()
+            .and_then(|key| key.sign_jwt("at+jwt", &claims))
             .map_err(|e| Failure::server_error(&e))?
     };
     st.access.insert(
@@ -543,7 +544,8 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
         }
         let id_token = ctx
             .key
-            .sign_jwt("JWT", &claims)
+            .get()
+            .and_then(|key| key.sign_jwt("JWT", &claims))
             .map_err(|e| Failure::server_error(&e))?;
         body["id_token"] = json!(id_token);
     }

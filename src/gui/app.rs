@@ -27,6 +27,9 @@ use crate::workbench::{Activity, AuditCheck, Experiment, Happened, Judged, Run, 
 
 /// The key of the app's state in eframe's storage.
 const STORAGE_KEY: &str = "oauthviz";
+/// What the toolbar keeps free at its right end for the theme button ("Light theme" is the
+/// wider label, about 100 points with its padding).
+const THEME_BUTTON_ROOM: f32 = 120.0;
 
 /// What survives a restart. Secrets are `#[serde(skip)]` inside the form, so they never reach
 /// the file eframe writes.
@@ -587,21 +590,6 @@ impl OauthvizApp {
                 {
                     self.cancel(CancelWhy::User);
                 }
-                // Why Run is disabled, by the button: the field that says so may be out of view.
-                if let Err(errors) = validation
-                    && let Some((_, first)) = errors.first()
-                {
-                    let text = match errors.len() {
-                        1 => format!("To run: {first}"),
-                        n => format!("To run: {first} (and {} more)", n - 1),
-                    };
-                    let all: Vec<String> = errors
-                        .iter()
-                        .map(|(field, why)| format!("{}: {why}", field.key()))
-                        .collect();
-                    ui.label(RichText::new(text).color(palette.error_text))
-                        .on_hover_text(all.join("\n"));
-                }
                 ui.separator();
                 ui.toggle_value(&mut self.show_settings, "Settings")
                     .on_hover_text("Show or hide the provider settings and the run list");
@@ -614,6 +602,28 @@ impl OauthvizApp {
                 }
                 if let Err(e) = &self.bench {
                     ui.label(RichText::new(e).color(palette.error_text));
+                }
+                // Why Run is disabled, by the button: the field that says so may be out of view.
+                // Shortened to the room left of the theme button, whole on hover.
+                if let Err(errors) = validation
+                    && let Some((_, first)) = errors.first()
+                {
+                    let text = match errors.len() {
+                        1 => format!("To run: {first}"),
+                        n => format!("To run: {first} (and {} more)", n - 1),
+                    };
+                    let all: Vec<String> = errors
+                        .iter()
+                        .map(|(field, why)| format!("{}: {why}", field.key()))
+                        .collect();
+                    ui.scope(|ui| {
+                        ui.set_max_width((ui.available_width() - THEME_BUTTON_ROOM).max(0.0));
+                        ui.add(
+                            egui::Label::new(RichText::new(text).color(palette.error_text))
+                                .truncate(),
+                        )
+                        .on_hover_text(all.join("\n"));
+                    });
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let (label, next) = match self.theme {

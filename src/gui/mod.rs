@@ -43,25 +43,28 @@ pub fn run(
         "oauthviz",
         options,
         Box::new(move |cc| {
+            // The phases of start-up, at debug level: `cargo bench --bench startup` reads them.
+            let since = move || started.elapsed().as_secs_f64() * 1000.0;
+            log::debug!("window and GL context ready after {:.1} ms", since());
             let logged = std::sync::Once::new();
             cc.egui_ctx.on_end_pass(
                 "start-up time",
                 std::sync::Arc::new(move |_| {
-                    logged.call_once(|| {
-                        log::info!(
-                            "first frame after {:.0} ms",
-                            started.elapsed().as_secs_f64() * 1000.0
-                        )
-                    });
+                    logged.call_once(|| log::info!("first frame after {:.0} ms", since()));
                 }),
             );
             let mut app = OauthvizApp::new(cc.storage, &cc.egui_ctx);
+            log::debug!(
+                "engine, demo provider and settings ready after {:.1} ms",
+                since()
+            );
             if let Some(dir) = crate::keep::History::default_dir() {
                 app = app.with_history_dir(dir);
             }
             if let Some((path, saved)) = open {
                 app.show_run_file(&path, saved);
             }
+            log::debug!("history listed after {:.1} ms", since());
             Ok(Box::new(app))
         }),
     )
