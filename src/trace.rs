@@ -345,6 +345,18 @@ impl Trace {
             .min()
     }
 
+    /// From the earliest start to the latest end of `attempts` (step, index), in milliseconds.
+    pub fn span_ms(&self, attempts: impl IntoIterator<Item = (StepId, usize)>) -> f64 {
+        let (mut start, mut end) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (step, i) in attempts {
+            if let Some(a) = self.step(step).attempts.get(i) {
+                start = start.min(a.started_at_ms as f64);
+                end = end.max(a.started_at_ms as f64 + a.duration_ms.unwrap_or(0.0));
+            }
+        }
+        if end >= start { end - start } else { 0.0 }
+    }
+
     /// The extra steps that have been used in this run.
     pub fn extra_steps(&self) -> impl Iterator<Item = &Step> {
         self.steps

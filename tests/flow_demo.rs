@@ -358,7 +358,7 @@ fn print_user_agent_waits_for_whoever_opens_the_url() {
         .unwrap();
     let client = HttpClient::new(Duration::from_secs(5), 1 << 20).unwrap();
     while let Some(event) = engine.recv_timeout(Duration::from_secs(10)) {
-        let oauthviz::engine::Report::Trace(update) = &event.report else {
+        let oauthviz::engine::Report::Trace { update, .. } = &event.report else {
             continue;
         };
         trace.apply(update);
@@ -412,7 +412,7 @@ fn commands_sent_at_once_run_in_the_order_sent() {
             .recv_timeout(Duration::from_secs(10))
             .expect("the engine answers");
         match &event.report {
-            oauthviz::engine::Report::Trace(update) => trace.apply(update),
+            oauthviz::engine::Report::Trace { update, .. } => trace.apply(update),
             oauthviz::engine::Report::Finished { .. } => settled += 1,
             oauthviz::engine::Report::Discovered(_) => unreachable!("nothing asked to discover"),
         }

@@ -101,8 +101,13 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
     let judged = h.state().current_run().unwrap().findings.len();
     assert!(judged > 10, "{judged} verdicts");
 
-    // An arrow's menu copies that step alone: here D→E as HAR, masked.
-    h.get_by_label_contains("D ×").click_secondary();
+    // The diagram shows one take at a time, the last experiment's now; each is listed with how
+    // it went, and the run's status is its main flow's, whatever the experiments were refused.
+    assert!(h.state().current_run().unwrap().takes.all().len() > judged / 2);
+    h.get_by_label_contains("#1 demo (demo-basic) · ok");
+    click(&mut h, "Main flow");
+    // An arrow's menu copies that arrow's exchange alone: here the flow's D→E as HAR, masked.
+    h.get_by_label("D Token request: ok").click_secondary();
     h.run_ok();
     h.get_by_label("Copy this step as HAR").click();
     h.step();
@@ -118,8 +123,9 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
         .expect("the step was copied");
     let har: serde_json::Value = serde_json::from_str(&copied).unwrap();
     let entries = har["log"]["entries"].as_array().unwrap();
-    assert_eq!(entries.len(), 1, "one exchange: D's latest");
+    assert_eq!(entries.len(), 1, "one exchange: the arrow's");
     assert_eq!(entries[0]["_oauthviz"]["step"], "D");
+    assert_eq!(entries[0]["_oauthviz"]["take"], "flow");
     assert!(!copied.contains(oauthviz::demo::BASIC_CLIENT_SECRET));
     h.run_ok();
     h.get_by_label_contains("Copied step D as HAR");
@@ -141,14 +147,14 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
     let mut h = app(None);
     drop_file(&mut h, &file);
     h.get_by_label_contains("Opened demo.oauthviz.json");
-    h.get_by_label_contains("G ×");
+    h.get_by_label("G Protected resource response: ok");
     let run = h.state().current_run().unwrap();
     assert_eq!(run.findings.len(), judged);
     assert!(run.reopened.is_some() && !run.busy());
     click(&mut h, "Experiments");
     h.get_by_label_contains("passed");
     // Sending needs the provider again: the run says so instead of sending.
-    h.get_by_label_contains("D ×").click();
+    h.get_by_label("D Token request: ok").click();
     h.run_ok();
     assert!(h.query_by_label("Run this provider again").is_some());
 
@@ -159,7 +165,7 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
     drop_file(&mut h, &torn);
     h.get_by_label_contains("torn.oauthviz.json");
     h.get_by_label_contains("cut off");
-    h.get_by_label_contains("G ×");
+    h.get_by_label("G Protected resource response: ok");
 
     // Connected, the reopened run sends on: A again, continued to G, after the saved attempts.
     choose_auto_approve(&mut h);
@@ -174,7 +180,7 @@ fn save_run_writes_a_file_that_a_drop_reopens_with_its_verdicts() {
     click(&mut h, "Connect");
     until_idle(&mut h);
     h.get_by_label_contains("connected: what you send goes to the provider");
-    h.get_by_label_contains("A ×").click();
+    h.get_by_label("A Authorization request: ok").click();
     h.run_ok();
     click(&mut h, "Edit and send again");
     click(&mut h, "Then continue the flow to G with the answer");

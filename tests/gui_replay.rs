@@ -60,10 +60,17 @@ fn d_edited_and_sent_again_is_a_second_attempt_compared_with_the_first() {
     click(&mut h, "Send again");
     until_idle(&mut h);
 
-    // A–C ran again for a fresh code; D went out without the verifier and was refused.
-    h.get_by_label("A ×2 Authorization request: ok");
-    h.get_by_label("D ×2 Token request: ok");
-    h.get_by_label("E ×2 Token response: failed");
+    // A–C ran again for a fresh code; D went out without the verifier and was refused. The
+    // diagram shows this take alone, its arrows numbered by attempt.
+    h.get_by_label("A #2 Authorization request: ok");
+    h.get_by_label("D #2 Token request: ok");
+    h.get_by_label("E #2 Token response: failed");
+    assert!(
+        h.query_by_label("F Protected resource request: ok")
+            .is_none()
+    );
+    h.get_by_label("D sent again");
+    h.get_by_label_contains("#1 demo (demo-basic) · ok");
     assert_eq!(sent_param(&h, StepId::D, 1, "code_verifier"), None);
     assert_ne!(
         sent_param(&h, StepId::D, 1, "code"),
@@ -105,7 +112,7 @@ fn edits_survive_moving_to_another_step_and_a_malformed_url_is_shown_not_sent() 
     click(&mut h, "Reset URL");
     click(&mut h, "Send again");
     until_idle(&mut h);
-    h.get_by_label("G ×2 Protected resource response: ok");
+    h.get_by_label("G #2 Protected resource response: ok");
 }
 
 #[test]
@@ -115,7 +122,7 @@ fn a_tampered_state_on_c_is_caught_by_the_clients_check() {
     set_text(&mut h, Role::TextInput, "Value of state", "forged");
     click(&mut h, "Send again");
     until_idle(&mut h);
-    h.get_by_label("C ×2 Authorization response (redirect): failed");
+    h.get_by_label("C #2 Authorization response (redirect): failed");
     assert!(
         h.query_all_by_label_contains("the returned `state` differs from the one sent")
             .next()
@@ -190,6 +197,16 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     // The answer is on screen next to the attempt before it.
     h.get_by_label("Compare attempt");
     h.get_by_label("json error");
+    // The diagram shows the experiment's take: the refusal it wanted is drawn as passed, and
+    // the run is still ok — its main flow is.
+    // It ran a fresh flow (A–G #2), then sent its code again (D/E #3).
+    h.get_by_label("G #2 Protected resource response: ok");
+    h.get_by_label("D #3 Token request: ok");
+    h.get_by_label("E #3 Token response: refused, as expected");
+    h.get_by_label_contains("#1 demo (demo-basic) · ok");
+    click(&mut h, "Main flow");
+    h.get_by_label("E Token response: ok");
+    assert!(h.query_by_label_contains("E #3").is_none());
 
     click(&mut h, "Make the demo provider misbehave");
     click(&mut h, "a code can be exchanged more than once");
@@ -258,7 +275,10 @@ fn refresh_runs_after_e_and_can_be_sent_again() {
     click(&mut h, "Edit and send again");
     click(&mut h, "Send again");
     until_idle(&mut h);
-    h.get_by_label("R ×2 Refresh: failed");
+    h.get_by_label("R #2 Refresh: failed");
+    // Each send is a take of its own, listed; the flow is still ok.
+    assert_eq!(h.query_all_by_label("Refresh").count(), 2);
+    h.get_by_label_contains("#1 demo (demo-basic) · ok");
     click(&mut h, "I Introspect");
     until_idle(&mut h);
     h.get_by_label("I Introspect: ok");
@@ -348,7 +368,12 @@ fn check_my_provider_shows_progress_then_the_report_by_area_and_opens_a_checks_a
     h.get_by_label(&summary.line());
     h.get_by_label_contains(&format!("Provider check: {}", summary.line()));
     h.get_by_label("Authorization codes · PASS");
-    h.get_by_label("Reuse the authorization code");
+    // Its row (and, in the list of takes beside the diagram, its take).
+    assert!(
+        h.query_all_by_label("Reuse the authorization code")
+            .next()
+            .is_some()
+    );
     h.get_by_label("RFC 7636 §4.6 · MUST");
     // With auto-approve there are no login pages: the page checks say so.
     assert_eq!(

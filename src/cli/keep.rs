@@ -112,7 +112,7 @@ pub fn export(args: ExportArgs) -> Result<std::process::ExitCode, String> {
                 args.to.id()
             ));
         }
-        (Some(step), _) => Scope::Step(step),
+        (Some(step), _) => Scope::Step(step, None),
     };
     let text = render(args.to, &saved.run, scope, secrets, &Secrets::default())?;
     match &args.output {

@@ -85,7 +85,7 @@ pub type CommandId = u64;
 
 /// The id of the engine's own housekeeping work, which is never reported: `Engine::send`
 /// numbers commands from 1.
-const INTERNAL: CommandId = 0;
+pub(crate) const INTERNAL: CommandId = 0;
 
 /// Which request a replay starts from.
 #[derive(Clone, Debug, PartialEq)]
@@ -194,8 +194,9 @@ pub enum CommandOutcome {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Report {
-    /// A change to the run's trace.
-    Trace(Update),
+    /// A change to the run's trace, made by `command` (0 for the engine's own: a cancel
+    /// marking the open steps skipped).
+    Trace { command: CommandId, update: Update },
     /// A command is done: sent exactly once for every command the engine was sent.
     Finished {
         command: CommandId,
@@ -302,7 +303,7 @@ impl Engine {
                 continue;
             }
             match event.report {
-                Report::Trace(update) => {
+                Report::Trace { update, .. } => {
                     trace.apply(&update);
                     on_update(trace, &update);
                 }
@@ -378,6 +379,7 @@ impl Run {
             while let Some((id, work)) = rx.recv().await {
                 {
                     let mut guard = session.lock().await;
+                    let recorder = recorder.for_command(id);
                     match guard.as_mut() {
                         Some(s) => work(&recorder, s).await,
                         None => recorder.settle(Some(Stop::at(

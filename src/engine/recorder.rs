@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use super::{Event, Report, RunId};
+use super::{CommandId, Event, INTERNAL, Report, RunId};
 use crate::trace::{Attempt, Outcome, StepId, Stop, StopReason, Trace, Update};
 
 pub type Emit = Arc<dyn Fn(Event) + Send + Sync>;
@@ -19,6 +19,8 @@ struct Shared {
 pub struct Recorder {
     run: RunId,
     epoch: u64,
+    /// The command whose work this handle records (its updates name it).
+    command: CommandId,
     shared: Arc<Mutex<Shared>>,
     emit: Emit,
 }
@@ -46,6 +48,7 @@ impl Recorder {
         Self {
             run,
             epoch: 0,
+            command: INTERNAL,
             shared: Arc::new(Mutex::new(Shared {
                 trace: Trace::new(provider),
                 epoch: 0,
@@ -60,6 +63,7 @@ impl Recorder {
         Self {
             run,
             epoch: 0,
+            command: INTERNAL,
             shared: Arc::new(Mutex::new(Shared { trace, epoch: 0 })),
             emit,
         }
@@ -81,6 +85,14 @@ impl Recorder {
         r
     }
 
+    /// This handle, recording for `command`.
+    pub fn for_command(&self, command: CommandId) -> Recorder {
+        Recorder {
+            command,
+            ..self.clone()
+        }
+    }
+
     fn send(&self, update: Update) {
         {
             let mut shared = self.lock();
@@ -91,7 +103,10 @@ impl Recorder {
         }
         (self.emit)(Event {
             run: self.run,
-            report: Report::Trace(update),
+            report: Report::Trace {
+                command: self.command,
+                update,
+            },
         });
     }
 

@@ -10,7 +10,7 @@ use crate::workbench::RunRecord;
 pub fn render(record: &RunRecord, scope: super::Scope) -> String {
     let what = match scope {
         super::Scope::Run => "every request of a run".to_owned(),
-        super::Scope::Step(step) => format!("step {} of a run", step.letter()),
+        super::Scope::Step(step, _) => format!("step {} of a run", step.letter()),
     };
     let mut out = format!(
         "#!/bin/sh\n# oauthviz: {what} against {}, in the order it was sent.\n",
@@ -25,7 +25,7 @@ pub fn render(record: &RunRecord, scope: super::Scope) -> String {
         out.push_str(&format!(
             "\n# {} ({}, attempt {}): {}\n{}\n",
             s.label(),
-            s.take.words(),
+            super::take_words(s.take),
             s.attempt + 1,
             status,
             to_curl(s.request)

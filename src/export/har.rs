@@ -185,7 +185,7 @@ fn extension(s: &Sent<'_>) -> Value {
         "step_name": s.step.name(),
         "attempt": s.attempt + 1,
         "part": part,
-        "take": s.take.words(),
+        "take": super::take_words(s.take),
         "outcome": s.outcome,
         "summary": s.summary,
         "checks": checks,
@@ -242,6 +242,7 @@ mod tests {
             trace,
             experiments: Vec::new(),
             audit: None,
+            takes: Vec::new(),
         };
         let har: Value = serde_json::from_str(&render(&record, Scope::Run).unwrap()).unwrap();
         let entries = har["log"]["entries"].as_array().unwrap();

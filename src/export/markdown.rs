@@ -8,7 +8,7 @@ use crate::workbench::audit::render::{self, cell, verdict_word};
 use crate::workbench::{Judged, RunRecord};
 
 pub fn render(record: &RunRecord, scope: Scope) -> String {
-    if let Scope::Step(step) = scope {
+    if let Scope::Step(step, _) = scope {
         // One step: its exchange, and nothing of the rest of the run.
         let mut out = format!(
             "# oauthviz: step {} ({}) of a run against {}\n",
@@ -90,7 +90,7 @@ fn exchange(out: &mut String, s: &Sent<'_>) {
         "\n### {} — {} ({}, attempt {})\n\n",
         s.label(),
         s.step.name(),
-        s.take.words(),
+        super::take_words(s.take),
         s.attempt + 1
     ));
     out.push_str(&format!(

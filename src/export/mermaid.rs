@@ -2,8 +2,9 @@
 //! its step letter and key fact, failures drawn with a cross, replays and experiments each in a
 //! `rect` with a note naming them (and an experiment's verdict).
 
-use super::{Part, Scope, Sent, Take, exchanges_in};
+use super::{Part, Scope, Sent, exchanges_in};
 use crate::trace::{Outcome, StepId};
+use crate::workbench::TakeKind;
 use crate::workbench::{Judged, RunRecord};
 
 /// Longest label kept whole; Mermaid draws a label on one line, so a long one is cut.
@@ -24,25 +25,25 @@ pub fn render(record: &RunRecord, scope: Scope) -> String {
         out.push_str(&format!("    participant {id} as {name}\n"));
     }
     let sent = exchanges_in(record, scope);
-    let mut open: Option<Take> = None;
+    let mut open: Option<TakeKind> = None;
     for s in &sent {
         if open != Some(s.take) {
-            if open.is_some_and(|t| t != Take::Main) {
+            if open.is_some_and(|t| t != TakeKind::Main) {
                 out.push_str("    end\n");
             }
-            if s.take != Take::Main {
+            if s.take != TakeKind::Main {
                 out.push_str(&begin(record, s.take));
             }
             open = Some(s.take);
         }
-        let indent = if s.take == Take::Main {
+        let indent = if s.take == TakeKind::Main {
             "    "
         } else {
             "        "
         };
         out.push_str(&format!("{indent}{}\n", arrow(record, s)));
     }
-    if open.is_some_and(|t| t != Take::Main) {
+    if open.is_some_and(|t| t != TakeKind::Main) {
         out.push_str("    end\n");
     }
     // Where the flow itself stopped; a refusal an experiment asked for is in its block.
@@ -56,9 +57,9 @@ pub fn render(record: &RunRecord, scope: Scope) -> String {
 }
 
 /// A replay's or an experiment's block, with a note naming it.
-fn begin(record: &RunRecord, take: Take) -> String {
+fn begin(record: &RunRecord, take: TakeKind) -> String {
     let (colour, note) = match take {
-        Take::Experiment(e) => {
+        TakeKind::Experiment(e) => {
             let verdict = Judged::latest(&record.experiments, e)
                 .map(|j| {
                     format!(
@@ -73,8 +74,8 @@ fn begin(record: &RunRecord, take: Take) -> String {
                 format!("experiment {}{verdict}", e.id()),
             )
         }
-        Take::Replay => ("rgba(120, 200, 120, 0.12)", "sent again".to_owned()),
-        Take::Main => ("rgba(0, 0, 0, 0)", String::new()),
+        TakeKind::Sent(_) => ("rgba(120, 200, 120, 0.12)", "sent again".to_owned()),
+        TakeKind::Main => ("rgba(0, 0, 0, 0)", String::new()),
     };
     format!(
         "    rect {colour}\n        Note over Client,AS: {}\n",
@@ -93,7 +94,7 @@ fn arrow(record: &RunRecord, s: &Sent<'_>) -> String {
     };
     // An experiment that passed wanted its refusal: that is no failure to cross out.
     let expected = match s.take {
-        Take::Experiment(e) => Judged::latest(&record.experiments, e)
+        TakeKind::Experiment(e) => Judged::latest(&record.experiments, e)
             .is_some_and(|j| j.finding.verdict <= crate::trace::Verdict::Info),
         _ => false,
     };

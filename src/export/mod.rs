@@ -14,7 +14,7 @@ use crate::protocol::check::Check;
 use crate::protocol::http::{HttpRequest, HttpResponse};
 use crate::redact::Secrets;
 use crate::trace::{Attempt, Outcome, StepId, Trace};
-use crate::workbench::{Experiment, RunRecord};
+use crate::workbench::{RunRecord, TakeKind, Takes};
 
 /// `record` in `format`: masked unless `secrets` says to include them (`given` are the secrets
 /// the run was handed, masked wherever they turn up). `svg` draws the diagram (the GUI's
@@ -121,27 +121,17 @@ impl Format {
 pub enum Scope {
     /// Every exchange.
     Run,
-    /// The latest attempt of one step's exchange (E is D's, G is F's; B is its login pages).
-    Step(StepId),
+    /// One attempt of a step's exchange, the latest when none is named (E is D's, G is F's; B
+    /// is its login pages).
+    Step(StepId, Option<usize>),
 }
 
-/// Which part of the run an exchange belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Take {
-    /// The flow as first run.
-    Main,
-    /// A step sent again by hand (edited or not), or a step after E.
-    Replay,
-    Experiment(Experiment),
-}
-
-impl Take {
-    pub fn words(self) -> String {
-        match self {
-            Take::Main => "flow".into(),
-            Take::Replay => "replay".into(),
-            Take::Experiment(e) => format!("experiment {}", e.id()),
-        }
+/// How an exchange's take is named in the exports: `flow`, `replay`, `experiment ID`.
+pub fn take_words(take: TakeKind) -> String {
+    match take {
+        TakeKind::Main => "flow".into(),
+        TakeKind::Sent(_) => "replay".into(),
+        TakeKind::Experiment(e) => format!("experiment {}", e.id()),
     }
 }
 
@@ -165,7 +155,7 @@ pub struct Sent<'a> {
     pub step: StepId,
     pub attempt: usize,
     pub part: Part,
-    pub take: Take,
+    pub take: TakeKind,
     pub request: &'a HttpRequest,
     pub response: Option<&'a HttpResponse>,
     /// No answer came: why.
@@ -200,9 +190,10 @@ impl Sent<'_> {
 pub fn flow_stop(record: &RunRecord) -> Option<&crate::trace::Stop> {
     let trace = &record.trace;
     let stop = trace.stop.as_ref().filter(|_| trace.finished)?;
+    let takes = takes_of(record);
     let in_flow = trace.failed_step().is_none_or(|step| {
         let latest = trace.exchange_count(step).saturating_sub(1);
-        take_of(record, step.request_step(), latest) == Take::Main
+        take_of(&takes, step.request_step(), latest) == TakeKind::Main
     });
     in_flow.then_some(stop)
 }
@@ -217,17 +208,16 @@ pub fn flow_reached_g(record: &RunRecord) -> bool {
         .is_some_and(|a| a.outcome.is_ok())
 }
 
-/// The take an attempt belongs to: the experiment that made it, else the first pass or a replay.
-fn take_of(record: &RunRecord, step: StepId, attempt: usize) -> Take {
-    let made_by = record
-        .experiments
-        .iter()
-        .find(|j| j.attempts.contains(&(step, attempt)));
-    match made_by {
-        Some(j) => Take::Experiment(j.experiment),
-        None if attempt == 0 && !step.is_extra() => Take::Main,
-        None => Take::Replay,
-    }
+/// The take an attempt belongs to, by the run's takes (a file without them gets them back from
+/// its attempts: see `Takes::restored`); an attempt in none was sent by hand.
+fn take_of(takes: &Takes, step: StepId, attempt: usize) -> TakeKind {
+    takes
+        .holding(step, attempt)
+        .map_or(TakeKind::Sent(step), |t| takes.all()[t].kind)
+}
+
+fn takes_of(record: &RunRecord) -> Takes {
+    Takes::restored(record.takes.clone(), &record.trace, &record.experiments)
 }
 
 /// The exchanges `scope` covers, in the order they started.
@@ -235,18 +225,19 @@ pub fn exchanges_in(record: &RunRecord, scope: Scope) -> Vec<Sent<'_>> {
     let all = exchanges(record);
     match scope {
         Scope::Run => all,
-        Scope::Step(step) => {
+        Scope::Step(step, attempt) => {
             let step = match step {
                 StepId::E | StepId::G => step.request_step(),
                 s => s,
             };
-            let latest = all
-                .iter()
-                .filter(|s| s.step == step)
-                .map(|s| s.attempt)
-                .max();
+            let chosen = attempt.or_else(|| {
+                all.iter()
+                    .filter(|s| s.step == step)
+                    .map(|s| s.attempt)
+                    .max()
+            });
             all.into_iter()
-                .filter(|s| s.step == step && Some(s.attempt) == latest)
+                .filter(|s| s.step == step && Some(s.attempt) == chosen)
                 .collect()
         }
     }
@@ -257,6 +248,7 @@ pub fn exchanges_in(record: &RunRecord, scope: Scope) -> Vec<Sent<'_>> {
 /// scripted login went through, the redirect to the listener.
 pub fn exchanges(record: &RunRecord) -> Vec<Sent<'_>> {
     let trace = &record.trace;
+    let takes = takes_of(record);
     let mut out: Vec<Sent<'_>> = Vec::new();
     for step in trace.steps.iter().map(|s| s.id) {
         // E and G are the answers of D and F.
@@ -267,7 +259,7 @@ pub fn exchanges(record: &RunRecord) -> Vec<Sent<'_>> {
             if a.outcome == Outcome::Pending {
                 continue; // prepared, never sent
             }
-            let take = take_of(record, step, i);
+            let take = take_of(&takes, step, i);
             match step {
                 StepId::B => pages(record, i, a, take, &mut out),
                 _ => {
@@ -291,7 +283,7 @@ fn own<'a>(
     step: StepId,
     i: usize,
     a: &'a Attempt,
-    take: Take,
+    take: TakeKind,
 ) -> Option<Sent<'a>> {
     let trace = &record.trace;
     let (request, response) = trace.exchange_parts(step, i);
@@ -351,7 +343,7 @@ fn callback_page<'a>(
 }
 
 /// The discovery requests recorded on A, before it.
-fn discovery<'a>(a: &'a Attempt, i: usize, take: Take, out: &mut Vec<Sent<'a>>) {
+fn discovery<'a>(a: &'a Attempt, i: usize, take: TakeKind, out: &mut Vec<Sent<'a>>) {
     for x in &a.exchanges {
         out.push(Sent {
             step: StepId::A,
@@ -374,7 +366,13 @@ fn discovery<'a>(a: &'a Attempt, i: usize, take: Take, out: &mut Vec<Sent<'a>>) 
 /// The login pages of B, without the two that are other steps' exchanges: the first is A's
 /// authorization request, and the redirect to the listener is C's. A person who logged in in
 /// their own browser left no pages: nothing of B crossed oauthviz.
-fn pages<'a>(record: &'a RunRecord, i: usize, b: &'a Attempt, take: Take, out: &mut Vec<Sent<'a>>) {
+fn pages<'a>(
+    record: &'a RunRecord,
+    i: usize,
+    b: &'a Attempt,
+    take: TakeKind,
+    out: &mut Vec<Sent<'a>>,
+) {
     let url_of = |step: StepId| {
         let attempt = record.trace.step(step).attempts.get(i)?;
         attempt.request.as_ref().map(|r| r.url.as_str())

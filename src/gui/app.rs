@@ -10,6 +10,7 @@ use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{CancelWhy, Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::gui::audit_panel::{self, AuditAction};
 use crate::gui::diagram;
+use crate::gui::diagram::Pick;
 use crate::gui::experiments_panel::{self, PanelAction};
 use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
@@ -20,10 +21,13 @@ use crate::gui::provider::ProviderForm;
 use crate::gui::provider::login_url;
 use crate::gui::provider::profiles::ProfilesPanel;
 use crate::gui::run_status;
+use crate::gui::takes;
 use crate::gui::theme::{self, Palette};
 use crate::profile::ProfileStore;
 use crate::trace::{StepId, Trace, Update};
-use crate::workbench::{Activity, AuditCheck, Experiment, Happened, Judged, Run, Workbench};
+use crate::workbench::{
+    Activity, AuditCheck, Experiment, Happened, Judged, Run, TakeKind, Workbench,
+};
 
 /// The key of the app's state in eframe's storage.
 const STORAGE_KEY: &str = "oauthviz";
@@ -59,7 +63,17 @@ pub struct OauthvizApp {
     theme: Theme,
     /// The run on screen.
     current: Option<RunId>,
+    /// The take of it the diagram shows (0: the main flow), with the run it is of.
+    take: (RunId, usize),
+    /// The take the list of takes last scrolled to.
+    take_revealed: (RunId, usize),
     selected: Option<StepId>,
+    /// The attempt of the selected step, when an arrow named it (a take can send a step more
+    /// than once); otherwise the shown take's attempt of it.
+    attempt: Option<usize>,
+    /// What the inspector was last pointed at: it follows a new pick, and keeps the user's own
+    /// choice of attempt until then.
+    viewed: Option<(RunId, usize, Pick)>,
     /// Help ▸ Keyboard shortcuts is showing.
     shortcuts_open: bool,
     /// A text field had the keyboard when the last frame ended.
@@ -122,7 +136,11 @@ impl OauthvizApp {
             profiles: ProfilesPanel::new(ProfileStore::open_default()),
             theme,
             current: None,
+            take: (0, 0),
+            take_revealed: (0, 0),
             selected: None,
+            attempt: None,
+            viewed: None,
             shortcuts_open: false,
             field_had_keys: false,
             presenting: false,
@@ -216,10 +234,17 @@ impl OauthvizApp {
                     // What waits for Next is shown before it goes (step mode follows it).
                     if let Some((step, _)) = run.trace.prepared() {
                         self.selected = Some(step);
+                        self.attempt = None;
                     } else if self.selected.is_none() {
                         // A failure explains itself best with its step already open.
                         self.selected = run.trace.failed_step();
+                        self.attempt = None;
                     }
+                }
+                Happened::ExperimentStarted { run: id, .. } if id == run.id => {
+                    // The diagram follows what is being sent: the experiment's own take.
+                    let latest = run.takes.all().len() - 1;
+                    self.show_take(latest);
                 }
                 _ => {}
             }
@@ -234,13 +259,48 @@ impl OauthvizApp {
         let step = experiment.judged_step();
         let attempt = Judged::latest(&run.findings, experiment).and_then(|j| j.attempt);
         let id = run.id;
+        // The experiment's take: the newest one of it.
+        let take = run
+            .takes
+            .all()
+            .iter()
+            .rposition(|t| t.kind == TakeKind::Experiment(experiment));
+        self.take = (id, take.unwrap_or(0));
         self.selected = Some(step);
+        self.attempt = attempt;
+        self.viewed = Some((id, self.take.1, (step, attempt)));
         if let Ok(bench) = &mut self.bench {
             bench.set_activity(id, Activity::Experiment(experiment));
         }
         match attempt {
             Some(i) if i > 0 => self.inspector.open_comparison(id, step, i - 1, i),
             _ => self.inspector.open(id, step, inspector::Mode::Details),
+        }
+    }
+
+    /// The selected arrow: the step, at the attempt an arrow named or else the shown take's.
+    fn pick(&self) -> Option<Pick> {
+        let step = self.selected?;
+        let attempt = self.attempt.or_else(|| {
+            let run = self.current_run()?;
+            takes::attempt_of(run, self.shown_take(), step)
+        });
+        Some((step, attempt))
+    }
+
+    /// The take of the run on screen the diagram shows (the main flow after a run changed).
+    fn shown_take(&self) -> usize {
+        match self.current {
+            Some(run) if self.take.0 == run => self.take.1,
+            _ => 0,
+        }
+    }
+
+    /// Shows take `take` of the run on screen; the selected step stays, at that take's attempt.
+    fn show_take(&mut self, take: usize) {
+        if let Some(run) = self.current {
+            self.take = (run, take);
+            self.attempt = None;
         }
     }
 
@@ -321,7 +381,7 @@ impl OauthvizApp {
                 let copied = self.export_text(format, scope, crate::keep::SecretsIn::Masked);
                 let what = match scope {
                     crate::export::Scope::Run => format.title().to_owned(),
-                    crate::export::Scope::Step(step) => {
+                    crate::export::Scope::Step(step, _) => {
                         format!("step {} as {}", step.letter(), format.title())
                     }
                 };
@@ -388,7 +448,7 @@ impl OauthvizApp {
         let (Ok(bench), Some(run)) = (&mut self.bench, self.current) else {
             return;
         };
-        match action {
+        let take = match action {
             inspector::Action::Send {
                 step,
                 request,
@@ -403,12 +463,17 @@ impl OauthvizApp {
             inspector::Action::SendWithFreshCode {
                 edits,
                 continue_flow,
-            } => {
-                bench.replay(run, StepId::A, ReplayRequest::Default, Vec::new(), false);
-                bench.replay(run, StepId::D, ReplayRequest::Default, edits, continue_flow);
-            }
+            } => bench.send_with_fresh_code(run, edits, continue_flow),
             inspector::Action::Prepare(step) => bench.send(Command::Prepare { run, step }, None),
-            inspector::Action::Close => self.selected = None,
+            inspector::Action::Close => {
+                self.selected = None;
+                None
+            }
+        };
+        // The diagram shows the take that records what was sent (the main flow for Next).
+        if let Some(take) = take {
+            self.take = (run, take);
+            self.attempt = None;
         }
     }
 
@@ -418,7 +483,10 @@ impl OauthvizApp {
             return;
         };
         self.selected = Some(step);
-        bench.replay(run, step, ReplayRequest::Default, Vec::new(), false);
+        self.attempt = None;
+        if let Some(take) = bench.replay(run, step, ReplayRequest::Default, Vec::new(), false) {
+            self.take = (run, take);
+        }
     }
 
     /// How a run goes, from the settings on the left: who logs in, and whether to stop before D.
@@ -528,11 +596,20 @@ impl OauthvizApp {
 
     /// What the keys ask for (before the panels, so a key used here reaches no widget).
     fn keyboard(&mut self, ui: &mut Ui, validation: &Result<ProviderConfig, FieldErrors>) {
-        let trace = self.current_run().map(|r| &r.trace);
+        // The arrows of the take on screen that have something to show, in the diagram's order.
+        let arrows: Vec<Pick> = self
+            .current_run()
+            .map(|run| {
+                takes::rows(run, self.shown_take())
+                    .iter()
+                    .filter_map(|r| r.attempt.map(|(i, _)| (r.step, Some(i))))
+                    .collect()
+            })
+            .unwrap_or_default();
         let at = keyboard::Context {
             field_had_keys: self.field_had_keys,
-            trace,
-            selected: self.selected,
+            arrows: &arrows,
+            selected: self.pick(),
             presenting: self.presenting,
             can_next: self.next_step().is_some(),
         };
@@ -541,7 +618,10 @@ impl OauthvizApp {
             Some(keyboard::Command::TogglePresenter) => self.present(!self.presenting),
             Some(keyboard::Command::LeavePresenter) => self.present(false),
             Some(keyboard::Command::Next) => self.next(),
-            Some(keyboard::Command::Select(step)) => self.selected = Some(step),
+            Some(keyboard::Command::Select((step, attempt))) => {
+                self.selected = Some(step);
+                self.attempt = attempt;
+            }
             Some(keyboard::Command::Run) => {
                 let running = self.current_run().is_some_and(Run::busy);
                 if let (false, Ok(config), Ok(_)) = (running, validation, &self.bench) {
@@ -779,6 +859,15 @@ impl OauthvizApp {
             return;
         };
         let Some(run) = bench.run(id) else { return };
+        let take = self.shown_take();
+        let pick = (
+            step,
+            self.attempt.or_else(|| takes::attempt_of(run, take, step)),
+        );
+        if self.viewed != Some((id, take, pick)) {
+            self.viewed = Some((id, take, pick));
+            self.inspector.view(id, step, pick.1);
+        }
         let mut action = None;
         let most = theme::inspector_max_height(ui.available_height(), self.diagram_bars);
         egui::Panel::bottom("inspector")
@@ -838,29 +927,55 @@ impl OauthvizApp {
                 self.next();
             }
         }
-        let (trace, banner) = match self.current_run() {
-            Some(run) => (&run.trace, run_status::banner(run)),
+        let take = self.shown_take();
+        let (rows, banner) = match self.current_run() {
+            Some(run) => (takes::rows(run, take), run_status::banner(run)),
             None => {
                 placeholder = Trace::new("");
-                (&placeholder, diagram::banner(None, false))
+                (
+                    diagram::layout::flow_rows(&placeholder, |_| None),
+                    diagram::banner(None, false),
+                )
             }
         };
+        let pick = self.pick();
         let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
         // What the bars took, for the inspector's height in the next frame.
         let bars = ui.cursor().top() - top;
-        let response = diagram::show(ui, trace, &banner, self.selected, palette);
-        if let Some((step, format)) = response.copy {
+        let mut picked_take = None;
+        // Beside the diagram when there is more than the main flow (the presenter view shows
+        // the take chosen before it, with nothing beside it but the narration).
+        if let Some(run) = self.current_run()
+            && run.takes.all().len() > 1
+            && !self.presenting
+        {
+            egui::Panel::left("takes")
+                .resizable(true)
+                .default_size(theme::TAKES_WIDTH)
+                .max_size(theme::TAKES_MAX_WIDTH)
+                .show(ui, |ui| {
+                    let reveal = self.take_revealed != self.take;
+                    picked_take = takes::list(ui, run, take, reveal, palette);
+                });
+        }
+        let response = diagram::show(ui, &rows, &banner, pick, palette);
+        self.take_revealed = self.take;
+        if let Some(((step, attempt), format)) = response.copy {
             self.keep_action(
                 ui,
-                KeepAction::Copy(format, crate::export::Scope::Step(step)),
+                KeepAction::Copy(format, crate::export::Scope::Step(step, attempt)),
             );
         }
-        if let Some(step) = response.clicked {
-            self.selected = if self.selected == Some(step) {
-                None
+        if let Some((step, attempt)) = response.clicked {
+            if pick == Some((step, attempt)) {
+                self.selected = None;
             } else {
-                Some(step)
-            };
+                self.selected = Some(step);
+                self.attempt = attempt;
+            }
+        }
+        if let Some(t) = picked_take {
+            self.show_take(t);
         }
         if response.animating {
             ui.ctx().request_repaint_after(theme::ANIMATION_FRAME);

@@ -50,14 +50,13 @@ pub fn relative(unix_secs: i64, now: i64) -> String {
 pub fn run_duration_ms(trace: &Trace) -> f64 {
     // The flow as first run: each step's first attempt. Replays and experiments minutes later
     // are theirs to time, not the flow's.
-    let attempts = || trace.steps.iter().filter_map(|s| s.attempts.first());
-    let start = attempts()
-        .map(|a| a.started_at_ms as f64)
-        .fold(f64::INFINITY, f64::min);
-    let end = attempts()
-        .map(|a| a.started_at_ms as f64 + a.duration_ms.unwrap_or(0.0))
-        .fold(f64::NEG_INFINITY, f64::max);
-    if end >= start { end - start } else { 0.0 }
+    trace.span_ms(
+        trace
+            .steps
+            .iter()
+            .filter(|s| !s.attempts.is_empty())
+            .map(|s| (s.id, 0)),
+    )
 }
 
 /// Seconds since the Unix epoch, now.

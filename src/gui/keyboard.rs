@@ -3,7 +3,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use crate::trace::{StepId, Trace};
+use crate::gui::diagram::Pick;
 
 /// Runs the flow.
 pub const RUN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
@@ -50,7 +50,7 @@ pub const SHEET: &[(&str, &str)] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     CloseInspector,
-    Select(StepId),
+    Select(Pick),
     Run,
     /// F5: into the presenter view, or out of it.
     TogglePresenter,
@@ -66,8 +66,9 @@ pub struct Context<'a> {
     /// A text field had the keyboard at the end of the last frame (egui lets go of it on Esc
     /// before this runs, and that Esc is the field's).
     pub field_had_keys: bool,
-    pub trace: Option<&'a Trace>,
-    pub selected: Option<StepId>,
+    /// The arrows that can be selected, in the order the diagram draws them.
+    pub arrows: &'a [Pick],
+    pub selected: Option<Pick>,
     pub presenting: bool,
     /// A prepared step waits for Next.
     pub can_next: bool,
@@ -104,19 +105,12 @@ pub fn command(ui: &Ui, at: Context<'_>) -> Option<Command> {
         });
     }
     let selected = at.selected;
-    let trace = at.trace;
+    let steps = at.arrows;
     let down = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowDown));
     let up = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowUp));
     if !(down || up) {
         return None;
     }
-    // The steps in the order the diagram draws them: A–G, then refresh, introspection, ….
-    let steps: Vec<StepId> = trace?
-        .steps
-        .iter()
-        .filter(|s| !s.attempts.is_empty())
-        .map(|s| s.id)
-        .collect();
     let at = selected.and_then(|s| steps.iter().position(|x| *x == s));
     let next = match (at, down) {
         (None, true) => steps.first(),

@@ -15,6 +15,7 @@ mod keyboard;
 mod presenter;
 mod provider;
 mod run_status;
+mod takes;
 mod theme;
 
 pub use app::OauthvizApp;

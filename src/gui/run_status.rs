@@ -3,22 +3,35 @@
 
 use crate::gui::diagram::{self, Banner, Tone, layout::Status};
 use crate::gui::format;
-use crate::trace::{StopReason, Verdict};
+use crate::trace::{StepId, StopReason, Verdict};
 use crate::workbench::{Activity, Audit, Judged, Run};
 
-/// The run's line in the run list.
+/// The run's line in the run list: how its main flow went (a replay or an experiment after it
+/// is a take of its own, and an experiment's expected refusal does not fail the run).
 pub fn status(run: &Run) -> String {
     let t = &run.trace;
     if run.busy() {
         return "running…".into();
     }
-    if t.ok {
-        return format!("ok · {}", format::duration_ms(format::run_duration_ms(t)));
+    let main = run.takes.main();
+    let (ok, stop) = match &main.end {
+        Some(end) => (end.ok, end.stop.as_ref()),
+        // A cancel ends the flow from outside it: the trace says how it stands.
+        None => (t.ok, t.stop.as_ref()),
+    };
+    if ok {
+        return format!("ok · {}", format::duration_ms(main.duration_ms(t)));
     }
-    match (&t.stop, t.failed_step()) {
+    match (stop, stop.and_then(|s| s.step)) {
         (_, Some(step)) => format!("failed at {}", step.letter()),
         (Some(stop), None) if stop.reason == StopReason::Paused => "paused".into(),
-        _ if t.succeeded() => "ok".into(),
+        _ if main
+            .attempt_of(StepId::G)
+            .and_then(|i| t.step(StepId::G).attempts.get(i))
+            .is_some_and(|g| g.outcome.is_ok()) =>
+        {
+            "ok".into()
+        }
         _ => "cancelled".into(),
     }
 }

@@ -144,6 +144,12 @@ pub const LEFT_PANEL_WIDTH: f32 = 290.0;
 pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
 /// Side panels never grow past this, whatever their content asks for.
 pub const MAX_PANEL_WIDTH: f32 = 520.0;
+/// How wide the list of takes beside the diagram starts, and the most it grows to (it is
+/// resizable; long titles are shortened, whole on hover).
+pub const TAKES_WIDTH: f32 = 230.0;
+pub const TAKES_MAX_WIDTH: f32 = 360.0;
+/// The column of how each take went (`pass`, `unsent`).
+pub const TAKE_OUTCOME_WIDTH: f32 = 46.0;
 pub const INSPECTOR_HEIGHT: f32 = 280.0;
 /// The tallest the inspector may be in a window whose panels are `central_height` tall, with
 /// `bars` above the diagram (a reopened run's, the login URL, the steps after E): the diagram

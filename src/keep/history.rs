@@ -233,6 +233,7 @@ mod tests {
             trace: Trace::new(name),
             experiments: Vec::new(),
             audit: None,
+            takes: Vec::new(),
         }
     }
 

@@ -127,6 +127,7 @@ mod tests {
             trace: Trace::new("demo"),
             experiments: Vec::new(),
             audit: None,
+            takes: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 mod record;
 mod run;
 mod runner;
+mod take;
 
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ use crate::trace::{StepId, Trace, Update};
 pub use audit::{AuditCheck, Experiment, Finding};
 pub use record::RunRecord;
 pub use run::{Activity, Audit, Judged, Run};
+pub use take::{Take, TakeEnd, TakeKind, Takes};
 
 /// Something the workbench took in, for a consumer that shows it as it happens.
 // Most are trace updates, handed on as they came; boxing them would add an allocation each.
@@ -83,6 +85,7 @@ impl Workbench {
             options,
         });
         run.sent(command);
+        run.takes.main_command(command);
         self.runs.push(run);
         id
     }
@@ -120,22 +123,63 @@ impl Workbench {
     }
 
     /// Sends a replay or prepare of `run` (what `command` names), remembering `activity` for the
-    /// banner.
-    pub fn send(&mut self, command: Command, activity: Option<Activity>) {
+    /// banner. Returns the take that records it.
+    pub fn send(&mut self, command: Command, activity: Option<Activity>) -> Option<usize> {
         let run = command.run();
-        if self.run(run).is_none() {
-            return;
-        }
+        let r = self.run_mut(run)?;
+        let take = match &command {
+            Command::Replay { step, .. } => Some(r.takes.for_send(*step, &r.trace)),
+            Command::Prepare { step, .. } => Some(r.takes.open(TakeKind::Sent(*step))),
+            _ => None,
+        };
+        self.send_into(command, activity, take);
+        take
+    }
+
+    /// Sends `command`, its updates recorded into `take` (when given).
+    fn send_into(&mut self, command: Command, activity: Option<Activity>, take: Option<usize>) {
+        let run = command.run();
         let id = self.engine.send(command);
         if let Some(r) = self.run_mut(run) {
             r.sent(id);
+            if let Some(take) = take {
+                r.takes.assign(id, take);
+            }
             if activity.is_some() {
                 r.activity = activity;
             }
         }
     }
 
-    /// Sends `step` of `run` again from `request` with `edits`.
+    /// Gets a new code (A–C) and sends D with `edits` applied, as one take.
+    pub fn send_with_fresh_code(
+        &mut self,
+        run: RunId,
+        edits: Vec<Edit>,
+        continue_flow: bool,
+    ) -> Option<usize> {
+        let r = self.run_mut(run)?;
+        let take = r.takes.open(TakeKind::Sent(StepId::D));
+        let fresh_code = Command::Replay {
+            run,
+            step: StepId::A,
+            request: ReplayRequest::Default,
+            edits: Vec::new(),
+            continue_flow: false,
+        };
+        self.send_into(fresh_code, Some(Activity::Sent(StepId::A)), Some(take));
+        let token = Command::Replay {
+            run,
+            step: StepId::D,
+            request: ReplayRequest::Default,
+            edits,
+            continue_flow,
+        };
+        self.send_into(token, Some(Activity::Sent(StepId::D)), Some(take));
+        Some(take)
+    }
+
+    /// Sends `step` of `run` again from `request` with `edits`; returns the take that records it.
     pub fn replay(
         &mut self,
         run: RunId,
@@ -143,7 +187,7 @@ impl Workbench {
         request: ReplayRequest,
         edits: Vec<Edit>,
         continue_flow: bool,
-    ) {
+    ) -> Option<usize> {
         self.send(
             Command::Replay {
                 run,
@@ -153,7 +197,7 @@ impl Workbench {
                 continue_flow,
             },
             Some(Activity::Sent(step)),
-        );
+        )
     }
 
     /// Names what the run's banner reports on (the GUI's "Show" of an experiment).
@@ -278,9 +322,10 @@ impl Workbench {
                     None => happened.push(Happened::Discovered(discovered)),
                 }
             }
-            Report::Trace(update) => {
+            Report::Trace { command, update } => {
                 if let Some(r) = self.run_mut(run) {
                     r.trace.apply(&update);
+                    r.takes.record(command, &update);
                     happened.push(Happened::Trace { run, update });
                 }
             }
@@ -323,8 +368,12 @@ impl Workbench {
                     commands,
                     first,
                 } => {
+                    if first && let Some(r) = self.run_mut(run) {
+                        r.takes.experiment_started(experiment);
+                    }
                     let ids: Vec<_> = commands.into_iter().map(|c| self.engine.send(c)).collect();
                     if let Some(r) = self.run_mut(run) {
+                        r.takes.experiment_sent(&ids);
                         r.experiment_sent(ids);
                     }
                     if first {

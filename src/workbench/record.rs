@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::audit::Report;
 use super::run::{Judged, Run};
+use super::take::Take;
 use crate::config::ProviderConfig;
 use crate::redact::{self, Secrets};
 use crate::trace::Trace;
@@ -21,6 +22,10 @@ pub struct RunRecord {
     pub experiments: Vec<Judged>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<Report>,
+    /// The main flow, the replays and the experiments, each with its attempts (a file without
+    /// them gets them back from its attempts when it is opened).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takes: Vec<Take>,
 }
 
 impl RunRecord {
@@ -30,6 +35,7 @@ impl RunRecord {
             trace: run.trace.clone(),
             experiments: run.findings.clone(),
             audit: run.audit.as_ref().and_then(|a| a.report.clone()),
+            takes: run.takes.all().to_vec(),
         }
     }
 
@@ -101,6 +107,7 @@ mod tests {
             trace,
             experiments: Vec::new(),
             audit: None,
+            takes: Vec::new(),
         };
         let mut given = Secrets::default();
         given.add("wonderland-pw");

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::audit::{AuditCheck, Evidence, Experiment, Finding, Report, Row};
 use super::runner::{ExperimentRunner, Next, RunView};
+use super::take::Takes;
 use crate::config::ProviderConfig;
 use crate::engine::{CommandId, CommandOutcome, RunId};
 use crate::trace::{Exchange, StepId, Trace, Verdict};
@@ -31,6 +32,8 @@ pub struct Run {
     /// A reopened run the engine has taken on ([`super::Workbench::connect`]): its steps can be
     /// sent again.
     pub connected: bool,
+    /// The main flow and each replay or experiment sent after it, with their attempts.
+    pub takes: Takes,
     /// Commands sent that have not reported `Finished`.
     unfinished: BTreeSet<CommandId>,
     experiments: ExperimentRunner,
@@ -139,6 +142,7 @@ impl Run {
             wait: Duration::ZERO,
             reopened: None,
             connected: false,
+            takes: Takes::default(),
             unfinished: BTreeSet::new(),
             experiments: ExperimentRunner::default(),
         }
@@ -148,6 +152,7 @@ impl Run {
     /// report are shown as they were judged.
     pub(super) fn reopened(id: RunId, record: super::RunRecord, from: String) -> Run {
         let mut run = Run::new(id, record.trace, record.provider, false);
+        run.takes = Takes::restored(record.takes, &run.trace, &record.experiments);
         run.findings = record.experiments;
         run.audit = record.audit.map(|report| Audit {
             checks: report.rows.iter().map(|r| r.check).collect(),
@@ -238,13 +243,17 @@ impl Run {
 
     /// Drops the queued experiments and the one running, each judged skipped with `why`.
     pub(super) fn forget_experiments(&mut self, why: &str) {
-        for experiment in self.experiments.clear() {
+        for (i, experiment) in self.experiments.clear().into_iter().enumerate() {
             self.findings.push(Judged {
                 experiment,
                 finding: Finding::skipped(why),
                 attempt: None,
                 attempts: Vec::new(),
             });
+            if i == 0 {
+                // The one carried out now (first), if any, has a take.
+                self.takes.experiment_judged(self.findings.len() - 1);
+            }
         }
         if let Some(a) = &mut self.audit {
             a.awaiting_metadata = None;
@@ -286,6 +295,7 @@ impl Run {
                     attempt,
                     attempts: since.touched(&self.trace),
                 });
+                self.takes.experiment_judged(self.findings.len() - 1);
             }
             Next::Send { .. } => {}
         }

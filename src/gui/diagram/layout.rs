@@ -7,7 +7,7 @@ use egui::{Color32, Pos2, Rect, Vec2, pos2, vec2};
 
 use crate::gui::format;
 use crate::gui::theme::{DiagramMetrics, Palette};
-use crate::trace::{Outcome, Step, StepId, Trace};
+use crate::trace::{Attempt, Outcome, StepId, Trace};
 
 /// Measures the width of `text` at font size `size`, in points.
 pub type Measure<'a> = dyn FnMut(&str, f32) -> f32 + 'a;
@@ -66,6 +66,8 @@ pub enum Status {
     Warning,
     Failed,
     Skipped,
+    /// Refused, and an experiment wanted exactly that refusal: the provider passed.
+    Expected,
 }
 
 impl Status {
@@ -90,6 +92,7 @@ impl Status {
             Status::Warning => "warning",
             Status::Failed => "failed",
             Status::Skipped => "skipped",
+            Status::Expected => "refused, as expected",
         }
     }
 
@@ -99,7 +102,7 @@ impl Status {
             Status::Waiting | Status::Skipped => palette.pending,
             Status::InFlight => palette.in_flight,
             Status::WaitingForUser => palette.attention,
-            Status::Ok => palette.ok,
+            Status::Ok | Status::Expected => palette.ok,
             Status::Warning => palette.warning,
             Status::Failed => palette.failed,
         }
@@ -137,9 +140,11 @@ pub struct LaneLayout {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArrowLayout {
     pub step: StepId,
+    /// The attempt of the step the arrow draws (none before the step ran).
+    pub attempt: Option<usize>,
     pub status: Status,
-    /// How many attempts the step has had (replays included).
-    pub attempts: usize,
+    /// Whether the title names the attempt (`D #2`): a take other than the main flow.
+    pub numbered: bool,
     /// Horizontal legs as point pairs, each ending in a head; a bent arrow drops down at the
     /// browser's lifeline between its legs. `both_ends` adds a head at the very first point.
     pub path: Vec<Pos2>,
@@ -152,18 +157,23 @@ pub struct ArrowLayout {
 }
 
 impl ArrowLayout {
-    /// `E Token response: ok`, `D ×2 Token request: failed` — the arrow's name for screen readers and UI tests.
+    /// `E Token response: ok`, `D #2 Token request: failed` — the arrow's name for screen
+    /// readers and UI tests.
     pub fn accessible_label(&self) -> String {
-        let times = match self.attempts {
-            0 | 1 => String::new(),
-            n => format!(" ×{n}"),
-        };
         format!(
-            "{}{times} {}: {}",
-            self.step.letter(),
+            "{} {}: {}",
+            self.letter(),
             self.step.name(),
             self.status.word()
         )
+    }
+
+    /// `D`, or `D #2` for an attempt named in a take.
+    fn letter(&self) -> String {
+        match self.attempt {
+            Some(i) if self.numbered => format!("{} #{}", self.step.letter(), i + 1),
+            _ => self.step.letter().to_owned(),
+        }
     }
 }
 
@@ -177,9 +187,84 @@ pub struct DiagramLayout {
     pub size: Vec2,
 }
 
+/// One arrow to draw: a step and the attempt of it the arrow stands for.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    pub step: StepId,
+    pub attempt: Option<(usize, &'a Attempt)>,
+    /// Name the attempt in the title (`D #2`).
+    pub numbered: bool,
+    /// A refusal the take's experiment wanted: drawn as passed.
+    pub expected: bool,
+}
+
+impl Row<'_> {
+    fn status(&self) -> Status {
+        let status = Status::of(
+            &self
+                .attempt
+                .map(|(_, a)| a.outcome.clone())
+                .unwrap_or_default(),
+        );
+        if self.expected && status == Status::Failed {
+            Status::Expected
+        } else {
+            status
+        }
+    }
+}
+
+/// The flow as a take of it ran: A–G always (waiting until they run) with the take's attempt of
+/// each, then the steps after E it sent.
+pub fn flow_rows<'a>(
+    trace: &'a Trace,
+    attempt_of: impl Fn(StepId) -> Option<usize>,
+) -> Vec<Row<'a>> {
+    StepId::ALL
+        .into_iter()
+        .chain(StepId::EXTRA)
+        .filter_map(|step| {
+            let attempt =
+                attempt_of(step).and_then(|i| trace.step(step).attempts.get(i).map(|a| (i, a)));
+            (!step.is_extra() || attempt.is_some()).then_some(Row {
+                step,
+                attempt,
+                numbered: false,
+                expected: false,
+            })
+        })
+        .collect()
+}
+
+/// Each attempt of a take in the order it was sent, named by number when the step was sent
+/// before (`D #2`); `expected` is the attempt whose refusal the take's experiment wanted.
+pub fn sent_rows<'a>(
+    trace: &'a Trace,
+    attempts: &[(StepId, usize)],
+    expected: Option<(StepId, usize)>,
+) -> Vec<Row<'a>> {
+    attempts
+        .iter()
+        .filter_map(|&(step, i)| {
+            let attempt = trace.step(step).attempts.get(i)?;
+            Some(Row {
+                step,
+                attempt: Some((i, attempt)),
+                numbered: i > 0,
+                expected: expected == Some((step, i)),
+            })
+        })
+        .collect()
+}
+
 /// Lays the diagram out in `rect`. `status` is the one-line banner above the lanes.
 // Long on purpose: the diagram is laid out top to bottom in one pass, each row below the last.
-pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>) -> DiagramLayout {
+pub fn layout(
+    rows: &[Row<'_>],
+    status: &str,
+    rect: Rect,
+    measure: &mut Measure<'_>,
+) -> DiagramLayout {
     let m = DiagramMetrics::for_size(rect.size());
     let left = rect.left() + m.margin;
     let right = rect.right() - m.margin;
@@ -251,25 +336,28 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
     let lane_x = |lane: Lane| {
         left + spacing * (Lane::ALL.iter().position(|&l| l == lane).unwrap_or(0) as f32 + 0.5)
     };
-    let mut arrows = Vec::with_capacity(StepId::ALL.len());
-    let steps = StepId::ALL
-        .iter()
-        .map(|&id| trace.step(id))
-        .chain(trace.extra_steps());
-    for step in steps {
-        let status_of = Status::of(&step.outcome());
-        let lanes_on_route = route(step.id);
+    let mut arrows = Vec::with_capacity(rows.len());
+    for row in rows {
+        let status_of = row.status();
+        let lanes_on_route = route(row.step);
         let xs: Vec<f32> = lanes_on_route.iter().map(|&l| lane_x(l)).collect();
         let span_min = xs.iter().copied().fold(f32::INFINITY, f32::min);
         let span_max = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let center = (span_min + span_max) / 2.0;
         let row_top = y;
 
-        // `D ×3`: how often the step was sent, the latest outcome is the arrow's colour.
-        let title = match step.attempts.len() {
-            0 | 1 => format!("{}   {}", step.id.letter(), step.id.name()),
-            n => format!("{} ×{n}   {}", step.id.letter(), step.id.name()),
+        let mut arrow = ArrowLayout {
+            step: row.step,
+            attempt: row.attempt.map(|(i, _)| i),
+            status: status_of,
+            numbered: row.numbered,
+            path: Vec::with_capacity(4),
+            both_ends: row.step == StepId::B,
+            labels: Vec::new(),
+            row: Rect::NOTHING,
+            full_detail: String::new(),
         };
+        let title = format!("{}   {}", arrow.letter(), row.step.name());
         let mut labels = vec![place_centered(
             &title,
             TextRole::Title,
@@ -292,7 +380,7 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
         }
         y = path.last().map_or(y, |p| p.y) + m.head_width + m.text_gap;
 
-        let (lines, full_detail) = detail_lines(step, status_of);
+        let (lines, full_detail) = detail_lines(row.attempt.map(|(_, a)| a), status_of);
         let lines = if m.compact { Vec::new() } else { lines };
         for (text, role) in lines {
             let label = place_centered(
@@ -310,19 +398,14 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
             labels.push(label);
         }
 
-        arrows.push(ArrowLayout {
-            step: step.id,
-            status: status_of,
-            attempts: step.attempts.len(),
-            path,
-            both_ends: step.id == StepId::B,
-            labels,
-            row: Rect::from_x_y_ranges(
-                left..=right,
-                (row_top - m.row_gap * 0.4)..=(y + m.row_gap * 0.4),
-            ),
-            full_detail,
-        });
+        arrow.path = path;
+        arrow.labels = labels;
+        arrow.row = Rect::from_x_y_ranges(
+            left..=right,
+            (row_top - m.row_gap * 0.4)..=(y + m.row_gap * 0.4),
+        );
+        arrow.full_detail = full_detail;
+        arrows.push(arrow);
         y += m.row_gap;
     }
 
@@ -340,8 +423,8 @@ pub fn layout(trace: &Trace, status: &str, rect: Rect, measure: &mut Measure<'_>
 
 /// The lines under an arrow: what it carried and how long it took, then what went wrong. The
 /// second value is the same without shortening, for the tooltip.
-fn detail_lines(step: &Step, status: Status) -> (Vec<(String, TextRole)>, String) {
-    let Some(attempt) = step.latest() else {
+fn detail_lines(attempt: Option<&Attempt>, status: Status) -> (Vec<(String, TextRole)>, String) {
+    let Some(attempt) = attempt else {
         return (Vec::new(), String::new());
     };
     let mut facts = Vec::new();
@@ -361,15 +444,15 @@ fn detail_lines(step: &Step, status: Status) -> (Vec<(String, TextRole)>, String
         lines.push((facts.join("  ·  "), TextRole::Detail));
     }
     if let Some(reason) = attempt.outcome.reason() {
-        let role = if status == Status::Skipped {
+        let role = if matches!(status, Status::Skipped | Status::Expected) {
             TextRole::Detail
         } else {
             TextRole::Problem
         };
-        let prefix = if status == Status::Skipped {
-            "skipped: "
-        } else {
-            ""
+        let prefix = match status {
+            Status::Skipped => "skipped: ",
+            Status::Expected => "as the experiment expected: ",
+            _ => "",
         };
         lines.push((format!("{prefix}{reason}"), role));
     }
@@ -486,7 +569,7 @@ mod tests {
 
     fn lay(trace: &Trace, size: Vec2) -> DiagramLayout {
         layout(
-            trace,
+            &flow_rows(trace, |s| trace.step(s).attempts.len().checked_sub(1)),
             "Flow complete",
             Rect::from_min_size(Pos2::ZERO, size),
             &mut measure,
@@ -705,5 +788,52 @@ mod tests {
         );
         assert!(l.arrows[1].both_ends);
         assert_eq!(l.arrows[1].labels[1].text, "waiting for the user…");
+    }
+
+    #[test]
+    fn a_take_draws_its_attempts_in_order_numbered_and_its_expected_refusal_as_passed() {
+        let mut trace = finished_trace();
+        for (step, outcome) in [
+            (StepId::D, Outcome::Ok),
+            (StepId::E, Outcome::Failed("invalid_grant".into())),
+        ] {
+            trace.apply(&Update::Attempt {
+                step,
+                index: 1,
+                attempt: Attempt {
+                    outcome,
+                    ..Default::default()
+                },
+            });
+        }
+        let take = [(StepId::D, 1), (StepId::E, 1), (StepId::Refresh, 0)];
+        let rows = sent_rows(&trace, &take, Some((StepId::E, 1)));
+        // The refresh was never made: an attempt the trace does not hold is left out.
+        assert_eq!(rows.len(), 2);
+        let l = layout(
+            &rows,
+            "x",
+            Rect::from_min_size(Pos2::ZERO, vec2(900.0, 620.0)),
+            &mut measure,
+        );
+        let labels: Vec<String> = l.arrows.iter().map(ArrowLayout::accessible_label).collect();
+        assert_eq!(
+            labels,
+            [
+                "D #2 Token request: ok",
+                "E #2 Token response: refused, as expected"
+            ]
+        );
+        assert!(l.arrows[1].labels[0].text.starts_with("E #2"));
+        // Without the experiment's verdict the same refusal is a failure.
+        let rows = sent_rows(&trace, &take, None);
+        assert_eq!(rows[1].status(), Status::Failed);
+        // The main flow's rows: A–G, each at the take's attempt (here the first).
+        let main = flow_rows(&trace, |_| Some(0));
+        assert_eq!(main.len(), 7);
+        assert!(
+            main.iter()
+                .all(|r| !r.numbered && r.attempt.is_some_and(|(i, _)| i == 0))
+        );
     }
 }

@@ -94,19 +94,24 @@ pub fn banner(trace: Option<&Trace>, scripted: bool) -> Banner {
     }
 }
 
+/// An arrow by its step and, in a take that sends a step more than once, its attempt.
+pub type Pick = (StepId, Option<usize>);
+
 pub struct DiagramResponse {
-    pub clicked: Option<StepId>,
-    /// From an arrow's menu (right click): copy that step in this format.
-    pub copy: Option<(StepId, crate::export::Format)>,
+    pub clicked: Option<Pick>,
+    /// From an arrow's menu (right click): copy that arrow's exchange in this format.
+    pub copy: Option<(Pick, crate::export::Format)>,
     /// Something is moving: the caller should ask for the next animation frame.
     pub animating: bool,
 }
 
+/// Draws `rows` (one take of the run) under `banner`; `selected` is the arrow the inspector
+/// shows.
 pub fn show(
     ui: &mut Ui,
-    trace: &Trace,
+    rows: &[layout::Row<'_>],
     banner: &Banner,
-    selected: Option<StepId>,
+    selected: Option<Pick>,
     palette: &Palette,
 ) -> DiagramResponse {
     let visible = ui.available_size();
@@ -123,7 +128,7 @@ pub fn show(
                     .x
             };
             let layout = layout::layout(
-                trace,
+                rows,
                 &banner.text,
                 Rect::from_min_size(origin, vec2(visible.x, visible.y)),
                 &mut measure,
@@ -144,10 +149,18 @@ pub fn show(
 
             // A newly selected arrow is scrolled into view once (the steps after E are drawn
             // below G, often under the inspector); later scrolling is the user's.
+            let selected_arrow = selected.and_then(|(step, attempt)| {
+                let of_step = |a: &&layout::ArrowLayout| a.step == step;
+                let arrows = || layout.arrows.iter().enumerate();
+                arrows()
+                    .find(|(_, a)| of_step(a) && (attempt.is_none() || a.attempt == attempt))
+                    .or_else(|| arrows().find(|(_, a)| of_step(a)))
+                    .map(|(i, _)| i)
+            });
             let shown_id = ui.scope_id().with("selection scrolled to");
-            if ui.data(|d| d.get_temp::<Option<StepId>>(shown_id)) != Some(selected) {
+            if ui.data(|d| d.get_temp::<Option<Pick>>(shown_id)) != Some(selected) {
                 ui.data_mut(|d| d.insert_temp(shown_id, selected));
-                if let Some(arrow) = layout.arrows.iter().find(|a| Some(a.step) == selected) {
+                if let Some(arrow) = selected_arrow.and_then(|i| layout.arrows.get(i)) {
                     ui.scroll_to_rect(arrow.row, None);
                 }
             }
@@ -155,21 +168,21 @@ pub fn show(
             let mut copy = None;
             let mut hovered = None;
             let mut focused = None;
-            for arrow in &layout.arrows {
+            for (i, arrow) in layout.arrows.iter().enumerate() {
                 let response = ui.interact(
                     arrow.row,
-                    ui.scope_id().with(("arrow", arrow.step)),
+                    ui.scope_id().with(("arrow", arrow.step, arrow.attempt)),
                     Sense::click(),
                 );
                 let label = arrow.accessible_label();
                 response.widget_info(|| {
-                    WidgetInfo::selected(Role::Button, true, selected == Some(arrow.step), &label)
+                    WidgetInfo::selected(Role::Button, true, selected_arrow == Some(i), &label)
                 });
                 if response.hovered() {
-                    hovered = Some(arrow.step);
+                    hovered = Some(i);
                 }
                 if response.has_focus() {
-                    focused = Some(arrow.step);
+                    focused = Some(i);
                 }
                 let response = if arrow.full_detail.is_empty() {
                     response
@@ -177,7 +190,7 @@ pub fn show(
                     response.on_hover_text(&arrow.full_detail)
                 };
                 if response.clicked() {
-                    clicked = Some(arrow.step);
+                    clicked = Some((arrow.step, arrow.attempt));
                 }
                 let sent = arrow.status != Status::Waiting;
                 response.context_menu(|ui| {
@@ -189,7 +202,7 @@ pub fn show(
                         (Format::Mermaid, "Copy this step as Mermaid"),
                     ] {
                         if ui.add_enabled(sent, egui::Button::new(label)).clicked() {
-                            copy = Some((arrow.step, format));
+                            copy = Some(((arrow.step, arrow.attempt), format));
                             ui.close();
                         }
                     }
@@ -206,7 +219,7 @@ pub fn show(
                 &layout,
                 palette,
                 &paint::Highlight {
-                    selected,
+                    selected: selected_arrow,
                     hovered,
                     focused,
                     banner: banner_colour,

@@ -5,16 +5,16 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Shape, Stroke, pos2};
 
 use super::layout::{ArrowLayout, DiagramLayout, Status, Text, TextRole};
 use crate::gui::theme::Palette;
-use crate::trace::StepId;
 
 /// Seconds an in-flight dot takes to travel the arrow once.
 const TRAVEL_SECONDS: f64 = 1.2;
 
+/// Which arrows stand out, by their index in the layout.
 pub struct Highlight {
-    pub selected: Option<StepId>,
-    pub hovered: Option<StepId>,
+    pub selected: Option<usize>,
+    pub hovered: Option<usize>,
     /// The arrow the keyboard is on (Tab), ringed so it can be seen.
-    pub focused: Option<StepId>,
+    pub focused: Option<usize>,
     /// Colour of the status banner.
     pub banner: Color32,
     /// Seconds, for the in-flight animation.
@@ -44,13 +44,13 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
         }
     }
 
-    for arrow in &layout.arrows {
-        if hl.selected == Some(arrow.step) {
+    for (i, arrow) in layout.arrows.iter().enumerate() {
+        if hl.selected == Some(i) {
             painter.rect_filled(arrow.row, m.row_rounding, palette.selection);
-        } else if hl.hovered == Some(arrow.step) {
+        } else if hl.hovered == Some(i) {
             painter.rect_filled(arrow.row, m.row_rounding, palette.hover);
         }
-        if hl.focused == Some(arrow.step) {
+        if hl.focused == Some(i) {
             painter.rect_stroke(
                 arrow.row,
                 m.row_rounding,
@@ -58,7 +58,14 @@ pub fn paint(painter: &Painter, layout: &DiagramLayout, palette: &Palette, hl: &
                 egui::StrokeKind::Inside,
             );
         }
-        paint_arrow(painter, layout, arrow, palette, hl);
+        paint_arrow(
+            painter,
+            layout,
+            arrow,
+            palette,
+            hl.selected == Some(i),
+            hl.time,
+        );
     }
 }
 
@@ -67,11 +74,12 @@ fn paint_arrow(
     layout: &DiagramLayout,
     arrow: &ArrowLayout,
     palette: &Palette,
-    hl: &Highlight,
+    selected: bool,
+    time: f64,
 ) {
     let m = &layout.metrics;
     let colour = arrow.status.colour(palette);
-    let width = if hl.selected == Some(arrow.step) {
+    let width = if selected {
         m.selected_stroke
     } else {
         m.stroke
@@ -85,7 +93,7 @@ fn paint_arrow(
         Status::InFlight => {
             // Marching dashes plus a dot travelling along the arrow: motion that reads as
             // "on its way" even on a washed-out projector.
-            let offset = (hl.time * f64::from(m.dash_speed)) as f32 % (dash + gap);
+            let offset = (time * f64::from(m.dash_speed)) as f32 % (dash + gap);
             painter.add(Shape::dashed_line_with_offset(
                 &arrow.path,
                 stroke,
@@ -93,10 +101,10 @@ fn paint_arrow(
                 &[gap],
                 dash + gap - offset,
             ));
-            let t = (hl.time % TRAVEL_SECONDS / TRAVEL_SECONDS) as f32;
+            let t = (time % TRAVEL_SECONDS / TRAVEL_SECONDS) as f32;
             painter.circle_filled(point_along(&arrow.path, t), m.dot_radius, colour);
         }
-        Status::Ok | Status::Warning | Status::Failed => {
+        Status::Ok | Status::Warning | Status::Failed | Status::Expected => {
             painter.add(Shape::line(arrow.path.clone(), stroke));
         }
     }

@@ -40,7 +40,12 @@ pub fn render(trace: &Trace, status: &str) -> String {
         }) * WIDE_FONT
     };
     let rect = Rect::from_min_size(pos2(0.0, 0.0), vec2(WIDTH, HEIGHT));
-    let layout = layout::layout(trace, status, rect, &mut measure);
+    // The flow as it first ran: each step's first attempt (replays and experiments are takes
+    // of their own, which the run file keeps).
+    let rows = layout::flow_rows(trace, |step| {
+        (!step.is_extra() && !trace.step(step).attempts.is_empty()).then_some(0)
+    });
+    let layout = layout::layout(&rows, status, rect, &mut measure);
     document(&layout, &Palette::of(egui::Theme::Light)).to_string()
 }
 

@@ -89,6 +89,15 @@ impl Inspector {
         self.compare = compare::Pair::default();
     }
 
+    /// Shows attempt `attempt` of `step` (the latest when none), in the mode it is in when the
+    /// step is already on screen.
+    pub fn view(&mut self, run: RunId, step: StepId, attempt: Option<usize>) {
+        if self.showing != Some((run, step)) {
+            self.open(run, step, Mode::Details);
+        }
+        self.viewing = attempt;
+    }
+
     /// Shows attempts `left` and `right` of `step` side by side.
     pub fn open_comparison(&mut self, run: RunId, step: StepId, left: usize, right: usize) {
         self.open(run, step, Mode::Compare);
