@@ -10,12 +10,13 @@ use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
 use crate::engine::{CancelWhy, Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::gui::audit_panel::{self, AuditAction};
 use crate::gui::diagram;
-use crate::gui::diagram::Pick;
+use crate::gui::diagram::{Banner, Pick, Tone};
 use crate::gui::experiments_panel::{self, PanelAction};
 use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
 use crate::gui::keep_panel::{self, KeepAction, KeepState};
 use crate::gui::keyboard;
+use crate::gui::playback::{self, Playback};
 use crate::gui::presenter;
 use crate::gui::provider::ProviderForm;
 use crate::gui::provider::login_url;
@@ -67,6 +68,8 @@ pub struct OauthvizApp {
     take: (RunId, usize),
     /// The take the list of takes last scrolled to.
     take_revealed: (RunId, usize),
+    /// Playing back a take of a run (which one, and where it is).
+    playback: Option<(RunId, usize, Playback)>,
     selected: Option<StepId>,
     /// The attempt of the selected step, when an arrow named it (a take can send a step more
     /// than once); otherwise the shown take's attempt of it.
@@ -138,6 +141,7 @@ impl OauthvizApp {
             current: None,
             take: (0, 0),
             take_revealed: (0, 0),
+            playback: None,
             selected: None,
             attempt: None,
             viewed: None,
@@ -928,7 +932,8 @@ impl OauthvizApp {
             }
         }
         let take = self.shown_take();
-        let (rows, banner) = match self.current_run() {
+        self.playback_tick(ui, take);
+        let (mut rows, mut banner) = match self.current_run() {
             Some(run) => (takes::rows(run, take), run_status::banner(run)),
             None => {
                 placeholder = Trace::new("");
@@ -938,8 +943,30 @@ impl OauthvizApp {
                 )
             }
         };
+        let total = rows.iter().filter(|r| r.attempt.is_some()).count();
+        let mut control = None;
+        let mut extra = None;
+        let mut play = false;
+        match &self.playback {
+            Some((_, _, pb)) => {
+                playback::reveal(&mut rows, pb.shown);
+                let current = rows
+                    .get(pb.shown.saturating_sub(1))
+                    .map(|r| format!("{}  {}", r.step.letter(), r.step.name()))
+                    .unwrap_or_default();
+                banner = Banner {
+                    text: format!("Playback: {} of {total} — {current}", pb.shown),
+                    tone: Tone::Neutral,
+                };
+                control = playback::bar(ui, pb, total);
+            }
+            None => {
+                if let Some(run) = self.current_run() {
+                    (extra, play) = self.run_bar(ui, run, total);
+                }
+            }
+        }
         let pick = self.pick();
-        let extra = self.current_run().map(|run| self.extra_steps_bar(ui, run));
         // What the bars took, for the inspector's height in the next frame.
         let bars = ui.cursor().top() - top;
         let mut picked_take = None;
@@ -985,8 +1012,70 @@ impl OauthvizApp {
             // The inspector's room depends on it: lay the window out again with the new value.
             ui.ctx().request_repaint();
         }
-        if let Some(Some(step)) = extra {
+        if let Some(step) = extra {
             self.run_extra(step);
+        }
+        if play {
+            let now = ui.input(|i| i.time);
+            if let Some(run) = self.current {
+                self.playback = Some((run, take, Playback::start(now)));
+                self.follow_playback(take);
+                ui.ctx().request_repaint();
+            }
+        }
+        if let (Some(control), Some((_, _, pb))) = (control, &mut self.playback) {
+            let now = ui.input(|i| i.time);
+            if pb.apply(control, now, total) {
+                self.follow_playback(take);
+            } else {
+                self.playback = None;
+            }
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// Moves the playback on by the clock, asking for a repaint when the next arrow is due. A
+    /// playback is of one take of one run: another on screen ends it.
+    fn playback_tick(&mut self, ui: &Ui, take: usize) {
+        if self
+            .playback
+            .as_ref()
+            .is_some_and(|(run, t, _)| self.current != Some(*run) || *t != take)
+        {
+            self.playback = None;
+        }
+        let total = self.current_run().map_or(0, |run| {
+            takes::rows(run, take)
+                .iter()
+                .filter(|r| r.attempt.is_some())
+                .count()
+        });
+        let Some((_, _, pb)) = &mut self.playback else {
+            return;
+        };
+        let before = pb.shown;
+        if let Some(due) = pb.tick(ui.input(|i| i.time), total) {
+            ui.ctx().request_repaint_after_secs(due as f32);
+        }
+        if pb.shown != before {
+            self.follow_playback(take);
+        }
+    }
+
+    /// Selects the arrow the playback showed last, so its narration is beside it.
+    fn follow_playback(&mut self, take: usize) {
+        let Some((_, _, pb)) = &self.playback else {
+            return;
+        };
+        let last = pb.shown.saturating_sub(1);
+        let pick = self.current_run().and_then(|run| {
+            takes::rows(run, take)
+                .get(last)
+                .map(|r| (r.step, r.attempt.map(|(i, _)| i)))
+        });
+        if let Some((step, attempt)) = pick {
+            self.selected = Some(step);
+            self.attempt = attempt;
         }
     }
 
@@ -1072,15 +1161,31 @@ impl OauthvizApp {
     }
 
     /// The steps a finished run offers after E, as buttons above the diagram.
-    fn extra_steps_bar(&self, ui: &mut Ui, run: &Run) -> Option<StepId> {
+    /// Above the diagram: Play back (a run that is not busy, with `total` arrows in the take on
+    /// screen) and the steps after E (once E brought tokens). Returns the step asked for and
+    /// whether to play back.
+    fn run_bar(&self, ui: &mut Ui, run: &Run, total: usize) -> (Option<StepId>, bool) {
         let tokens = run.trace.step(StepId::E).outcome().is_ok();
-        if !tokens {
-            return None;
-        }
         let busy = run_status::busy(run);
+        let can_play = total > 0 && !run.busy();
+        if !tokens && !can_play {
+            return (None, false);
+        }
         let discovered = run.config.needs_discovery();
         let mut clicked = None;
+        let mut play = false;
         ui.horizontal_wrapped(|ui| {
+            if can_play
+                && ui
+                    .button("Play back")
+                    .on_hover_text("Watch this take again, one arrow at a time, each explained")
+                    .clicked()
+            {
+                play = true;
+            }
+            if !tokens {
+                return;
+            }
             ui.label("After E:");
             for (step, available, why_not, what) in [
                 (
@@ -1116,7 +1221,7 @@ impl OauthvizApp {
                 }
             }
         });
-        clicked
+        (clicked, play)
     }
 
     fn run_list(&mut self, ui: &mut Ui) {
