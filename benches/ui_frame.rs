@@ -41,6 +41,7 @@ fn main() {
     h.run_ok();
     finished_flow(&mut h);
     presenter(&mut h);
+    playback(&mut h);
     replays(&mut h);
     audit_report(&mut h);
     big_body(&mut h);
@@ -105,6 +106,25 @@ fn presenter(h: &mut Harness<'_, OauthvizApp>) {
     h.run_ok();
     report("presenter view, E narrated", &measure(h, |_, _| {}));
     h.get_by_label("Leave presenter view").click();
+    h.run_ok();
+}
+
+/// Playing the finished flow back at 0.5 s per arrow, over and over: the frames as the arrows
+/// come (the mock clock moves a quarter of a second each frame).
+fn playback(h: &mut Harness<'_, OauthvizApp>) {
+    h.get_by_label("Play back").click();
+    h.run_ok();
+    h.get_by_label("pace").click();
+    h.run_ok();
+    h.get_by_label("0.5 s per arrow").click();
+    h.run_ok();
+    let again = |h: &mut Harness<'_, OauthvizApp>, _| {
+        if h.query_by_label("Play again").is_some() {
+            h.get_by_label("Play again").click();
+        }
+    };
+    report("playback of the flow, playing", &measure(h, again));
+    h.get_by_label("Leave playback").click();
     h.run_ok();
 }
 
