@@ -86,15 +86,17 @@ fn headers(h: &Headers) -> Headers {
     out
 }
 
-fn url(u: &str) -> String {
+/// `u` with the secret parameters of its query and its fragment masked.
+pub fn url(u: &str) -> String {
     let (before_fragment, fragment) = match u.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (u, None),
     };
-    let Some((base, query)) = before_fragment.split_once('?') else {
-        return u.to_owned();
+    // The implicit grant's token is in the fragment of a URL that may have no query at all.
+    let mut out = match before_fragment.split_once('?') {
+        Some((base, query)) => format!("{base}?{}", encoded_pairs(query)),
+        None => before_fragment.to_owned(),
     };
-    let mut out = format!("{base}?{}", encoded_pairs(query));
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(&encoded_pairs(f));
@@ -507,6 +509,19 @@ pub fn trace(t: &Trace) -> Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_in_the_fragment_is_masked_with_or_without_a_query() {
+        for u in [
+            "http://127.0.0.1:1/callback#access_token=eyJhbGciOiJFUzI1NiJ9.abc&state=s1",
+            "http://127.0.0.1:1/callback?x=1#access_token=eyJhbGciOiJFUzI1NiJ9.abc&state=s1",
+        ] {
+            let masked = url(u);
+            assert!(!masked.contains("eyJhbGciOiJFUzI1NiJ9.abc"), "{masked}");
+            assert!(masked.contains("#access_token=") && masked.ends_with("&state=s1"));
+        }
+        assert_eq!(url("http://h/p"), "http://h/p");
+    }
 
     #[test]
     fn a_long_secret_is_hidden_whole_and_the_short_one_inside_it_too() {

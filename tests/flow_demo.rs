@@ -6,6 +6,7 @@ mod support;
 use std::time::Duration;
 
 use oauthviz::demo::{self, DemoOptions, Misbehave, Misbehaviour};
+use oauthviz::engine::RunOptions;
 use oauthviz::engine::http::HttpClient;
 use oauthviz::protocol::pkce::PkceMethod;
 use oauthviz::protocol::secret::Secret;
@@ -570,4 +571,47 @@ fn the_scripted_login_says_where_the_password_went() {
         .expect("B checks where the password went");
     assert_eq!(check.verdict, Verdict::Pass);
     assert!(check.detail.contains(&server.issuer()), "{}", check.detail);
+}
+
+/// The lesson's implicit grant: with the demo's switch on, the access token comes back in the
+/// redirect's fragment — no token request, no client authentication, no PKCE — and works at F.
+#[test]
+fn the_implicit_grant_puts_the_token_in_the_fragment_only_when_switched_on() {
+    let lesson = RunOptions {
+        implicit: true,
+        ..scripted()
+    };
+    let server = demo(DemoOptions {
+        misbehaviour: Misbehaviour::of([Misbehave::ImplicitGrant]),
+        ..Default::default()
+    });
+    let trace = run(
+        oauthviz::config::ProviderConfig::demo(&server),
+        lesson.clone(),
+    );
+    let a = trace.step(StepId::A).attempts[0].request.clone().unwrap();
+    let sent = a.query();
+    assert_eq!(sent.get("response_type"), Some("token"));
+    assert!(sent.get("code_challenge").is_none() && sent.get("nonce").is_none());
+    let c = trace.step(StepId::C).attempts[0].clone();
+    assert!(outcome(&trace, StepId::C).is_ok(), "{:?}", c.outcome);
+    let url = c.request.unwrap().url;
+    assert!(url.contains("#access_token="), "{url}");
+    assert!(c.summary.contains("in the URL fragment"), "{}", c.summary);
+    assert_eq!(c.checks[0].verdict, Verdict::Pass, "state checked");
+    for step in [StepId::D, StepId::E] {
+        assert!(
+            matches!(outcome(&trace, step), Outcome::Skipped(r) if r.contains("implicit grant")),
+            "{step:?}"
+        );
+    }
+    assert!(outcome(&trace, StepId::G).is_ok(), "{:?}", trace.stop);
+    assert!(trace.ok);
+    // No refresh token in the fragment (RFC 6749 §4.2.2 MUST NOT).
+    assert!(!url.contains("refresh_token"), "{url}");
+
+    // The strict default refuses it.
+    let strict = demo(DemoOptions::default());
+    let trace = run(oauthviz::config::ProviderConfig::demo(&strict), lesson);
+    assert!(failure(&trace, StepId::C).contains("unsupported_response_type"));
 }

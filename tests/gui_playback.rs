@@ -99,3 +99,74 @@ fn playback_shows_the_arrows_in_order_at_the_chosen_pace_and_narrates_each() {
     assert_eq!(shown(&h), 7);
     assert!(h.query_by_label_contains("Playback:").is_none());
 }
+
+/// The lesson runs the code flow and then the implicit grant against the demo provider and
+/// draws them side by side; an arrow brings both flows' narration of that step.
+#[test]
+fn the_lesson_shows_the_code_flow_beside_the_implicit_grant() {
+    let mut h = app(None);
+    let port = demo_port(&h);
+    click(&mut h, "Help");
+    click(&mut h, "Lesson: why a code and not the token?");
+    h.get_by_label("Implicit grant (not recommended)");
+    click(&mut h, "Run both flows");
+    until(&mut h, |h| {
+        h.query_all_by_label("G Protected resource response: ok")
+            .count()
+            == 2
+    });
+    // The implicit grant has no token request: D and E did not happen.
+    assert_eq!(h.query_all_by_label("D Token request: ok").count(), 1);
+    assert_eq!(h.query_all_by_label("D Token request: skipped").count(), 1);
+    // The redirects as they came back: a code in the query, the token in the fragment, masked.
+    h.get_by_label_contains("/callback?code=");
+    let fragment = h.get_by_label_contains("/callback#access_token=");
+    let shown = fragment.accesskit_node().value().unwrap_or_default();
+    assert!(shown.contains("…["), "masked: {shown}");
+    // An arrow of either diagram narrates that step in both.
+    h.query_all_by_label("C Authorization response (redirect): ok")
+        .next()
+        .unwrap()
+        .click();
+    h.run_ok();
+    h.get_by_label_contains("a code in the query");
+    h.get_by_label_contains("in the URL fragment (#access_token=…)");
+    // With its runs done the demo provider is strict again: its metadata offers the code flow
+    // only (and /authorize refuses response_type=token, as tests/flow_demo.rs shows).
+    h.run_ok();
+    let metadata = get(port, "/.well-known/openid-configuration");
+    assert!(
+        metadata.contains(r#""response_types_supported":["code"]"#),
+        "{metadata}"
+    );
+    click(&mut h, "Close the lesson");
+    h.get_by_label_contains("Runs on this machine at");
+}
+
+/// The port of the app's demo provider, as its settings say.
+fn demo_port(h: &App) -> u16 {
+    let home = h
+        .get_by_label_contains("Runs on this machine at http://127.0.0.1:")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default();
+    home.split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|p| p.parse().ok())
+        .expect("the demo provider's port")
+}
+
+/// A GET on the loopback port, the whole answer as text.
+fn get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.replace([' ', '\n'], "")
+}

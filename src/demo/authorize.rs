@@ -65,6 +65,50 @@ impl Back<'_> {
     fn code(&self, status: u16, code: &str) -> Response {
         self.send(status, &[("code", code)])
     }
+
+    /// The implicit grant's answer (RFC 6749 §4.2.2): the token response's fields and the state
+    /// in the redirect URI's fragment, form-encoded; no refresh token.
+    fn token_in_fragment(&self, status: u16, token: &serde_json::Value) -> Response {
+        let mut fragment = url::form_urlencoded::Serializer::new(String::new());
+        for name in ["access_token", "token_type", "expires_in", "scope"] {
+            match token.get(name) {
+                Some(serde_json::Value::String(v)) => fragment.append_pair(name, v),
+                Some(serde_json::Value::Number(n)) => fragment.append_pair(name, &n.to_string()),
+                _ => &mut fragment,
+            };
+        }
+        if let Some(state) = self
+            .state
+            .as_deref()
+            .filter(|_| !self.misbehaviour.has(Misbehave::SkipState))
+        {
+            fragment.append_pair("state", state);
+        }
+        let mut url = self.target.clone();
+        url.set_fragment(Some(&fragment.finish()));
+        Response::redirect(status, url.as_str())
+    }
+
+    /// What an approved `pending` request gets back: a code, or for the implicit grant the
+    /// access token itself.
+    fn approved(
+        &self,
+        ctx: &Ctx,
+        st: &mut State,
+        pending: Pending,
+        user: &str,
+        auth_time: u64,
+        status: u16,
+    ) -> Response {
+        if !pending.implicit {
+            let code = issue_code(st, pending, user, auth_time);
+            return self.code(status, &code);
+        }
+        match super::token::implicit_token(ctx, st, &pending, user) {
+            Ok(token) => self.token_in_fragment(status, &token),
+            Err(e) => self.error(status, "server_error", &e),
+        }
+    }
 }
 
 fn no_redirect(title: &str, message: &str) -> Response {
@@ -119,12 +163,12 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
         scopes,
         code_challenge,
         nonce: params.get("nonce").map(str::to_owned),
+        implicit: params.get("response_type") == Some("token"),
         created: std::time::Instant::now(),
         session: None,
     };
     if st.auto_approve {
-        let code = issue_code(st, pending, DEMO_USERNAME, unix_now());
-        return back.code(302, &code);
+        return back.approved(ctx, st, pending, DEMO_USERNAME, unix_now(), 302);
     }
     let id = random::token(24);
     st.pending.insert(id.clone(), pending);
@@ -212,6 +256,8 @@ fn checked_request(
             ));
         }
         Some("code") => {}
+        // The implicit grant, for the lesson that shows why it is not recommended.
+        Some("token") if misbehaviour.has(Misbehave::ImplicitGrant) => {}
         Some(other) => {
             return Err(back.error(
                 302,
@@ -230,7 +276,9 @@ fn checked_request(
     {
         return Err(back.error(302, "invalid_request", "nonce is required"));
     }
-    let code_challenge = if misbehaviour.has(Misbehave::IgnorePkce) {
+    // PKCE binds a code to its client; the implicit grant has no code to bind.
+    let implicit = params.get("response_type") == Some("token");
+    let code_challenge = if misbehaviour.has(Misbehave::IgnorePkce) || implicit {
         None
     } else {
         match check_pkce(
@@ -472,8 +520,7 @@ pub(crate) fn consent_decision(ctx: &Ctx, st: &mut State, req: &Request) -> Resp
         misbehaviour: &misbehaviour,
     };
     if approve {
-        let code = issue_code(st, pending, &user, auth_time);
-        back.code(303, &code)
+        back.approved(ctx, st, pending, &user, auth_time, 303)
     } else {
         back.error(
             303,

@@ -48,6 +48,22 @@ pub(crate) fn metadata(ctx: &Ctx, m: &Misbehaviour) -> Value {
         if m.has(Misbehave::NoPkceMetadata) {
             map.remove("code_challenge_methods_supported");
         }
+        if m.has(Misbehave::ImplicitGrant) {
+            map.insert("response_types_supported".into(), json!(["code", "token"]));
+            map.insert(
+                "response_modes_supported".into(),
+                json!(["query", "fragment"]),
+            );
+            map.insert(
+                "grant_types_supported".into(),
+                json!([
+                    "authorization_code",
+                    "implicit",
+                    "refresh_token",
+                    "client_credentials"
+                ]),
+            );
+        }
         if m.has(Misbehave::IncompleteMetadata) {
             map.remove("response_types_supported");
             map.remove("subject_types_supported");

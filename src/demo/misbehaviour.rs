@@ -75,6 +75,7 @@ misbehaviours! {
     NoPkceMetadata = "no_pkce_metadata": "the metadata does not say which PKCE methods are supported",
     IncompleteMetadata = "incomplete_metadata": "the metadata lacks response_types_supported and subject_types_supported",
     MetadataWrongIssuer = "metadata_wrong_issuer": "the metadata names another issuer than the one it was fetched for",
+    ImplicitGrant = "implicit_grant": "/authorize also does the implicit grant (response_type=token): the access token comes back in the redirect's URL fragment (RFC 6749 §4.2; RFC 9700 §2.1.2: clients SHOULD NOT use it)",
 }
 
 /// The switched-on misbehaviours.

@@ -92,6 +92,9 @@ pub(crate) struct Pending {
     pub scopes: Vec<String>,
     pub code_challenge: Option<String>,
     pub nonce: Option<String>,
+    /// `response_type=token`: the approval sends the access token itself back (the implicit
+    /// grant, only with `Misbehave::ImplicitGrant`).
+    pub implicit: bool,
     pub created: Instant,
     /// The session that logged in for this request; consent must come from it.
     pub session: Option<String>,

@@ -552,6 +552,32 @@ fn issue(ctx: &Ctx, st: &mut State, issue: Issue<'_>) -> Result<Value, Failure> 
     Ok(body)
 }
 
+/// The access token the implicit grant puts in the redirect (RFC 6749 §4.2.2): as a token
+/// response's fields, with no refresh token (§4.2.2: the server MUST NOT issue one).
+pub(crate) fn implicit_token(
+    ctx: &Ctx,
+    st: &mut State,
+    pending: &crate::demo::state::Pending,
+    user: &str,
+) -> Result<Value, String> {
+    let client = clients::find(pending.client_id)
+        .ok_or_else(|| format!("unknown client {}", pending.client_id))?;
+    let grant = random::token(16);
+    issue(
+        ctx,
+        st,
+        Issue {
+            client,
+            sub: user,
+            scopes: &pending.scopes,
+            refresh_scopes: None,
+            grant: &grant,
+            id_token: None,
+        },
+    )
+    .map_err(|f| f.error.described())
+}
+
 /// `POST /revoke` (RFC 7009).
 pub(crate) fn revoke(_ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     let m = st.misbehaviour.clone();

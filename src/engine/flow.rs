@@ -224,15 +224,22 @@ impl Session {
 
     /// A new authorization request with fresh state, nonce and PKCE verifier.
     fn fresh_authorization_request(&mut self) -> Result<HttpRequest, String> {
-        let pkce =
-            (self.provider.pkce != PkceMethod::Off).then(|| Pkce::generate(self.provider.pkce));
+        // The implicit grant has no code to bind a verifier to, and no id_token to carry a nonce.
+        let implicit = self.options.implicit;
+        let pkce = (self.provider.pkce != PkceMethod::Off && !implicit)
+            .then(|| Pkce::generate(self.provider.pkce));
         let state = random::state();
-        let nonce = self
+        let nonce = (self
             .provider
             .scope
             .split_whitespace()
             .any(|s| s == "openid")
+            && !implicit)
             .then(random::nonce);
+        let mut extra = self.provider.extra_auth_params.clone();
+        if implicit {
+            extra.set("response_type", "token");
+        }
         let request = AuthorizationRequest {
             authorization_endpoint: self.provider.authorization_endpoint.clone(),
             client_id: self.provider.client_id.clone(),
@@ -241,7 +248,7 @@ impl Session {
             state: state.clone(),
             pkce: pkce.clone(),
             nonce: nonce.clone(),
-            extra: self.provider.extra_auth_params.clone(),
+            extra,
         }
         .to_request()?;
         self.pkce = pkce;
@@ -292,7 +299,85 @@ async fn first_run(s: &mut Session, rec: &Recorder) -> Result<(), Stop> {
     }
     let received = authorize(rec, s, a, request, &mut listener).await;
     s.listener = Some(listener);
-    continue_from(rec, s, StepId::C, Some(received?)).await
+    let (received, delivered) = received?;
+    if s.options.implicit {
+        implicit_callback(rec, s, &received, delivered)?;
+        for step in [StepId::D, StepId::E] {
+            let skipped = rec.begin(step, Outcome::InFlight);
+            rec.finish(skipped, Outcome::Skipped(NO_TOKEN_REQUEST.into()));
+        }
+        return continue_from(rec, s, StepId::F, None).await;
+    }
+    continue_from(rec, s, StepId::C, Some(received)).await
+}
+
+/// Why D and E do not happen in the implicit grant.
+const NO_TOKEN_REQUEST: &str =
+    "the implicit grant has no token request: the access token came in the redirect itself";
+
+/// C of the implicit grant (RFC 6749 §4.2.2): the access token in the fragment of the redirect
+/// URL. A browser keeps the fragment (and its history keeps the URL) but never sends it, so the
+/// listener saw `received` without it; the scripted agent, which followed the redirect itself,
+/// `delivered` the whole URL. C is recorded as that URL.
+fn implicit_callback(
+    rec: &Recorder,
+    s: &mut Session,
+    received: &HttpRequest,
+    delivered: Option<String>,
+) -> Result<(), Stop> {
+    let mut c = rec.begin(StepId::C, Outcome::InFlight);
+    c.attempt.request = Some(HttpRequest::get(
+        delivered.as_deref().unwrap_or(&received.url),
+    ));
+    // A refusal comes in the query (the demo's) or the fragment (§4.2.2.1).
+    if let Ok(Callback::Error { error, .. }) = Callback::parse(&received.query()) {
+        c.attempt.summary = format!("error={}", error.error);
+        return Err(fail(rec, c, StopReason::Provider(error)));
+    }
+    let fragment = delivered
+        .as_deref()
+        .and_then(|url| url::Url::parse(url).ok())
+        .and_then(|url| url.fragment().map(str::to_owned));
+    let Some(fragment) = fragment else {
+        let why = if delivered.is_some() {
+            "the redirect has no fragment: the implicit grant puts the access token there (RFC 6749 §4.2.2)"
+        } else {
+            "the implicit grant puts the access token in the URL fragment, which a browser never sends to the redirect listener: run the lesson with the scripted browser"
+        };
+        return Err(fail(rec, c, StopReason::UserAgent(why.into())));
+    };
+    let (tokens, state) = match token::parse_fragment_token(&fragment) {
+        Ok(parsed) => parsed,
+        Err(TokenError::OAuth { error, .. }) => {
+            c.attempt.summary = format!("error={}", error.error);
+            return Err(fail(rec, c, StopReason::Provider(error)));
+        }
+        Err(TokenError::Malformed(why)) => return Err(fail(rec, c, StopReason::Malformed(why))),
+    };
+    let state_check = match s.state.as_deref() {
+        Some(sent) => crate::protocol::callback::check_state(sent, state.as_deref()),
+        None => Err("this run sent no state, so the redirect cannot be tied to a request".into()),
+    };
+    c.attempt.checks = vec![Check::from_result(
+        CheckId::State,
+        state_check.map(|()| "the returned state equals the one this client sent".into()),
+    )];
+    c.attempt.summary = format!(
+        "access_token={} in the URL fragment ({})",
+        mask(tokens.access_token.expose()),
+        tokens.token_type
+    );
+    if let Some(failed) = c.attempt.checks.iter().find(|c| c.verdict == Verdict::Fail) {
+        let stop = StopReason::Check {
+            check: failed.id,
+            message: failed.detail.clone(),
+        };
+        return Err(fail(rec, c, stop));
+    }
+    s.tokens = Some(tokens);
+    let outcome = warning_or_ok(&c);
+    rec.finish(c, outcome);
+    Ok(())
 }
 
 fn prepare(s: &mut Session) -> Result<(RedirectListener, HttpRequest), String> {
@@ -388,7 +473,9 @@ pub async fn replay(
             listener.discard_pending();
             s.state = request.query().get("state").map(str::to_owned);
             s.nonce = request.query().get("nonce").map(str::to_owned);
-            let received = authorize(rec, s, a, request, &mut listener).await;
+            let received = authorize(rec, s, a, request, &mut listener)
+                .await
+                .map(|(received, _)| received);
             s.listener = Some(listener);
             let received = received?;
             if chain {
@@ -549,14 +636,15 @@ async fn answers(url: &str) -> Result<(), String> {
 
 /// A and B: sends the browser (or the scripted agent) to the authorization URL and waits for the
 /// redirect on the listener. The listener thread answers the redirect by itself, so the scripted
-/// agent runs to completion before the callback is collected.
+/// agent runs to completion before the callback is collected. Returns the callback and, from the
+/// scripted agent, the whole URL it delivered (a fragment included, which no request carries).
 async fn authorize(
     rec: &Recorder,
     s: &mut Session,
     mut a: Open,
     request: HttpRequest,
     listener: &mut RedirectListener,
-) -> Result<HttpRequest, Stop> {
+) -> Result<(HttpRequest, Option<String>), Stop> {
     a.attempt.summary = authorization_summary(&request);
     a.attempt.request = Some(request.clone());
     rec.update(&a);
@@ -733,7 +821,7 @@ async fn authorize(
         },
     };
     rec.finish(b, outcome);
-    Ok(received)
+    Ok((received, delivered))
 }
 
 /// What a callback that was not this run's is marked with in B.

@@ -63,6 +63,10 @@ pub struct RunOptions {
     /// C are the browser's); each is sent when the user asks (a replay of the prepared step
     /// that goes on to the next stop).
     pub step_mode: bool,
+    /// The implicit grant (`response_type=token`) instead of the code flow: for the lesson that
+    /// shows why it is not recommended. The token comes back in the redirect URL's fragment,
+    /// which a browser never sends on, so only the scripted user agent can hand it over.
+    pub implicit: bool,
 }
 
 impl Default for RunOptions {
@@ -74,6 +78,7 @@ impl Default for RunOptions {
             body_limit: 10 * 1024 * 1024,
             pause_after: None,
             step_mode: false,
+            implicit: false,
         }
     }
 }

@@ -6,7 +6,7 @@ use egui::{RichText, Theme, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{FieldErrors, ProviderConfig};
-use crate::demo::{DemoOptions, DemoServer, Misbehaviour};
+use crate::demo::{DemoOptions, DemoServer, Misbehave, Misbehaviour};
 use crate::engine::{CancelWhy, Command, ReplayRequest, RunId, RunOptions, UserAgentKind};
 use crate::gui::audit_panel::{self, AuditAction};
 use crate::gui::diagram;
@@ -16,6 +16,7 @@ use crate::gui::explain::panel as explain_panel;
 use crate::gui::inspector::{self, Inspector};
 use crate::gui::keep_panel::{self, KeepAction, KeepState};
 use crate::gui::keyboard;
+use crate::gui::lesson::{self, Lesson};
 use crate::gui::playback::{self, Playback};
 use crate::gui::presenter;
 use crate::gui::provider::ProviderForm;
@@ -70,6 +71,8 @@ pub struct OauthvizApp {
     take_revealed: (RunId, usize),
     /// Playing back a take of a run (which one, and where it is).
     playback: Option<(RunId, usize, Playback)>,
+    /// The lesson "why a code and not the token?", while it is open.
+    lesson: Option<Lesson>,
     selected: Option<StepId>,
     /// The attempt of the selected step, when an arrow named it (a take can send a step more
     /// than once); otherwise the shown take's attempt of it.
@@ -142,6 +145,7 @@ impl OauthvizApp {
             take: (0, 0),
             take_revealed: (0, 0),
             playback: None,
+            lesson: None,
             selected: None,
             attempt: None,
             viewed: None,
@@ -509,6 +513,10 @@ impl OauthvizApp {
     }
 
     fn start_run(&mut self, config: ProviderConfig) {
+        // A run of one's own is shown in the diagram, not in the lesson.
+        if self.lesson.take().is_some() {
+            self.lesson_done();
+        }
         let options = self.run_options();
         let Ok(bench) = &mut self.bench else { return };
         self.current = Some(bench.start(config, options));
@@ -530,15 +538,23 @@ impl OauthvizApp {
         let palette = Palette::of(self.theme);
         let validation = self.form.config(self.demo());
         self.keyboard(ui, &validation);
+        self.lesson_goes_on();
         if self.presenting {
             self.presenter_panels(ui, &validation, &palette);
+        } else if self.lesson.is_some() {
+            // The two flows side by side take the width the panels would.
+            self.toolbar(ui, &validation, &palette);
         } else {
             self.toolbar(ui, &validation, &palette);
             self.settings_panel(ui, &validation, &palette);
             self.side_panel(ui, validation.as_ref().ok(), &palette);
             self.inspector_panel(ui, &palette);
         }
-        egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
+        if self.lesson.is_some() && !self.presenting {
+            egui::CentralPanel::default().show(ui, |ui| self.lesson_panel(ui, &palette));
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| self.diagram_panel(ui, &palette));
+        }
         keyboard::sheet(ui, &mut self.shortcuts_open);
         self.field_had_keys = ui.ctx().text_edit_focused();
     }
@@ -563,6 +579,86 @@ impl OauthvizApp {
             request,
             continue_flow: true,
         });
+    }
+
+    /// The lesson in the central panel, and what it asks for.
+    fn lesson_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        let Some(mut lesson) = self.lesson else {
+            return;
+        };
+        let run = |id: Option<RunId>| {
+            let bench = self.bench.as_ref().ok()?;
+            bench.run(id?)
+        };
+        let (code, implicit) = (run(lesson.code), run(lesson.implicit));
+        let action = lesson::show(ui, &mut lesson, code, implicit, palette);
+        self.lesson = Some(lesson);
+        match action {
+            Some(lesson::Action::Run) => self.lesson_run(false),
+            Some(lesson::Action::Close) => {
+                self.lesson = None;
+                self.lesson_done();
+            }
+            None => {}
+        }
+    }
+
+    /// Starts one of the lesson's two runs against the demo provider, with the scripted login:
+    /// the code flow, or (`implicit`) the implicit grant, which the demo does only meanwhile.
+    fn lesson_run(&mut self, implicit: bool) {
+        let (Ok(server), Ok(bench), Some(lesson)) = (&self.demo, &mut self.bench, &mut self.lesson)
+        else {
+            return;
+        };
+        let mut misbehaviour = self.misbehaviour.clone();
+        misbehaviour.set(Misbehave::ImplicitGrant, implicit);
+        server.set_misbehaviour(misbehaviour);
+        // The login and consent pages, as a person would see them.
+        server.set_auto_approve(false);
+        let options = RunOptions {
+            user_agent: UserAgentKind::Scripted {
+                username: crate::demo::DEMO_USERNAME.into(),
+                password: crate::demo::DEMO_PASSWORD.into(),
+                deny_consent: false,
+                form_fields: Vec::new(),
+            },
+            implicit,
+            ..Default::default()
+        };
+        let id = bench.start(ProviderConfig::demo(server), options);
+        if implicit {
+            lesson.implicit = Some(id);
+        } else {
+            *lesson = Lesson {
+                code: Some(id),
+                ..Lesson::default()
+            };
+        }
+    }
+
+    /// The implicit grant follows the code flow once that has finished; when it has finished too,
+    /// the demo provider is strict again.
+    fn lesson_goes_on(&mut self) {
+        let Some(lesson) = self.lesson else { return };
+        let idle = |id: RunId| {
+            self.bench
+                .as_ref()
+                .ok()
+                .and_then(|b| b.run(id))
+                .is_some_and(|r| r.trace.finished && !r.busy())
+        };
+        match (lesson.code, lesson.implicit) {
+            (Some(code), None) if idle(code) => self.lesson_run(true),
+            (_, Some(implicit)) if idle(implicit) => self.lesson_done(),
+            _ => {}
+        }
+    }
+
+    /// The demo provider back to the user's own switches.
+    fn lesson_done(&self) {
+        if let Ok(server) = &self.demo {
+            server.set_misbehaviour(self.misbehaviour.clone());
+        }
     }
 
     /// Into the presenter view (secrets masked again, as on a new selection) or out of it.
@@ -652,7 +748,11 @@ impl OauthvizApp {
                 ui.label(RichText::new("oauthviz").heading().strong());
                 keep_action = keep_panel::menu(ui, &mut self.keep, provider.as_deref());
                 present = presenter::view_menu(ui);
-                keyboard::help_menu(ui, &mut self.shortcuts_open);
+                let mut lesson = false;
+                keyboard::help_menu(ui, &mut self.shortcuts_open, &mut lesson);
+                if lesson && self.lesson.is_none() {
+                    self.lesson = Some(Lesson::default());
+                }
                 ui.separator();
                 let can_run = validation.is_ok() && self.bench.is_ok();
                 let run = ui

@@ -122,10 +122,21 @@ pub fn command(ui: &Ui, at: Context<'_>) -> Option<Command> {
 }
 
 /// The Help menu, in the toolbar.
-pub fn help_menu(ui: &mut Ui, sheet_open: &mut bool) {
+/// `lesson` is set when the lesson is asked for.
+pub fn help_menu(ui: &mut Ui, sheet_open: &mut bool, lesson: &mut bool) {
     ui.menu_button("Help", |ui| {
         if ui.button("Keyboard shortcuts").clicked() {
             *sheet_open = true;
+            ui.close();
+        }
+        if ui
+            .button("Lesson: why a code and not the token?")
+            .on_hover_text(
+                "The code flow and the implicit grant side by side, run against the demo provider",
+            )
+            .clicked()
+        {
+            *lesson = true;
             ui.close();
         }
     });

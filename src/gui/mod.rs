@@ -12,6 +12,7 @@ mod format;
 mod inspector;
 mod keep_panel;
 mod keyboard;
+mod lesson;
 mod playback;
 mod presenter;
 mod provider;

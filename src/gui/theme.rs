@@ -144,6 +144,8 @@ pub const LEFT_PANEL_WIDTH: f32 = 290.0;
 pub const RIGHT_PANEL_WIDTH: f32 = 290.0;
 /// Side panels never grow past this, whatever their content asks for.
 pub const MAX_PANEL_WIDTH: f32 = 520.0;
+/// How tall each of the lesson's two diagrams is.
+pub const LESSON_DIAGRAM_HEIGHT: f32 = 350.0;
 /// How wide the list of takes beside the diagram starts, and the most it grows to (it is
 /// resizable; long titles are shortened, whole on hover).
 pub const TAKES_WIDTH: f32 = 230.0;

@@ -232,10 +232,34 @@ pub fn response_checks(resp: &HttpResponse, tokens: &TokenResponse) -> Vec<Check
 /// Parses a token endpoint response: JSON (§5.1), or a form-encoded body as some providers send
 /// (GitHub without `Accept: application/json`), or an error object (§5.2), also inside an HTTP 200.
 pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenError> {
-    let fields = body_fields(resp)?;
+    token_from_fields(body_fields(resp)?, resp.status)
+}
+
+/// The implicit grant's answer (RFC 6749 §4.2.2): the token response's fields, and the state,
+/// form-encoded in the redirect URI's fragment (an error there is §4.2.2.1's). The `state` is
+/// returned apart for the client's check.
+pub fn parse_fragment_token(fragment: &str) -> Result<(TokenResponse, Option<String>), TokenError> {
+    let mut fields = Map::new();
+    for (name, value) in url::form_urlencoded::parse(fragment.as_bytes()) {
+        if fields.contains_key(name.as_ref()) {
+            // Which of two tokens (or states) is meant is anyone's guess (RFC 6749 §3.1).
+            return Err(TokenError::Malformed(format!(
+                "the fragment repeats `{name}`"
+            )));
+        }
+        fields.insert(name.into_owned(), Value::String(value.into_owned()));
+    }
+    let state = fields
+        .remove("state")
+        .and_then(|v| v.as_str().map(str::to_owned));
+    Ok((token_from_fields(fields, 200)?, state))
+}
+
+/// A token response from its fields, `status` the HTTP status they came with.
+fn token_from_fields(fields: Map<String, Value>, status: u16) -> Result<TokenResponse, TokenError> {
     if let Some(error) = fields.get("error").and_then(Value::as_str) {
         return Err(TokenError::OAuth {
-            status: resp.status,
+            status,
             error: OAuthError {
                 error: ErrorCode::parse(error),
                 // The error is the news; a description of the wrong type does not hide it.
@@ -244,10 +268,10 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, TokenE
             },
         });
     }
-    if !(200..300).contains(&resp.status) {
+    if !(200..300).contains(&status) {
         return Err(TokenError::Malformed(format!(
             "HTTP {} without an RFC 6749 error object in the body",
-            resp.status
+            status
         )));
     }
     let access_token = token_field(&fields, "access_token")?

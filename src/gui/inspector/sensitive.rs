@@ -50,23 +50,16 @@ pub fn encoded_params(params: &Params, reveal: bool) -> String {
 
 /// A URL for display, with secret query parameters (the `code` on the callback) masked.
 pub fn url(url: &str, reveal: bool) -> Cow<'_, str> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Cow::Borrowed(url);
-    };
-    let (query, fragment) = match query.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (query, None),
-    };
-    let params = Params::parse(query);
-    if reveal || !params.iter().any(|p| is_secret_param(&p.name)) {
+    if reveal {
         return Cow::Borrowed(url);
     }
-    let mut shown = format!("{base}?{}", encoded_params(&params, false));
-    if let Some(f) = fragment {
-        shown.push('#');
-        shown.push_str(f);
+    // The query's secrets and the fragment's (the implicit grant's token), as everywhere else.
+    let masked = crate::redact::url(url);
+    if masked == url {
+        Cow::Borrowed(url)
+    } else {
+        Cow::Owned(masked)
     }
-    Cow::Owned(shown)
 }
 
 #[cfg(test)]
