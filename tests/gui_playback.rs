@@ -170,3 +170,21 @@ fn get(port: u16, path: &str) -> String {
     stream.read_to_string(&mut answer).unwrap();
     answer.replace([' ', '\n'], "")
 }
+
+/// In a narrow window the takes are a picker above the diagram, which keeps its room.
+#[test]
+fn a_narrow_window_picks_takes_above_the_diagram() {
+    let mut h = finished_demo_run();
+    click(&mut h, "Experiments");
+    click(&mut h, "Reuse the authorization code");
+    until_idle(&mut h);
+    h.get_by_label("Main flow");
+    h.set_size(egui::vec2(1024.0, 640.0));
+    h.run_ok();
+    assert!(h.query_by_label("Main flow").is_none(), "no list beside it");
+    h.get_by_label("E #3 Token response: refused, as expected");
+    click(&mut h, "take");
+    click(&mut h, "Main flow  ·  ok");
+    h.get_by_label("E Token response: ok");
+    assert!(h.query_by_label_contains("E #3").is_none());
+}

@@ -203,6 +203,8 @@ fn experiments_give_verdicts_and_catch_a_misbehaving_demo_provider() {
     h.get_by_label("G #2 Protected resource response: ok");
     h.get_by_label("D #3 Token request: ok");
     h.get_by_label("E #3 Token response: refused, as expected");
+    // The inspector, open on that answer, says so too.
+    h.get_by_label("refused, as expected");
     h.get_by_label_contains("#1 demo (demo-basic) · ok");
     click(&mut h, "Main flow");
     h.get_by_label("E Token response: ok");

@@ -964,6 +964,12 @@ impl OauthvizApp {
         };
         let Some(run) = bench.run(id) else { return };
         let take = self.shown_take();
+        // An experiment's wanted refusal reads as such in the inspector too.
+        let expected = run
+            .takes
+            .all()
+            .get(take)
+            .and_then(|t| takes::expected(run, t));
         let pick = (
             step,
             self.attempt.or_else(|| takes::attempt_of(run, take, step)),
@@ -982,7 +988,7 @@ impl OauthvizApp {
                 let busy = run_status::busy(run);
                 action = self
                     .inspector
-                    .show(ui, run.id, &run.trace, step, busy, palette);
+                    .show(ui, run.id, &run.trace, step, busy, expected, palette);
             });
         if let Some(action) = action {
             self.inspector_action(action);
@@ -1068,13 +1074,25 @@ impl OauthvizApp {
         }
         let pick = self.pick();
         // What the bars took, for the inspector's height in the next frame.
-        let bars = ui.cursor().top() - top;
+        // The takes, when there is more than the main flow: a list beside the diagram, or in a
+        // narrow window a picker above it (the presenter view shows the take chosen before it,
+        // with nothing beside it but the narration).
         let mut picked_take = None;
-        // Beside the diagram when there is more than the main flow (the presenter view shows
-        // the take chosen before it, with nothing beside it but the narration).
-        if let Some(run) = self.current_run()
-            && run.takes.all().len() > 1
-            && !self.presenting
+        let several = !self.presenting
+            && self
+                .current_run()
+                .is_some_and(|run| run.takes.all().len() > 1);
+        let beside = ui.available_width() >= theme::TAKES_BESIDE_MIN_WIDTH;
+        if several
+            && !beside
+            && let Some(run) = self.current_run()
+        {
+            picked_take = takes::picker(ui, run, take);
+        }
+        let bars = ui.cursor().top() - top;
+        if several
+            && beside
+            && let Some(run) = self.current_run()
         {
             egui::Panel::left("takes")
                 .resizable(true)

@@ -34,7 +34,7 @@ pub fn attempt_of(run: &Run, take: usize, step: crate::trace::StepId) -> Option<
 }
 
 /// The attempt whose refusal the take's experiment wanted, when it got it (a pass).
-fn expected(run: &Run, take: &Take) -> Option<(crate::trace::StepId, usize)> {
+pub fn expected(run: &Run, take: &Take) -> Option<(crate::trace::StepId, usize)> {
     let TakeKind::Experiment(experiment) = take.kind else {
         return None;
     };
@@ -112,5 +112,26 @@ pub fn list(
                 });
             }
         });
+    picked
+}
+
+/// The takes as a picker above the diagram (a narrow window); returns the take picked.
+pub fn picker(ui: &mut Ui, run: &Run, shown: usize) -> Option<usize> {
+    let mut picked = None;
+    let name = |take: &Take| format!("{}  ·  {}", take.title(), outcome(run, take).0);
+    let all = run.takes.all();
+    let current = all.get(shown).map(name).unwrap_or_default();
+    ui.horizontal(|ui| {
+        egui::ComboBox::new("take picker", "take")
+            .selected_text(current)
+            .truncate()
+            .show_ui(ui, |ui| {
+                for (i, take) in all.iter().enumerate() {
+                    if ui.selectable_label(i == shown, name(take)).clicked() {
+                        picked = Some(i);
+                    }
+                }
+            });
+    });
     picked
 }

@@ -150,6 +150,9 @@ pub const LESSON_DIAGRAM_HEIGHT: f32 = 350.0;
 /// resizable; long titles are shortened, whole on hover).
 pub const TAKES_WIDTH: f32 = 230.0;
 pub const TAKES_MAX_WIDTH: f32 = 360.0;
+/// Below this width of the diagram's area the takes are a picker above the diagram instead of
+/// a list beside it, which would leave the diagram too little room.
+pub const TAKES_BESIDE_MIN_WIDTH: f32 = 640.0;
 /// The column of how each take went (`pass`, `unsent`).
 pub const TAKE_OUTCOME_WIDTH: f32 = 46.0;
 pub const INSPECTOR_HEIGHT: f32 = 280.0;

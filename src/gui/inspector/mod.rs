@@ -108,7 +108,9 @@ impl Inspector {
         };
     }
 
-    /// `busy` says why nothing can be sent right now.
+    /// `busy` says why nothing can be sent right now; `expected` is the attempt whose refusal
+    /// the experiment on screen wanted (shown as such, not as a failure).
+    #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
         ui: &mut Ui,
@@ -116,6 +118,7 @@ impl Inspector {
         trace: &Trace,
         step: StepId,
         busy: Option<&str>,
+        expected: Option<(StepId, usize)>,
         palette: &Palette,
     ) -> Option<Action> {
         if self.showing != Some((run, step)) {
@@ -128,12 +131,15 @@ impl Inspector {
             .unwrap_or(count.saturating_sub(1))
             .min(count.saturating_sub(1));
         let (request, _) = trace.exchange_parts(step, index);
-        let status = Status::of(
+        let status = match Status::of(
             &s.attempts
                 .get(index)
                 .map(|a| a.outcome.clone())
                 .unwrap_or_default(),
-        );
+        ) {
+            Status::Failed if expected == Some((step, index)) => Status::Expected,
+            other => other,
+        };
         let exchanges = trace.exchange_count(step);
 
         let mut closed = false;
