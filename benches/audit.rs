@@ -32,6 +32,7 @@ fn options(username: &str, password: &str) -> RunOptions {
             password: password.into(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver: oauthviz::engine::Driver::Http,
         },
         ..Default::default()
     }

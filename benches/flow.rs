@@ -22,6 +22,7 @@ fn main() -> Result<(), String> {
             password: DEMO_PASSWORD.into(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver: oauthviz::engine::Driver::Http,
         },
         ..Default::default()
     };

@@ -187,6 +187,9 @@ pub struct Exchange {
     pub response: Option<HttpResponse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What a real browser showed of the page (JPEG, base64), when one drove the login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screenshot: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -612,7 +612,10 @@ fn with_no_browser_to_open_the_run_shows_the_url_and_waits_for_the_login() {
         "--callback-timeout",
         "60",
     ])
-    .env("BROWSER", "/nonexistent/browser");
+    // No browser anywhere: neither $BROWSER nor one on the PATH (CI has Chromium installed for
+    // the browser user agent, and the system opener would find it).
+    .env("BROWSER", "/nonexistent/browser")
+    .env("PATH", "/nonexistent");
     let (mut run, lines) = spawn_lines(cmd);
     let authorize = wait_for(&lines, |l| {
         l.trim()

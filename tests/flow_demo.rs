@@ -133,6 +133,7 @@ fn wrong_password_fails_b_and_names_the_user() {
         password: "not-it".into(),
         deny_consent: false,
         form_fields: Vec::new(),
+        driver: oauthviz::engine::Driver::Http,
     };
     let trace = run(oauthviz::config::ProviderConfig::demo(&server), options);
     let reason = failure(&trace, StepId::B);

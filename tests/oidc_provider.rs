@@ -66,6 +66,7 @@ fn login() -> RunOptions {
             password: "any".into(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver: oauthviz::engine::Driver::Http,
         },
         http_timeout: Duration::from_secs(15),
         callback_timeout: Duration::from_secs(15),
@@ -390,4 +391,33 @@ fn the_checks_that_wait_see_oidc_providers_codes_and_tokens_expire() {
         "{}",
         token.finding.summary
     );
+}
+
+/// The browser user agent through oidc-provider's own login and consent pages, in a real
+/// headless Chromium.
+#[test]
+fn chromium_logs_in_through_oidc_providers_pages_and_completes_a_to_g() {
+    let op = provider();
+    let mut options = login();
+    if let UserAgentKind::Scripted { driver, .. } = &mut options.user_agent {
+        *driver = oauthviz::engine::Driver::Chromium;
+    }
+    let trace = run(
+        config(
+            op,
+            BASIC_CLIENT_ID,
+            Some(BASIC_CLIENT_SECRET),
+            ClientAuth::Basic,
+        ),
+        options,
+    );
+    assert_all_ok(&trace);
+    assert_issuer_checked(&trace, &op.issuer);
+    let b = trace.step(StepId::B).latest().unwrap();
+    assert!(
+        b.summary.starts_with("login in Chromium as 'alice'"),
+        "{}",
+        b.summary
+    );
+    assert!(b.exchanges.iter().any(|p| p.screenshot.is_some()));
 }

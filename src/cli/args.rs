@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use crate::config::ProviderConfig;
 use crate::demo::{self, DemoOptions, DemoServer};
-use crate::engine::{RunOptions, UserAgentKind};
+use crate::engine::{Driver, RunOptions, UserAgentKind};
 use crate::profile::Profile;
 use crate::protocol::edit::Edit;
 use crate::protocol::pkce::PkceMethod;
@@ -33,6 +33,9 @@ pub enum UserAgentArg {
     Print,
     /// The built-in HTTP agent fills the login and consent forms (needs --login, except on demo).
     Scripted,
+    /// A headless Chromium from the system fills them, JavaScript logins too (needs --login,
+    /// except on demo; Chromium must be installed).
+    Browser,
 }
 
 #[derive(clap::Args, Debug)]
@@ -45,6 +48,10 @@ pub struct RunArgs {
     /// accept_reused_codes, skip_state, no_iss, accept_query_token, ignore_pkce.
     #[arg(long, value_name = "NAME")]
     pub misbehave: Vec<String>,
+    /// With `--provider demo`: its login page is built by JavaScript and signs in through a
+    /// JSON API (try it with `--user-agent browser`; the scripted HTTP agent cannot follow it).
+    #[arg(long)]
+    pub js_login: bool,
     /// Issuer URL: the endpoints come from its discovery document.
     #[arg(long)]
     pub issuer: Option<String>,
@@ -284,6 +291,7 @@ impl RunArgs {
                     demo::Misbehaviour::from_names(self.misbehave.iter().map(String::as_str))?;
                 let server = DemoServer::start(DemoOptions {
                     misbehaviour,
+                    js_login: self.js_login,
                     ..Default::default()
                 })
                 .map_err(|e| format!("could not start the demo provider: {e}"))?;
@@ -326,7 +334,11 @@ impl RunArgs {
         let user_agent = match self.user_agent {
             UserAgentArg::System => UserAgentKind::System,
             UserAgentArg::Print => UserAgentKind::Print,
-            UserAgentArg::Scripted => {
+            UserAgentArg::Scripted | UserAgentArg::Browser => {
+                let driver = match self.user_agent {
+                    UserAgentArg::Browser => Driver::Chromium,
+                    _ => Driver::Http,
+                };
                 let (username, password) = match (&self.login, on_demo) {
                     (Some(login), _) => login
                         .split_once(':')
@@ -337,7 +349,9 @@ impl RunArgs {
                         demo::DEMO_PASSWORD.to_owned(),
                     ),
                     (None, false) => {
-                        return Err("the scripted user agent needs --login USER:PASS".into());
+                        return Err(
+                            "the scripted and browser user agents need --login USER:PASS".into(),
+                        );
                     }
                 };
                 UserAgentKind::Scripted {
@@ -354,6 +368,7 @@ impl RunArgs {
                                 .ok_or_else(|| format!("--form-field {f}: use NAME=VALUE"))
                         })
                         .collect::<Result<_, _>>()?,
+                    driver,
                 }
             }
         };

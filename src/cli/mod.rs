@@ -58,6 +58,9 @@ enum Cmd {
         /// Skip the login and consent pages: approve every valid request at once.
         #[arg(long)]
         auto_approve: bool,
+        /// The login page is built by JavaScript and signs in through a JSON API.
+        #[arg(long)]
+        js_login: bool,
     },
 }
 
@@ -84,7 +87,11 @@ pub fn main(started: std::time::Instant) -> ExitCode {
         None => open_window(started, cli.file),
         Some(Cmd::Open { file }) => open_window(started, Some(file)),
         Some(Cmd::Export(args)) => keep::export(args),
-        Some(Cmd::DemoServer { port, auto_approve }) => demo_server(port, auto_approve),
+        Some(Cmd::DemoServer {
+            port,
+            auto_approve,
+            js_login,
+        }) => demo_server(port, auto_approve, js_login),
         Some(Cmd::Run(args)) => run(*args),
         Some(Cmd::Check(args)) => check::check(*args),
     };
@@ -113,10 +120,11 @@ fn open_window(
     crate::gui::run(started, open).map(|()| ExitCode::SUCCESS)
 }
 
-fn demo_server(port: u16, auto_approve: bool) -> Result<ExitCode, String> {
+fn demo_server(port: u16, auto_approve: bool, js_login: bool) -> Result<ExitCode, String> {
     let server = DemoServer::start(DemoOptions {
         port,
         auto_approve,
+        js_login,
         ..Default::default()
     })
     .map_err(|e| format!("could not start the demo provider: {e}"))?;

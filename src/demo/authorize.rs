@@ -172,6 +172,9 @@ pub(crate) fn authorize(ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     }
     let id = random::token(24);
     st.pending.insert(id.clone(), pending);
+    if st.js_login {
+        return pages::js_login(&id, client);
+    }
     Response::html(200, pages::login(&id, client, None, ""))
 }
 
@@ -391,27 +394,49 @@ fn live_pending<'a>(st: &'a State, id: Option<&str>) -> Option<(String, &'a Pend
     (pending.created.elapsed() <= PENDING_TTL).then(|| (id.to_owned(), pending))
 }
 
-/// `POST /login`: form fields `id`, `username`, `password`.
+/// `POST /login`: form fields `id`, `username`, `password`; or, from the JavaScript login page,
+/// the same as a JSON object, answered in JSON (`{"next": URL}` or `{"error": …}`).
 pub(crate) fn login(_ctx: &Ctx, st: &mut State, req: &Request) -> Response {
-    if !req.is_form() {
-        return not_a_form();
-    }
-    let Ok(form) = req.form() else {
+    let json = req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/json"));
+    let fields = if json {
+        serde_json::from_slice::<serde_json::Value>(&req.body)
+            .ok()
+            .map(|v| {
+                let field = |name: &str| v.get(name).and_then(|f| f.as_str()).map(str::to_owned);
+                [field("id"), field("username"), field("password")]
+            })
+    } else if req.is_form() {
+        req.form().ok().map(|f| {
+            let field = |name: &str| f.get(name).map(str::to_owned);
+            [field("id"), field("username"), field("password")]
+        })
+    } else {
+        None
+    };
+    let Some([id, username, password]) = fields else {
         return not_a_form();
     };
-    let Some((id, pending)) = live_pending(st, form.get("id")) else {
+    let Some((id, pending)) = live_pending(st, id.as_deref()) else {
         return expired_request();
     };
     let Some(client) = clients::find(pending.client_id) else {
         return expired_request();
     };
-    let username = form.get("username").unwrap_or("");
-    let password = form.get("password").unwrap_or("");
+    let username = username.unwrap_or_default();
+    let password = password.unwrap_or_default();
     let password_ok = bool::from(password.as_bytes().ct_eq(DEMO_PASSWORD.as_bytes()));
     if username != DEMO_USERNAME || !password_ok {
+        if json {
+            return Response::json(
+                401,
+                &serde_json::json!({ "error": "Wrong username or password." }),
+            );
+        }
         return Response::html(
             200,
-            pages::login(&id, client, Some("Wrong username or password."), username),
+            pages::login(&id, client, Some("Wrong username or password."), &username),
         );
     }
     let session = random::token(32);
@@ -426,7 +451,13 @@ pub(crate) fn login(_ctx: &Ctx, st: &mut State, req: &Request) -> Response {
     if let Some(p) = st.pending.get_mut(&id) {
         p.session = Some(session.clone());
     }
-    Response::redirect(303, &format!("/consent?id={}", enc(&id))).header(
+    let next = format!("/consent?id={}", enc(&id));
+    let answer = if json {
+        Response::json(200, &serde_json::json!({ "next": next }))
+    } else {
+        Response::redirect(303, &next)
+    };
+    answer.header(
         "Set-Cookie",
         format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax"),
     )

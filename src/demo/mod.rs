@@ -92,6 +92,9 @@ pub struct DemoOptions {
     /// Lifetime of an access token (`expires_in`).
     pub access_token_ttl: Duration,
     pub misbehaviour: Misbehaviour,
+    /// The login page is built by JavaScript and signs in through a JSON API before it moves
+    /// on, as many real providers' are: a browser gets through, the HTTP agent cannot.
+    pub js_login: bool,
 }
 
 impl Default for DemoOptions {
@@ -102,6 +105,7 @@ impl Default for DemoOptions {
             code_ttl: Duration::from_secs(60),
             access_token_ttl: Duration::from_secs(3600),
             misbehaviour: Misbehaviour::default(),
+            js_login: false,
         }
     }
 }

@@ -3,7 +3,10 @@
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use super::clients::{CLIENTS, Client, registered_redirect_uris};
+use super::http::{Request, Response};
+use super::paths::LOGIN_SCRIPT_PATH;
 use super::scopes::scope_description;
+use super::state::{Ctx, State};
 use super::{DEMO_PASSWORD, DEMO_USERNAME};
 
 const STYLE: &str = r#"
@@ -97,6 +100,71 @@ pub(crate) fn login(id: &str, client: &Client, error: Option<&str>, username: &s
         ),
     )
 }
+
+/// The JavaScript login (`DemoOptions::js_login`): an empty page whose script builds the form a
+/// moment after load and signs in through JSON before it moves on, as single-page logins do. Its
+/// policy lets it run its own script and talk to its own origin, nothing else.
+pub(crate) fn js_login(id: &str, client: &Client) -> Response {
+    let page = layout(
+        "Sign in",
+        false,
+        &format!(
+            "<div id=\"app\" data-id=\"{id}\" data-client=\"{name}\" data-client-id=\"{client_id}\">\
+             <noscript><p class=\"error\">This sign-in page needs JavaScript.</p></noscript></div>\n\
+             <script src=\"{LOGIN_SCRIPT_PATH}\"></script>",
+            id = attr(id),
+            name = attr(client.name),
+            client_id = attr(client.id),
+        ),
+    );
+    Response::html(200, page).replace_header(
+        "Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    )
+}
+
+/// `GET /login.js`: the JavaScript login page's script.
+pub(crate) fn login_script(_ctx: &Ctx, _st: &mut State, _req: &Request) -> Response {
+    Response {
+        body: LOGIN_SCRIPT.as_bytes().to_vec(),
+        ..Response::new(200)
+    }
+    .header("Content-Type", "text/javascript; charset=utf-8")
+    .header("Cache-Control", "no-store")
+}
+
+const LOGIN_SCRIPT: &str = r#"'use strict';
+// Built after load, as a single-page login would once its configuration has arrived.
+setTimeout(() => {
+  const app = document.getElementById('app');
+  const el = (tag, props, ...children) => {
+    const e = Object.assign(document.createElement(tag), props);
+    e.append(...children);
+    return e;
+  };
+  const user = el('input', { type: 'text', id: 'user-field', autocomplete: 'username' });
+  const pass = el('input', { type: 'password', id: 'pass-field', autocomplete: 'current-password' });
+  const error = el('p', { className: 'error', role: 'alert' });
+  const button = el('button', { type: 'button' }, 'Sign in');
+  app.append(
+    el('h1', {}, 'Sign in'),
+    el('p', {}, el('strong', {}, app.dataset.client), ' wants you to sign in.'),
+    error,
+    el('label', { htmlFor: 'user-field' }, 'Email or username'), user,
+    el('label', { htmlFor: 'pass-field' }, 'Password'), pass,
+    el('div', { className: 'actions' }, button),
+    el('p', { className: 'hint' }, 'This page is built by JavaScript and signs in through a JSON API.'));
+  button.addEventListener('click', async () => {
+    const answer = await fetch('login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: app.dataset.id, username: user.value, password: pass.value }),
+    });
+    const body = await answer.json();
+    if (body.next) { location.assign(body.next); } else { error.textContent = body.error; }
+  });
+}, 300);
+"#;
 
 /// The consent form: POST to `consent` with `id` and a `decision` button (`approve` / `deny`).
 pub(crate) fn consent(

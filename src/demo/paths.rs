@@ -4,6 +4,8 @@
 
 pub(crate) const AUTHORIZE_PATH: &str = "/authorize";
 pub(crate) const LOGIN_PATH: &str = "/login";
+/// The script of the JavaScript login page (`DemoOptions::js_login`).
+pub(crate) const LOGIN_SCRIPT_PATH: &str = "/login.js";
 pub(crate) const CONSENT_PATH: &str = "/consent";
 pub(crate) const TOKEN_PATH: &str = "/token";
 pub(crate) const USERINFO_PATH: &str = "/userinfo";

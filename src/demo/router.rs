@@ -2,11 +2,11 @@
 
 use super::http::{Request, Response};
 use super::paths::{
-    AUTHORIZE_PATH, CONSENT_PATH, INTROSPECT_PATH, JWKS_PATH, LOGIN_PATH, REVOKE_PATH, TOKEN_PATH,
-    USERINFO_PATH,
+    AUTHORIZE_PATH, CONSENT_PATH, INTROSPECT_PATH, JWKS_PATH, LOGIN_PATH, LOGIN_SCRIPT_PATH,
+    REVOKE_PATH, TOKEN_PATH, USERINFO_PATH,
 };
 use super::state::{Ctx, State};
-use super::{Misbehave, authorize, discovery, resource, token};
+use super::{Misbehave, authorize, discovery, pages, resource, token};
 
 type Handler = fn(&Ctx, &mut State, &Request) -> Response;
 
@@ -23,6 +23,7 @@ const ROUTES: &[(&str, &[(&str, Handler)])] = &[
     (JWKS_PATH, &[("GET", discovery::jwks)]),
     (AUTHORIZE_PATH, &[("GET", authorize::authorize)]),
     (LOGIN_PATH, &[("POST", authorize::login)]),
+    (LOGIN_SCRIPT_PATH, &[("GET", pages::login_script)]),
     (
         CONSENT_PATH,
         &[

@@ -41,6 +41,7 @@ impl Ctx {
             state: Mutex::new(State {
                 misbehaviour: options.misbehaviour.clone(),
                 auto_approve: options.auto_approve,
+                js_login: options.js_login,
                 ..State::default()
             }),
         }
@@ -61,6 +62,8 @@ impl Ctx {
 pub(crate) struct State {
     pub misbehaviour: Misbehaviour,
     pub auto_approve: bool,
+    /// The login page is a script that signs in through JSON (`DemoOptions::js_login`).
+    pub js_login: bool,
     /// Validated authorization requests waiting for login and consent, by random id.
     pub pending: HashMap<String, Pending>,
     /// Login sessions, by cookie value.

@@ -46,6 +46,7 @@ async fn fetch(
             request: req,
             response: sent.as_ref().ok().cloned(),
             error: sent.as_ref().err().cloned(),
+            screenshot: None,
         });
         let failure = match sent {
             Ok(resp) if resp.status == 404 => "404 Not Found".to_owned(),

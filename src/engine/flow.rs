@@ -10,7 +10,7 @@ use super::http::{HttpClient, human_bytes};
 use super::listener::RedirectListener;
 use super::recorder::{Open, Recorder};
 use super::scripted::{Credentials, ScriptedAgent};
-use super::{ReplayRequest, RunOptions, UserAgentKind};
+use super::{Driver, ReplayRequest, RunOptions, UserAgentKind, browser};
 use crate::config::ProviderConfig;
 use crate::profile::Profile;
 use crate::protocol::authorize::AuthorizationRequest;
@@ -711,45 +711,66 @@ async fn authorize(
             password,
             deny_consent,
             form_fields,
+            driver,
         } => {
-            let agent = ScriptedAgent::new(
-                s.back.clone(),
-                Credentials {
-                    username: username.clone(),
-                    password: password.clone(),
-                    deny_consent: *deny_consent,
-                    form_fields: form_fields.clone(),
-                },
-            );
+            let credentials = Credentials {
+                username: username.clone(),
+                password: password.clone(),
+                deny_consent: *deny_consent,
+                form_fields: form_fields.clone(),
+            };
             let mut pages = Vec::new();
-            let browsed = agent
-                .browse(&request.url, &listener.redirect_uri, &mut pages)
-                .await;
+            let (browsed, logged_in, what) = match driver {
+                Driver::Http => {
+                    let agent = ScriptedAgent::new(s.back.clone(), credentials);
+                    let browsed = agent
+                        .browse(&request.url, &listener.redirect_uri, &mut pages)
+                        .await;
+                    // A provider that approves at once (a remembered session, the demo's
+                    // auto-approve) shows no login page: the agent logged nobody in.
+                    let logged_in = pages.iter().any(|p| {
+                        p.request
+                            .form()
+                            .is_some_and(|f| f.iter().any(|field| field.value == *password))
+                    });
+                    let sent: Vec<&HttpRequest> = pages.iter().map(|p| &p.request).collect();
+                    b.attempt
+                        .checks
+                        .extend(crate::protocol::login::password_origin_check(
+                            &request.url,
+                            &sent,
+                            password,
+                        ));
+                    (browsed, logged_in, ("scripted login", "requests"))
+                }
+                Driver::Chromium => {
+                    let browsed = browser::browse(
+                        &request.url,
+                        &listener.redirect_uri,
+                        &credentials,
+                        wait,
+                        &mut pages,
+                    )
+                    .await;
+                    let logged_in = browsed.as_ref().is_ok_and(|(_, typed)| *typed);
+                    (
+                        browsed.map(|(url, _)| url),
+                        logged_in,
+                        ("login in Chromium", "pages"),
+                    )
+                }
+            };
             a.attempt.response = pages.first().and_then(|p| p.response.clone());
-            // A provider that approves at once (a remembered session, the demo's auto-approve)
-            // shows no login page: the agent logged nobody in.
-            let logged_in = pages.iter().any(|p| {
-                p.request
-                    .form()
-                    .is_some_and(|f| f.iter().any(|field| field.value == *password))
-            });
+            let (how, counted) = what;
             b.attempt.summary = if logged_in {
-                format!("scripted login as '{username}' ({} requests)", pages.len())
+                format!("{how} as '{username}' ({} {counted})", pages.len())
             } else {
                 format!(
-                    "no login page: the provider answered at once ({} requests)",
+                    "no login page: the provider answered at once ({} {counted})",
                     pages.len()
                 )
             };
             let first_failed = pages.len() == 1 && pages[0].error.is_some();
-            let sent: Vec<&HttpRequest> = pages.iter().map(|p| &p.request).collect();
-            b.attempt
-                .checks
-                .extend(crate::protocol::login::password_origin_check(
-                    &request.url,
-                    &sent,
-                    password,
-                ));
             b.attempt.exchanges = pages;
             match browsed {
                 Ok(url) => delivered = Some(url),
@@ -796,6 +817,7 @@ async fn authorize(
             request: callback,
             response: None,
             error: Some(SET_ASIDE.into()),
+            screenshot: None,
         });
         rec.update(&b);
     };

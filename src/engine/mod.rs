@@ -7,6 +7,7 @@
 //! one [`Report::Finished`] for it comes back — also for a command a cancel dropped — so a
 //! consumer knows a run is idle when it has no unfinished commands.
 
+mod browser;
 pub mod discovery;
 mod flow;
 pub mod forms;
@@ -36,7 +37,8 @@ pub enum UserAgentKind {
     System,
     /// Only show the URL; the person opens it wherever they like.
     Print,
-    /// The built-in HTTP agent: follows redirects and fills the login and consent forms.
+    /// A scripted login: follows redirects and fills the login and consent forms, with the
+    /// built-in HTTP agent or a real browser (`driver`).
     Scripted {
         username: String,
         password: String,
@@ -44,7 +46,19 @@ pub enum UserAgentKind {
         deny_consent: bool,
         /// Values for named fields of any form the agent submits (a tenant, a `login_hint`).
         form_fields: Vec<(String, String)>,
+        driver: Driver,
     },
+}
+
+/// What carries a scripted login out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Driver {
+    /// The built-in HTTP agent: server-rendered forms, every request shown as sent.
+    #[default]
+    Http,
+    /// A headless Chromium from the system, over the DevTools protocol: logins built by
+    /// JavaScript too; each page recorded with a screenshot.
+    Chromium,
 }
 
 #[derive(Clone, Debug)]

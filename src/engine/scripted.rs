@@ -91,6 +91,7 @@ impl ScriptedAgent {
                         request: next,
                         response: partial,
                         error: Some(e.clone()),
+                        screenshot: None,
                     });
                     return Err(if arrived {
                         format!(
@@ -105,6 +106,7 @@ impl ScriptedAgent {
                 request: next.clone(),
                 response: Some(response.clone()),
                 error: None,
+                screenshot: None,
             });
             if arrived {
                 return Ok(next.url);

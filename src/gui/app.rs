@@ -500,9 +500,16 @@ impl OauthvizApp {
     /// How a run goes, from the settings on the left: who logs in, and whether to stop before D.
     fn run_options(&self) -> RunOptions {
         let user_agent = self.form.user_agent();
-        let scripted = matches!(user_agent, UserAgentKind::Scripted { .. });
+        // The HTTP agent gets the demo's auto-approve; Chromium goes through the pages.
+        let auto = matches!(
+            user_agent,
+            UserAgentKind::Scripted {
+                driver: crate::engine::Driver::Http,
+                ..
+            }
+        );
         if let Ok(server) = &self.demo {
-            server.set_auto_approve(scripted);
+            server.set_auto_approve(auto);
         }
         RunOptions {
             user_agent,
@@ -621,6 +628,7 @@ impl OauthvizApp {
                 password: crate::demo::DEMO_PASSWORD.into(),
                 deny_consent: false,
                 form_fields: Vec::new(),
+                driver: crate::engine::Driver::Http,
             },
             implicit,
             ..Default::default()

@@ -17,6 +17,7 @@ fn scripted() -> RunOptions {
             password: demo::DEMO_PASSWORD.into(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver: crate::engine::Driver::Http,
         },
         http_timeout: Duration::from_secs(10),
         callback_timeout: Duration::from_secs(10),

@@ -18,6 +18,7 @@ pub fn scripted() -> RunOptions {
             password: DEMO_PASSWORD.into(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver: oauthviz::engine::Driver::Http,
         },
         http_timeout: Duration::from_secs(10),
         callback_timeout: Duration::from_secs(10),

@@ -84,6 +84,8 @@ enum Approval {
     Auto,
     /// The URL is shown with a Copy button; open it in any browser and log in.
     ShowUrl,
+    /// A headless Chromium from the system types the demo user's login and presses Allow.
+    Chromium,
 }
 
 /// What identifies the client and what it asks for, as typed.
@@ -135,6 +137,8 @@ enum Login {
     ShowUrl,
     /// oauthviz's scripted browser fills the provider's login and consent forms.
     Scripted,
+    /// A headless Chromium from the system does, JavaScript logins too.
+    Chromium,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -191,20 +195,29 @@ impl ProviderForm {
 
     /// Who plays the browser in A–C.
     pub fn user_agent(&self) -> UserAgentKind {
-        let scripted = |username: &str, password: &str| UserAgentKind::Scripted {
+        use crate::engine::Driver;
+        let scripted = |username: &str, password: &str, driver| UserAgentKind::Scripted {
             username: username.to_owned(),
             password: password.to_owned(),
             deny_consent: false,
             form_fields: Vec::new(),
+            driver,
         };
+        let demo_user = |driver| scripted(demo::DEMO_USERNAME, demo::DEMO_PASSWORD, driver);
         match (self.source, self.approval, self.login) {
-            (Source::Demo, Approval::Auto, _) => scripted(demo::DEMO_USERNAME, demo::DEMO_PASSWORD),
+            (Source::Demo, Approval::Auto, _) => demo_user(Driver::Http),
+            (Source::Demo, Approval::Chromium, _) => demo_user(Driver::Chromium),
             (Source::Demo, Approval::ShowUrl, _) => UserAgentKind::Print,
             (Source::Demo, Approval::Browser, _) | (Source::Custom, _, Login::Browser) => {
                 UserAgentKind::System
             }
             (Source::Custom, _, Login::ShowUrl) => UserAgentKind::Print,
-            (Source::Custom, _, Login::Scripted) => scripted(&self.username, &self.password),
+            (Source::Custom, _, Login::Scripted) => {
+                scripted(&self.username, &self.password, Driver::Http)
+            }
+            (Source::Custom, _, Login::Chromium) => {
+                scripted(&self.username, &self.password, Driver::Chromium)
+            }
         }
     }
 
@@ -290,7 +303,13 @@ impl ProviderForm {
             "Built-in browser logs in for me",
         )
         .on_hover_text("oauthviz fills the provider's login and consent forms itself");
-        if self.login == Login::Scripted {
+        ui.radio_value(
+            &mut self.login,
+            Login::Chromium,
+            "Headless Chromium logs in for me",
+        )
+        .on_hover_text("A real Chromium from this machine types the login and presses Allow: JavaScript sign-in pages too (install chromium)");
+        if matches!(self.login, Login::Scripted | Login::Chromium) {
             text_field(ui, "Username", &mut self.username, None, palette);
             secret_field(ui, "Password", &mut self.password, &mut self.show_password);
             note(
@@ -348,6 +367,8 @@ impl ProviderForm {
             .on_hover_text(
                 "The URL is shown with a Copy button while oauthviz waits for the redirect: open it in any browser",
             );
+        ui.radio_value(&mut self.approval, Approval::Chromium, "Log in with headless Chromium")
+            .on_hover_text("A real Chromium from this machine types the demo user's login and presses Allow; each page is kept with a screenshot (install chromium)");
         if self.approval != Approval::Auto {
             ui.weak(format!(
                 "Log in as {} with password {}.",

@@ -1,0 +1,144 @@
+//! The browser user agent: a real headless Chromium (the system's; `.ci/run` installs it) logs in
+//! to the demo provider through its pages as a person would — typed credentials, the consent
+//! button — also on the JavaScript login page the HTTP agent cannot follow.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use oauthviz::demo::{DEMO_PASSWORD, DEMO_USERNAME, DemoOptions};
+use oauthviz::engine::{Driver, RunOptions, UserAgentKind};
+use oauthviz::trace::{StepId, Trace};
+use support::demo_flow::*;
+
+fn in_chromium(deny_consent: bool) -> RunOptions {
+    RunOptions {
+        user_agent: UserAgentKind::Scripted {
+            username: DEMO_USERNAME.into(),
+            password: DEMO_PASSWORD.into(),
+            deny_consent,
+            form_fields: Vec::new(),
+            driver: Driver::Chromium,
+        },
+        ..scripted()
+    }
+}
+
+fn run_in_chromium(options: DemoOptions, deny: bool) -> Trace {
+    let server = demo(options);
+    run(
+        oauthviz::config::ProviderConfig::demo(&server),
+        in_chromium(deny),
+    )
+}
+
+/// B's pages as the browser saw them: (URL, what the page said), each with a JPEG screenshot.
+fn pages(trace: &Trace) -> Vec<(String, String)> {
+    let b = &trace.step(StepId::B).attempts[0];
+    b.exchanges
+        .iter()
+        .map(|x| {
+            let shot = x.screenshot.as_deref().unwrap_or_default();
+            (
+                x.request.url.clone(),
+                format!(
+                    "{} {}",
+                    x.response
+                        .as_ref()
+                        .map(|r| r.body.clone())
+                        .unwrap_or_default(),
+                    if shot.starts_with("/9j/") {
+                        "[jpeg]"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn chromium_types_the_login_presses_allow_and_the_flow_reaches_g() {
+    let trace = run_in_chromium(DemoOptions::default(), false);
+    assert_all_ok(&trace);
+    let b = &trace.step(StepId::B).attempts[0];
+    assert!(
+        b.summary.starts_with("login in Chromium as 'alice'"),
+        "{}",
+        b.summary
+    );
+    let seen = pages(&trace);
+    // The login page and the consent page, as rendered, each with its screenshot; then the
+    // redirect back.
+    assert!(
+        seen[0].1.contains("Sign in") && seen[0].1.contains("[jpeg]"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|(_, text)| text.contains("Allow") && text.contains("[jpeg]")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.last().unwrap().0.contains("/callback?code="),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn chromium_presses_deny_and_c_carries_access_denied() {
+    let trace = run_in_chromium(DemoOptions::default(), true);
+    assert!(failure(&trace, StepId::C).contains("access_denied"));
+}
+
+#[test]
+fn a_login_page_built_by_javascript_is_signed_in_by_chromium_and_not_by_the_http_agent() {
+    let js = || DemoOptions {
+        js_login: true,
+        ..Default::default()
+    };
+    let trace = run_in_chromium(js(), false);
+    assert_all_ok(&trace);
+    let seen = pages(&trace);
+    assert!(
+        seen[0].1.contains("built by JavaScript"),
+        "the page as the script built it: {seen:?}"
+    );
+    // The HTTP agent sees only the empty page the script fills.
+    let server = demo(js());
+    let trace = run(oauthviz::config::ProviderConfig::demo(&server), scripted());
+    assert!(failure(&trace, StepId::B).contains("needs JavaScript"));
+}
+
+#[test]
+fn without_chromium_the_browser_user_agent_says_what_to_install() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oauthviz"))
+        .args(["run", "--provider", "demo", "--user-agent", "browser"])
+        .env("PATH", "/nonexistent")
+        .env_remove("CHROMIUM")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("apt install chromium"), "{stderr}");
+}
+
+/// In the window: "Log in with headless Chromium" runs the demo flow through the real pages.
+#[test]
+fn the_window_logs_in_with_headless_chromium() {
+    use egui_kittest::kittest::Queryable;
+    let mut h = support::gui::app(None);
+    support::gui::click(&mut h, "Log in with headless Chromium");
+    support::gui::click(&mut h, "Run flow");
+    support::gui::until_finished(&mut h);
+    h.get_by_label("G Protected resource response: ok");
+    let run = h.state().current_run().unwrap();
+    let b = &run.trace.step(StepId::B).attempts[0];
+    assert!(b.summary.starts_with("login in Chromium"), "{}", b.summary);
+    // The login page as Chromium rendered it is kept, with its screenshot.
+    assert!(
+        b.exchanges[0].screenshot.is_some(),
+        "{:?}",
+        b.exchanges[0].request.url
+    );
+}
