@@ -187,7 +187,7 @@ pub struct Exchange {
     pub response: Option<HttpResponse>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// What a real browser showed of the page (JPEG, base64), when one drove the login.
+    /// What a real browser showed of the page (PNG, base64), when one drove the login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screenshot: Option<String>,
 }

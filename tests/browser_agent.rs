@@ -31,7 +31,7 @@ fn run_in_chromium(options: DemoOptions, deny: bool) -> Trace {
     )
 }
 
-/// B's pages as the browser saw them: (URL, what the page said), each with a JPEG screenshot.
+/// B's pages as the browser saw them: (URL, what the page said), each with a PNG screenshot.
 fn pages(trace: &Trace) -> Vec<(String, String)> {
     let b = &trace.step(StepId::B).attempts[0];
     b.exchanges
@@ -47,7 +47,7 @@ fn pages(trace: &Trace) -> Vec<(String, String)> {
                         .map(|r| r.body.clone())
                         .unwrap_or_default(),
                     if shot.starts_with("/9j/") {
-                        "[jpeg]"
+                        "[png]"
                     } else {
                         ""
                     }
@@ -71,12 +71,12 @@ fn chromium_types_the_login_presses_allow_and_the_flow_reaches_g() {
     // The login page and the consent page, as rendered, each with its screenshot; then the
     // redirect back.
     assert!(
-        seen[0].1.contains("Sign in") && seen[0].1.contains("[jpeg]"),
+        seen[0].1.contains("Sign in") && seen[0].1.contains("[png]"),
         "{seen:?}"
     );
     assert!(
         seen.iter()
-            .any(|(_, text)| text.contains("Allow") && text.contains("[jpeg]")),
+            .any(|(_, text)| text.contains("Allow") && text.contains("[png]")),
         "{seen:?}"
     );
     assert!(
@@ -135,10 +135,21 @@ fn the_window_logs_in_with_headless_chromium() {
     let run = h.state().current_run().unwrap();
     let b = &run.trace.step(StepId::B).attempts[0];
     assert!(b.summary.starts_with("login in Chromium"), "{}", b.summary);
-    // The login page as Chromium rendered it is kept, with its screenshot.
+    // The login page as Chromium rendered it is kept, with its screenshot, which the inspector
+    // shows when asked.
     assert!(
         b.exchanges[0].screenshot.is_some(),
         "{:?}",
         b.exchanges[0].request.url
     );
+    support::gui::click(&mut h, "B User login and consent: ok");
+    h.get_by_label_contains("1. GET /authorize").click();
+    h.run_ok();
+    let images = |h: &egui_kittest::Harness<'_, oauthviz::gui::OauthvizApp>| {
+        h.query_all_by_role(egui::accesskit::Role::Image).count()
+    };
+    assert_eq!(images(&h), 0, "not before it is asked for");
+    h.get_by_label("What the browser showed").click();
+    h.run_ok();
+    assert_eq!(images(&h), 1);
 }

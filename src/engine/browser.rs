@@ -226,10 +226,11 @@ async fn digest(page: &Page) -> String {
     text.chars().take(DIGEST_CHARS).collect()
 }
 
+/// The page as the browser shows it: a PNG (which the inspector decodes with the `png` crate
+/// already in the tree), base64.
 async fn screenshot(page: &Page) -> Option<String> {
     let params = ScreenshotParams::builder()
-        .format(CaptureScreenshotFormat::Jpeg)
-        .quality(60)
+        .format(CaptureScreenshotFormat::Png)
         .build();
     let bytes = tokio::time::timeout(PAGE_TIMEOUT, page.screenshot(params))
         .await

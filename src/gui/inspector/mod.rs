@@ -43,6 +43,8 @@ pub struct Inspector {
     /// Edited requests by run and by the step that sends them; kept when the selection moves
     /// on, so nothing typed is lost.
     drafts: HashMap<(RunId, StepId), Draft>,
+    /// The browser agent's page screenshots opened so far, decoded once (or why they cannot be).
+    shots: HashMap<String, Result<egui::TextureHandle, String>>,
 }
 
 /// What the inspector shows of the selected step.
@@ -483,6 +485,11 @@ impl Inspector {
             .id_salt(("exchange", i))
             .show(ui, |ui| {
                 let ex_id = format!("{id}/page{i}");
+                if let Some(shot) = &ex.screenshot {
+                    egui::CollapsingHeader::new("What the browser showed")
+                        .id_salt(("screenshot", i))
+                        .show(ui, |ui| self.screenshot_ui(ui, &ex_id, shot, palette));
+                }
                 let page = |response| explain::At::Page { response };
                 self.request_ui(ui, &format!("{ex_id}/request"), &ex.request, page(false));
                 if let Some(resp) = &ex.response {
@@ -497,6 +504,31 @@ impl Inspector {
                     );
                 }
             });
+        }
+    }
+
+    /// A page's screenshot, decoded the first time it is opened and fitted to the width.
+    fn screenshot_ui(&mut self, ui: &mut Ui, id: &str, shot: &str, palette: &Palette) {
+        let texture = self.shots.entry(id.to_owned()).or_insert_with(|| {
+            decode_png(shot).map(|image| {
+                ui.ctx()
+                    .load_texture(id, image, egui::TextureOptions::LINEAR)
+            })
+        });
+        match texture {
+            Ok(texture) => {
+                ui.add(
+                    egui::Image::new(&*texture)
+                        .max_width(ui.available_width())
+                        .maintain_aspect_ratio(true),
+                );
+            }
+            Err(e) => {
+                ui.label(
+                    RichText::new(format!("The screenshot cannot be shown: {e}"))
+                        .color(palette.error_text),
+                );
+            }
         }
     }
 
@@ -682,9 +714,55 @@ fn header_rows<'a>(
         .collect()
 }
 
+/// A base64 PNG as egui pixels (the browser agent's screenshots).
+fn decode_png(base64_png: &str) -> Result<egui::ColorImage, String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(base64_png)
+        .map_err(|e| format!("not base64 ({e})"))?;
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("not a PNG ({e})"))?;
+    let mut pixels = vec![0; reader.output_buffer_size().ok_or("a PNG too large")?];
+    let frame = reader
+        .next_frame(&mut pixels)
+        .map_err(|e| format!("a broken PNG ({e})"))?;
+    let size = [frame.width as usize, frame.height as usize];
+    match frame.color_type {
+        png::ColorType::Rgba => Ok(egui::ColorImage::from_rgba_unmultiplied(
+            size,
+            &pixels[..frame.buffer_size()],
+        )),
+        other => Err(format!("a PNG of {other:?} pixels")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_screenshot_is_decoded_or_says_what_is_wrong_with_it() {
+        use base64::Engine as _;
+        let mut png_bytes = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut png_bytes, 2, 1);
+            encoder.set_color(png::ColorType::Rgb);
+            let mut writer = encoder.write_header().unwrap_or_else(|e| panic!("{e}"));
+            writer
+                .write_image_data(&[255, 0, 0, 0, 0, 255])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&png_bytes);
+        let image = decode_png(&b64).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(image.size, [2, 1]);
+        assert_eq!(image.pixels[0], egui::Color32::from_rgb(255, 0, 0));
+        assert!(decode_png("%%%").unwrap_err().contains("not base64"));
+        let not_png = base64::engine::general_purpose::STANDARD.encode(b"GIF89a");
+        assert!(decode_png(&not_png).unwrap_err().contains("not a PNG"));
+    }
     use crate::trace::Update;
 
     #[test]
