@@ -46,7 +46,7 @@ fn pages(trace: &Trace) -> Vec<(String, String)> {
                         .as_ref()
                         .map(|r| r.body.clone())
                         .unwrap_or_default(),
-                    if shot.starts_with("/9j/") {
+                    if shot.starts_with("iVBORw0KGgo") {
                         "[png]"
                     } else {
                         ""
@@ -79,9 +79,13 @@ fn chromium_types_the_login_presses_allow_and_the_flow_reaches_g() {
             .any(|(_, text)| text.contains("Allow") && text.contains("[png]")),
         "{seen:?}"
     );
+    // The redirect reached the listener, whose page the browser rendered.
+    let (url, text) = seen.last().unwrap();
+    assert!(url.contains("/callback?code="), "{seen:?}");
     assert!(
-        seen.last().unwrap().0.contains("/callback?code="),
-        "{seen:?}"
+        text.contains("oauthviz received the redirect (step C)")
+            && text.contains("You can close this tab"),
+        "{text}"
     );
 }
 
@@ -129,12 +133,16 @@ fn the_window_logs_in_with_headless_chromium() {
     use egui_kittest::kittest::Queryable;
     let mut h = support::gui::app(None);
     support::gui::click(&mut h, "Log in with headless Chromium");
+    // The JavaScript login page, which only a browser gets through.
+    support::gui::click(&mut h, "Login page built by JavaScript");
     support::gui::click(&mut h, "Run flow");
     support::gui::until_finished(&mut h);
     h.get_by_label("G Protected resource response: ok");
     let run = h.state().current_run().unwrap();
     let b = &run.trace.step(StepId::B).attempts[0];
     assert!(b.summary.starts_with("login in Chromium"), "{}", b.summary);
+    let first = b.exchanges[0].response.as_ref().unwrap();
+    assert!(first.body.contains("built by JavaScript"), "{}", first.body);
     // The login page as Chromium rendered it is kept, with its screenshot, which the inspector
     // shows when asked.
     assert!(

@@ -133,6 +133,11 @@ impl DemoServer {
         self.ctx.lock().auto_approve = on;
     }
 
+    /// The login page built by JavaScript (`DemoOptions::js_login`), or the plain HTML one.
+    pub fn set_js_login(&self, on: bool) {
+        self.ctx.lock().js_login = on;
+    }
+
     /// Stops serving and closes the port (also done on drop).
     pub fn shutdown(self) {
         drop(self);

@@ -110,23 +110,34 @@ async fn drive(
         .map_err(|e| format!("Chromium opened no page: {e}"))?;
     let mut status = navigate(&page, start).await?;
     let mut typed_password = false;
+    let (look, act) = (
+        page_script(credentials, false),
+        page_script(credentials, true),
+    );
     for _ in 0..MAX_PAGES {
         let here = page.url().await.ok().flatten().unwrap_or_default();
         if at(&here, &target) {
             log.push(record(&page, &here, status, None).await);
             return Ok((here, typed_password));
         }
-        let (found, digest) = find_move(&page, credentials).await;
+        // What the page shows, before the agent touches it.
+        let found = find_move(&page, &look).await;
+        let shown = digest(&page).await;
         let shot = screenshot(&page).await;
-        log.push(record_with(&here, status, &digest, shot));
+        log.push(record_with(&here, status, &shown, shot));
         match found {
             Move::Nothing => {
                 return Err(format!(
-                    "the browser found no login form and no consent button on {here} (a screenshot of it is kept in B); the page said: {digest}"
+                    "the browser found no login form and no consent button on {here} (a screenshot of it is kept in B); the page said: {shown}"
                 ));
             }
             Move::Login => typed_password = true,
             Move::Identifier | Move::Approve | Move::Deny => {}
+        }
+        if run_script(&page, &act).await != found {
+            return Err(format!(
+                "the page at {here} changed before the browser could act on it"
+            ));
         }
         if !moved_on(&page).await {
             return Err(format!(
@@ -189,29 +200,36 @@ const NEW_DOCUMENT: &str =
 const DOCUMENT_STATUS: &str =
     "(performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0";
 
-/// Asks the page what to do, waiting a little for a form a script builds after load, and does
-/// it; returns the move and the page's text digest (taken before acting).
-async fn find_move(page: &Page, credentials: &Credentials) -> (Move, String) {
+/// Asks the page what there is to do, waiting a little for a form a script builds after load.
+async fn find_move(page: &Page, script: &str) -> Move {
+    let deadline = tokio::time::Instant::now() + FORM_WAIT;
+    loop {
+        let found = run_script(page, script).await;
+        if found != Move::Nothing || tokio::time::Instant::now() >= deadline {
+            return found;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The page script with the credentials, looking only (`act` false) or doing what it found.
+fn page_script(credentials: &Credentials, act: bool) -> String {
     let args = serde_json::json!({
         "username": credentials.username,
         "password": credentials.password,
         "deny": credentials.deny_consent,
+        "act": act,
     });
-    let script = PAGE_SCRIPT.replace("__ARGS__", &args.to_string());
-    let deadline = tokio::time::Instant::now() + FORM_WAIT;
-    loop {
-        let digest = digest(page).await;
-        let found = tokio::time::timeout(PAGE_TIMEOUT, page.evaluate(script.as_str()))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .and_then(|r| r.into_value::<Move>().ok())
-            .unwrap_or(Move::Nothing);
-        if found != Move::Nothing || tokio::time::Instant::now() >= deadline {
-            return (found, digest);
-        }
-        tokio::time::sleep(POLL).await;
-    }
+    PAGE_SCRIPT.replace("__ARGS__", &args.to_string())
+}
+
+async fn run_script(page: &Page, script: &str) -> Move {
+    tokio::time::timeout(PAGE_TIMEOUT, page.evaluate(script))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .and_then(|r| r.into_value::<Move>().ok())
+        .unwrap_or(Move::Nothing)
 }
 
 /// The page's title and the start of its visible text, on one line.
@@ -326,6 +344,7 @@ impl Drop for Profile {
 /// (React and the like) see them.
 const PAGE_SCRIPT: &str = r#"(() => {
   const args = __ARGS__;
+  // Looking only: say what would be done, touch nothing.
   const acted = (move) => { if (move !== 'nothing') window.__oauthvizActed = true; return move; };
   const visible = (el) => {
     const r = el.getBoundingClientRect();
@@ -348,21 +367,29 @@ const PAGE_SCRIPT: &str = r#"(() => {
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
   };
-  const submit = (el) => {
+  // What submits the field's form: its submit button, or the form itself.
+  const submitter = (el) => {
     const form = el.form || el.closest('form');
     const scope = form || document;
     const button = [...scope.querySelectorAll('button, input[type=submit]')].find(
       (b) => visible(b) && !b.disabled && (b.type === 'submit' || b.tagName === 'BUTTON'));
-    if (button) { button.click(); return true; }
-    if (form) { form.requestSubmit ? form.requestSubmit() : form.submit(); return true; }
-    return false;
+    return button || form || null;
+  };
+  const submit = (el) => {
+    const by = submitter(el);
+    if (!by) return false;
+    if (by.tagName === 'FORM') { by.requestSubmit ? by.requestSubmit() : by.submit(); }
+    else { by.click(); }
+    return true;
   };
   if (password) {
+    if (!args.act) return submitter(password) ? 'login' : 'nothing';
     if (user && !user.value) set(user, args.username);
     set(password, args.password);
     return acted(submit(password) ? 'login' : 'nothing');
   }
   if (user) {
+    if (!args.act) return submitter(user) ? 'identifier' : 'nothing';
     set(user, args.username);
     return acted(submit(user) ? 'identifier' : 'nothing');
   }
@@ -375,7 +402,10 @@ const PAGE_SCRIPT: &str = r#"(() => {
     'button, input[type=submit], input[type=button], [role=button]')].filter(
     (b) => visible(b) && !b.disabled);
   const button = buttons.find((b) => wanted.test(label(b)));
-  if (button) { window.__oauthvizActed = true; button.click(); return args.deny ? 'deny' : 'approve'; }
+  if (button) {
+    if (args.act) { window.__oauthvizActed = true; button.click(); }
+    return args.deny ? 'deny' : 'approve';
+  }
   return 'nothing';
 })()"#;
 

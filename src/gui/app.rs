@@ -510,6 +510,7 @@ impl OauthvizApp {
         );
         if let Ok(server) = &self.demo {
             server.set_auto_approve(auto);
+            server.set_js_login(self.form.demo_js_login());
         }
         RunOptions {
             user_agent,
@@ -620,8 +621,10 @@ impl OauthvizApp {
         let mut misbehaviour = self.misbehaviour.clone();
         misbehaviour.set(Misbehave::ImplicitGrant, implicit);
         server.set_misbehaviour(misbehaviour);
-        // The login and consent pages, as a person would see them.
+        // The login and consent pages, as a person would see them (the HTML ones: the lesson's
+        // agent is the HTTP one).
         server.set_auto_approve(false);
+        server.set_js_login(false);
         let options = RunOptions {
             user_agent: UserAgentKind::Scripted {
                 username: crate::demo::DEMO_USERNAME.into(),

@@ -147,6 +147,9 @@ pub struct ProviderForm {
     source: Source,
     demo_client: DemoClient,
     approval: Approval,
+    /// The demo provider's login page is built by JavaScript (the HTTP agent cannot follow it;
+    /// a browser can).
+    demo_js_login: bool,
     /// The demo client's fields, editable (a wrong secret is a lesson too).
     demo: ClientFields,
     /// "Your provider": the profile in the form. Kept apart from `demo`, so trying the demo
@@ -169,6 +172,7 @@ impl Default for ProviderForm {
             source: Source::Demo,
             demo_client: DemoClient::Basic,
             approval: Approval::Browser,
+            demo_js_login: false,
             demo: DemoClient::Basic.fields(),
             custom: ProfileEditor::default(),
             login: Login::Browser,
@@ -191,6 +195,11 @@ impl ProviderForm {
     /// The embedded demo provider is chosen (its misbehaviours can be switched).
     pub fn is_demo(&self) -> bool {
         self.source == Source::Demo
+    }
+
+    /// Whether the demo provider's login page is to be the JavaScript one.
+    pub fn demo_js_login(&self) -> bool {
+        self.demo_js_login
     }
 
     /// Who plays the browser in A–C.
@@ -375,6 +384,8 @@ impl ProviderForm {
                 demo::DEMO_USERNAME,
                 demo::DEMO_PASSWORD
             ));
+            ui.checkbox(&mut self.demo_js_login, "Login page built by JavaScript")
+                .on_hover_text("As many real providers' are: the page is a script that signs in through a JSON API. A browser (yours, or headless Chromium) gets through; the built-in HTTP agent cannot");
         }
     }
 }
