@@ -90,7 +90,7 @@ fn a_copied_field_can_be_pasted_in_another_program() {
     xdotool(&display, &["windowmove", &window, "0", "0"]);
     std::thread::sleep(Duration::from_secs(1));
     // The Client ID field of the demo provider, at 1280×720 with the settings panel open.
-    xdotool(&display, &["mousemove", "145", "510", "click", "1"]);
+    xdotool(&display, &["mousemove", "145", "536", "click", "1"]);
     std::thread::sleep(Duration::from_millis(300));
     xdotool(&display, &["windowfocus", &window]);
     for keys in ["ctrl+a", "ctrl+c"] {
