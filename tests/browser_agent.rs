@@ -161,3 +161,106 @@ fn the_window_logs_in_with_headless_chromium() {
     h.run_ok();
     assert_eq!(images(&h), 1);
 }
+
+/// A login of a provider not in this repo, in two steps — the user name on one page (below a
+/// search form), the password on the next — signed in by Chromium as a person would.
+#[test]
+fn chromium_signs_in_on_a_two_step_login() {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let _site = std::thread::spawn(move || {
+        for mut request in server.incoming_requests() {
+            let url = url::Url::parse(&format!("http://x{}", request.url())).unwrap();
+            let query: std::collections::HashMap<String, String> =
+                url.query_pairs().into_owned().collect();
+            let mut body = String::new();
+            let _ = std::io::Read::read_to_string(request.as_reader(), &mut body);
+            let html = |s: String| {
+                tiny_http::Response::from_string(s).with_header(
+                    "Content-Type: text/html"
+                        .parse::<tiny_http::Header>()
+                        .unwrap(),
+                )
+            };
+            let answer = match url.path() {
+                "/authorize" => {
+                    let back = format!(
+                        "{}?code=c-1&state={}",
+                        query["redirect_uri"], query["state"]
+                    );
+                    let back: String =
+                        url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+                    html(format!(
+                        r#"<html><head><title>Sign in</title></head><body>
+                        <form action="/search"><input name="q" placeholder="Search help"><button>Search</button></form>
+                        <form action="/identify?back={back}" method="post">
+                          <label for="u">Email address</label><input id="u" name="loginfmt">
+                          <button type="submit">Next</button></form></body></html>"#
+                    ))
+                }
+                "/identify" => {
+                    let back: String =
+                        url::form_urlencoded::byte_serialize(query["back"].as_bytes()).collect();
+                    html(format!(
+                        r#"<html><body><p>Enter the password</p>
+                        <form action="/password?back={back}" method="post">
+                          <input type="password" name="passwd"><input type="submit" value="Sign in">
+                        </form></body></html>"#
+                    ))
+                }
+                "/password" if body.contains("passwd=pw") => tiny_http::Response::from_string("")
+                    .with_status_code(302)
+                    .with_header(
+                        format!("Location: {}", query["back"])
+                            .parse::<tiny_http::Header>()
+                            .unwrap(),
+                    ),
+                _ => html("<title>Not found</title>".into()).with_status_code(404),
+            };
+            let _ = request.respond(answer);
+        }
+    });
+    let config = oauthviz::config::ProviderConfig {
+        name: "two-step".into(),
+        authorization_endpoint: format!("http://127.0.0.1:{port}/authorize"),
+        token_endpoint: format!("http://127.0.0.1:{port}/token"),
+        resource_url: format!("http://127.0.0.1:{port}/api"),
+        client_id: "app".into(),
+        client_auth: oauthviz::protocol::token::ClientAuth::None,
+        redirect_uri: "http://127.0.0.1:0/callback".into(),
+        scope: "openid".into(),
+        ..Default::default()
+    };
+    let mut options = in_chromium(false);
+    if let UserAgentKind::Scripted {
+        username, password, ..
+    } = &mut options.user_agent
+    {
+        *username = "ann@example.com".into();
+        *password = "pw".into();
+    }
+    let trace = run(config, options);
+    let b = trace
+        .step(StepId::B)
+        .attempts
+        .first()
+        .unwrap_or_else(|| panic!("no B: {:?}", trace.stop));
+    assert!(
+        b.summary
+            .starts_with("login in Chromium as 'ann@example.com'"),
+        "{}: {:?}",
+        b.summary,
+        b.outcome
+    );
+    let urls: Vec<&str> = b.exchanges.iter().map(|x| x.request.url.as_str()).collect();
+    assert!(urls[1].contains("/identify"), "{urls:?}");
+    assert!(
+        urls.last().unwrap().contains("/callback?code=c-1"),
+        "{urls:?}"
+    );
+    assert!(
+        outcome(&trace, StepId::C).is_ok(),
+        "{:?}",
+        outcome(&trace, StepId::C)
+    );
+}
