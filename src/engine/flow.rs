@@ -354,13 +354,9 @@ fn implicit_callback(
         }
         Err(TokenError::Malformed(why)) => return Err(fail(rec, c, StopReason::Malformed(why))),
     };
-    let state_check = match s.state.as_deref() {
-        Some(sent) => crate::protocol::callback::check_state(sent, state.as_deref()),
-        None => Err("this run sent no state, so the redirect cannot be tied to a request".into()),
-    };
-    c.attempt.checks = vec![Check::from_result(
-        CheckId::State,
-        state_check.map(|()| "the returned state equals the one this client sent".into()),
+    c.attempt.checks = vec![crate::protocol::callback::state_check(
+        s.state.as_deref(),
+        state.as_deref(),
     )];
     c.attempt.summary = format!(
         "access_token={} in the URL fragment ({})",

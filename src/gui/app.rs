@@ -1173,6 +1173,9 @@ impl OauthvizApp {
         {
             self.playback = None;
         }
+        if self.playback.is_none() {
+            return;
+        }
         let total = self.current_run().map_or(0, |run| {
             takes::rows(run, take)
                 .iter()

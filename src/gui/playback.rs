@@ -112,18 +112,13 @@ pub fn bar(ui: &mut Ui, pb: &Playback, total: usize) -> Option<Control> {
         ui.label(RichText::new("Playback").strong());
         let at_start = pb.shown <= 1;
         let at_end = pb.shown >= total;
-        if ui
-            .add_enabled(!at_start, egui::Button::new("To start"))
-            .clicked()
-        {
-            control = Some(Control::ToStart);
-        }
-        if ui
-            .add_enabled(!at_start, egui::Button::new("Step back"))
-            .clicked()
-        {
-            control = Some(Control::Back);
-        }
+        let mut button = |ui: &mut Ui, enabled: bool, word: &str, what: Control| {
+            if ui.add_enabled(enabled, egui::Button::new(word)).clicked() {
+                control = Some(what);
+            }
+        };
+        button(ui, !at_start, "To start", Control::ToStart);
+        button(ui, !at_start, "Step back", Control::Back);
         let (word, what) = if pb.playing {
             ("Pause", Control::Pause)
         } else if at_end {
@@ -131,21 +126,9 @@ pub fn bar(ui: &mut Ui, pb: &Playback, total: usize) -> Option<Control> {
         } else {
             ("Play", Control::Play)
         };
-        if ui.button(word).clicked() {
-            control = Some(what);
-        }
-        if ui
-            .add_enabled(!at_end, egui::Button::new("Step forward"))
-            .clicked()
-        {
-            control = Some(Control::Forward);
-        }
-        if ui
-            .add_enabled(!at_end, egui::Button::new("To end"))
-            .clicked()
-        {
-            control = Some(Control::ToEnd);
-        }
+        button(ui, true, word, what);
+        button(ui, !at_end, "Step forward", Control::Forward);
+        button(ui, !at_end, "To end", Control::ToEnd);
         let mut shown = pb.shown;
         let scrubber = egui::Slider::new(&mut shown, 1..=total.max(1))
             .text(format!("of {total}"))

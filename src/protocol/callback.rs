@@ -79,14 +79,7 @@ pub fn callback_checks(
     issuer: Option<&str>,
     iss_advertised: bool,
 ) -> Vec<Check> {
-    let state_check = match sent_state {
-        Some(sent) => check_state(sent, callback.state()),
-        None => Err("this run sent no state, so the callback cannot be tied to a request".into()),
-    };
-    let state = Check::from_result(
-        CheckId::State,
-        state_check.map(|()| "the returned state equals the one this client sent".into()),
-    );
+    let state = state_check(sent_state, callback.state());
     let configured = issuer.filter(|i| !i.trim().is_empty());
     let iss = match (
         check_iss(issuer, callback.iss(), iss_advertised),
@@ -108,6 +101,20 @@ pub fn callback_checks(
         (Err(e), _) => Check::new(CheckId::Iss, Verdict::Fail, e),
     };
     vec![state, iss]
+}
+
+/// The state check as a `Check` (a failure is a MUST of RFC 6749 §4.1.2 and §10.12): `sent` is
+/// what this run sent, if anything, `returned` what came back (in the query, or the implicit
+/// grant's fragment).
+pub fn state_check(sent: Option<&str>, returned: Option<&str>) -> Check {
+    let result = match sent {
+        Some(sent) => check_state(sent, returned),
+        None => Err("this run sent no state, so the callback cannot be tied to a request".into()),
+    };
+    Check::from_result(
+        CheckId::State,
+        result.map(|()| "the returned state equals the one this client sent".into()),
+    )
 }
 
 /// The client-side state check of RFC 6749 §10.12: the callback must return exactly the value
