@@ -611,6 +611,31 @@ fn the_implicit_grant_puts_the_token_in_the_fragment_only_when_switched_on() {
     // No refresh token in the fragment (RFC 6749 §4.2.2 MUST NOT).
     assert!(!url.contains("refresh_token"), "{url}");
 
+    // The client's state check holds for the fragment too (RFC 6749 §4.2.2: state REQUIRED
+    // when sent, exactly as received; a mismatch is a MUST failure that stops the flow at C).
+    for wrong in [Misbehave::WrongState, Misbehave::SkipState] {
+        let server = demo(DemoOptions {
+            misbehaviour: Misbehaviour::of([Misbehave::ImplicitGrant, wrong]),
+            ..Default::default()
+        });
+        let trace = run(
+            oauthviz::config::ProviderConfig::demo(&server),
+            lesson.clone(),
+        );
+        let c = &trace.step(StepId::C).attempts[0];
+        assert_eq!(
+            c.checks[0].verdict,
+            Verdict::Fail,
+            "{wrong:?}: {:?}",
+            c.checks
+        );
+        assert!(failure(&trace, StepId::C).contains("state"), "{wrong:?}");
+        assert!(
+            trace.step(StepId::F).attempts.is_empty(),
+            "the token was not used"
+        );
+    }
+
     // The strict default refuses it.
     let strict = demo(DemoOptions::default());
     let trace = run(oauthviz::config::ProviderConfig::demo(&strict), lesson);

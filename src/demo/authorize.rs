@@ -37,15 +37,8 @@ impl Back<'_> {
             for (name, value) in pairs {
                 query.append_pair(name, value);
             }
-            // §4.1.2: state REQUIRED if it was in the request, with exactly the value received.
-            if !self.misbehaviour.has(Misbehave::SkipState)
-                && let Some(state) = &self.state
-            {
-                if self.misbehaviour.has(Misbehave::WrongState) {
-                    query.append_pair("state", &random::state());
-                } else {
-                    query.append_pair("state", state);
-                }
+            if let Some(state) = self.state_back() {
+                query.append_pair("state", &state);
             }
             // RFC 9207 §2: iss in every authorization response, errors included.
             if !self.misbehaviour.has(Misbehave::NoIss) {
@@ -53,6 +46,19 @@ impl Back<'_> {
             }
         }
         Response::redirect(status, url.as_str())
+    }
+
+    /// The state an answer carries back: §4.1.2 (and §4.2.2) make it REQUIRED when the request
+    /// had one, with exactly the value received — unless a misbehaviour drops or changes it.
+    fn state_back(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        if self.misbehaviour.has(Misbehave::SkipState) {
+            None
+        } else if self.misbehaviour.has(Misbehave::WrongState) {
+            Some(random::state())
+        } else {
+            Some(state.clone())
+        }
     }
 
     fn error(&self, status: u16, error: &str, text: &str) -> Response {
@@ -77,12 +83,8 @@ impl Back<'_> {
                 _ => &mut fragment,
             };
         }
-        if let Some(state) = self
-            .state
-            .as_deref()
-            .filter(|_| !self.misbehaviour.has(Misbehave::SkipState))
-        {
-            fragment.append_pair("state", state);
+        if let Some(state) = self.state_back() {
+            fragment.append_pair("state", &state);
         }
         let mut url = self.target.clone();
         url.set_fragment(Some(&fragment.finish()));
