@@ -21,29 +21,40 @@ fn need(tool: &str) {
     );
 }
 
-/// An X server on a display number nobody uses.
-fn xvfb() -> (Running, String) {
-    for n in 90..200 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x720x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts");
-        let server = Running(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return (server, display);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("no free X display between :90 and :199");
+/// An X server on a display number nobody uses, once it takes connections: `-displayfd`
+/// makes Xvfb pick a free display and print its number when it is ready. What it says on
+/// stderr goes to `log`, for the failure message.
+fn xvfb(log: &Path) -> (Running, String) {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x720x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .expect("Xvfb starts");
+    let stdout = child.stdout.take().unwrap();
+    let server = Running(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = tx.send(line);
+    });
+    let number = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+    let number = number.trim();
+    assert!(
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        "Xvfb did not start; it said:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+    (server, format!(":{number}"))
 }
 
 fn xdotool(display: &str, args: &[&str]) -> String {
@@ -60,22 +71,39 @@ fn a_copied_field_can_be_pasted_in_another_program() {
     for tool in ["Xvfb", "xdotool", "xclip"] {
         need(tool);
     }
-    let (_x, display) = xvfb();
     // A fresh home: no saved window state or profiles change the layout the clicks rely on.
     let home = std::env::temp_dir().join(format!("oauthviz-clipboard-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
-    let _app = Running(
+    let (_x, display) = xvfb(&home.join("xvfb.log"));
+    // What the app logs goes to a file, so a window that never appears says why.
+    let log_path = home.join("app.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut app = Running(
         Command::new(env!("CARGO_BIN_EXE_oauthviz"))
             .env("DISPLAY", &display)
             .env_remove("WAYLAND_DISPLAY")
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("RUST_LOG", "info,oauthviz=debug")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("the app starts"),
     );
+    let app_said = || {
+        let tail = |path: &Path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let start = text.floor_char_boundary(text.len().saturating_sub(4000));
+            text[start..].to_owned()
+        };
+        format!(
+            "{}\nwindows on {display}: {:?}\nXvfb said:\n{}",
+            tail(&log_path),
+            xdotool(&display, &["search", "--name", "."]),
+            tail(&home.join("xvfb.log"))
+        )
+    };
     // Generous: on a fresh machine the first start also builds the font cache.
     let deadline = Instant::now() + Duration::from_secs(90);
     let window = loop {
@@ -83,7 +111,17 @@ fn a_copied_field_can_be_pasted_in_another_program() {
         if let Some(id) = found.lines().next() {
             break id.to_owned();
         }
-        assert!(Instant::now() < deadline, "the window never appeared");
+        if let Ok(Some(status)) = app.0.try_wait() {
+            panic!(
+                "the app ended ({status}) before its window appeared; it said:\n{}",
+                app_said()
+            );
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the window never appeared in 90 s; the app said:\n{}",
+            app_said()
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     xdotool(&display, &["windowsize", &window, "1280", "720"]);
