@@ -15,9 +15,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/launch.rs"]
+mod launch;
+
 use x11rb::connection::Connection;
-use x11rb::protocol::Event;
-use x11rb::protocol::xproto::{ChangeWindowAttributesAux, ConnectionExt, EventMask};
 
 /// The phases the app logs (`src/gui/mod.rs`), in the order they happen.
 const PHASES: [(&str, &str); 4] = [
@@ -31,19 +32,8 @@ const PHASES: [(&str, &str); 4] = [
 ];
 
 fn main() {
-    let launches: usize = std::env::var("LAUNCHES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10);
-    let (display, mut xvfb, (conn, screen)) = start_xvfb();
-    let root = conn.setup().roots[screen].root;
-    conn.change_window_attributes(
-        root,
-        &ChangeWindowAttributesAux::new().event_mask(EventMask::SUBSTRUCTURE_NOTIFY),
-    )
-    .unwrap()
-    .check()
-    .unwrap();
+    let launches = launch::count(10);
+    let (display, mut xvfb, conn) = launch::start();
 
     let mut shown = Vec::new();
     let mut phases: Vec<Vec<f64>> = vec![Vec::new(); PHASES.len()];
@@ -66,15 +56,19 @@ fn main() {
 
     println!("{launches} launches, 1280×800, Xvfb + llvmpipe, release build:");
     for ((_, name), values) in PHASES.iter().zip(&phases) {
-        println!("  {name:<14} {}", summary(values));
+        println!("  {name:<14} {}", launch::summary(values, "ms"));
     }
-    println!("  {:<14} {}", "first frame shown", summary(&shown));
+    println!(
+        "  {:<14} {}",
+        "first frame shown",
+        launch::summary(&shown, "ms")
+    );
 }
 
 /// Launches the window once; returns when it was mapped and the phases it logged (ms after
 /// process start).
 fn launch_once(conn: &impl Connection, display: &str) -> (f64, [Option<f64>; PHASES.len()]) {
-    while conn.poll_for_event().unwrap().is_some() {}
+    launch::forget_events(conn);
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_oauthviz"))
         .env("DISPLAY", display)
@@ -84,12 +78,8 @@ fn launch_once(conn: &impl Connection, display: &str) -> (f64, [Option<f64>; PHA
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let map_ms = loop {
-        match conn.wait_for_event().unwrap() {
-            Event::MapNotify(_) => break started.elapsed().as_secs_f64() * 1000.0,
-            _ => continue,
-        }
-    };
+    launch::next_map(conn);
+    let map_ms = started.elapsed().as_secs_f64() * 1000.0;
     // The first UI pass is logged before the frame is painted, so by now every phase is out.
     std::thread::sleep(Duration::from_millis(200));
     let logged = stop(&mut child);
@@ -109,60 +99,4 @@ fn stop(child: &mut Child) -> [Option<f64>; PHASES.len()] {
     }
     let _ = child.wait();
     logged
-}
-
-fn summary(values: &[f64]) -> String {
-    if values.is_empty() {
-        return "not logged".into();
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    format!(
-        "median {:6.1} ms   min {:6.1}   max {:6.1}",
-        sorted[sorted.len() / 2],
-        sorted[0],
-        sorted[sorted.len() - 1]
-    )
-}
-
-/// An Xvfb of the bench's own, on the first display number nobody holds.
-fn start_xvfb() -> (
-    String,
-    Child,
-    (x11rb::rust_connection::RustConnection, usize),
-) {
-    for n in 150..250 {
-        if std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let display = format!(":{n}");
-        let Ok(mut child) = Command::new("Xvfb")
-            .args([
-                &display,
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-                "-noreset",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
-            panic!("Xvfb is needed: apt-get install xvfb");
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(conn) = x11rb::connect(Some(&display)) {
-                return (display, child, conn);
-            }
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-    }
-    panic!("no free X display number in :150–:249");
 }

@@ -158,7 +158,12 @@ fn the_window_logs_in_with_headless_chromium() {
     };
     assert_eq!(images(&h), 0, "not before it is asked for");
     h.get_by_label("What the browser showed").click();
-    h.run_ok();
+    // The PNG is decoded on a thread of its own; the window is woken when it is ready.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while images(&h) == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run_ok();
+    }
     assert_eq!(images(&h), 1);
 }
 

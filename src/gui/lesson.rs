@@ -201,8 +201,16 @@ fn narration(ui: &mut Ui, step: Option<StepId>, palette: &Palette) {
     };
     ui.label(RichText::new(format!("{}  {}", step.letter(), step.name())).strong());
     ui.columns(2, |columns| {
-        columns[0].label(*code);
-        columns[1].label(*implicit);
+        cell(&mut columns[0], *code);
+        cell(&mut columns[1], *implicit);
+    });
+}
+
+/// A label in one of `ui.columns`, ragged right: the columns' justified layout would stretch
+/// the spaces of every wrapped line.
+fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+    ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+        ui.label(text);
     });
 }
 
@@ -212,8 +220,8 @@ fn intercepted(ui: &mut Ui, code: Option<&Run>, implicit: Option<&Run>, palette:
     ui.label(RichText::new("If an attacker intercepts the redirect").strong());
     let row = |ui: &mut Ui, cells: [RichText; 3]| {
         ui.columns(3, |columns| {
-            for (column, cell) in columns.iter_mut().zip(cells) {
-                column.label(cell);
+            for (column, text) in columns.iter_mut().zip(cells) {
+                cell(column, text);
             }
         });
         ui.separator();

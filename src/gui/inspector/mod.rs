@@ -44,7 +44,14 @@ pub struct Inspector {
     /// on, so nothing typed is lost.
     drafts: HashMap<(RunId, StepId), Draft>,
     /// The browser agent's page screenshots opened so far, decoded once (or why they cannot be).
-    shots: HashMap<String, Result<egui::TextureHandle, String>>,
+    shots: HashMap<String, Shot>,
+}
+
+/// A page screenshot on its way to the screen: a PNG is decoded on a thread of its own (a
+/// full page takes longer than a frame may), then uploaded as a texture.
+enum Shot {
+    Decoding(std::sync::mpsc::Receiver<Result<egui::ColorImage, String>>),
+    Shown(Result<egui::TextureHandle, String>),
 }
 
 /// What the inspector shows of the selected step.
@@ -509,26 +516,51 @@ impl Inspector {
 
     /// A page's screenshot, decoded the first time it is opened and fitted to the width.
     fn screenshot_ui(&mut self, ui: &mut Ui, id: &str, shot: &str, palette: &Palette) {
-        let texture = self.shots.entry(id.to_owned()).or_insert_with(|| {
-            decode_png(shot).map(|image| {
-                ui.ctx()
-                    .load_texture(id, image, egui::TextureOptions::LINEAR)
-            })
+        let shot = self.shots.entry(id.to_owned()).or_insert_with(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (png, ctx) = (shot.to_owned(), ui.ctx().clone());
+            std::thread::spawn(move || {
+                let _ = tx.send(decode_png(&png));
+                ctx.request_repaint();
+            });
+            Shot::Decoding(rx)
         });
-        match texture {
-            Ok(texture) => {
+        if let Shot::Decoding(rx) = shot {
+            match rx.try_recv() {
+                Ok(decoded) => {
+                    let texture = decoded.map(|image| {
+                        ui.ctx()
+                            .load_texture(id, image, egui::TextureOptions::LINEAR)
+                    });
+                    *shot = Shot::Shown(texture);
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Decoding the screenshot…");
+                    });
+                    return;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    *shot = Shot::Shown(Err("its decoder stopped".into()));
+                }
+            }
+        }
+        match shot {
+            Shot::Shown(Ok(texture)) => {
                 ui.add(
                     egui::Image::new(&*texture)
                         .max_width(ui.available_width())
                         .maintain_aspect_ratio(true),
                 );
             }
-            Err(e) => {
+            Shot::Shown(Err(e)) => {
                 ui.label(
                     RichText::new(format!("The screenshot cannot be shown: {e}"))
                         .color(palette.error_text),
                 );
             }
+            Shot::Decoding(_) => {}
         }
     }
 
