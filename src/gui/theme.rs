@@ -107,6 +107,14 @@ pub fn visuals(theme: Theme) -> egui::Visuals {
 /// The look of the whole UI: both themes' visuals, and text sizes larger than egui's defaults
 /// so a projected window stays readable.
 pub fn apply_style(ctx: &egui::Context) {
+    // Hack (the monospace font) carries a large hinting program that runs again whenever a
+    // glyph of another size is drawn: the inspector's first appearance, monospace at several
+    // sizes, spent ~20 ms in it. Unhinted, as egui drew every font before 0.33.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(hack) = fonts.font_data.get_mut("Hack") {
+        std::sync::Arc::make_mut(hack).tweak.hinting = Some(false);
+    }
+    ctx.set_fonts(fonts);
     for theme in [Theme::Dark, Theme::Light] {
         ctx.set_visuals_of(theme, visuals(theme));
     }
