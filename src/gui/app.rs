@@ -25,6 +25,7 @@ use crate::gui::provider::profiles::ProfilesPanel;
 use crate::gui::run_status;
 use crate::gui::takes;
 use crate::gui::theme::{self, Palette};
+use crate::gui::warm_glyphs::WarmGlyphs;
 use crate::profile::ProfileStore;
 use crate::trace::{StepId, Trace, Update};
 use crate::workbench::{
@@ -65,6 +66,8 @@ pub struct OauthvizApp {
     theme: Theme,
     /// The run on screen.
     current: Option<RunId>,
+    /// The glyphs the UI will need, drawn in the frames after the first.
+    warm_glyphs: WarmGlyphs,
     /// The take of it the diagram shows (0: the main flow), with the run it is of.
     take: (RunId, usize),
     /// The take the list of takes last scrolled to.
@@ -142,6 +145,7 @@ impl OauthvizApp {
             profiles: ProfilesPanel::new(ProfileStore::open_default()),
             theme,
             current: None,
+            warm_glyphs: WarmGlyphs::default(),
             take: (0, 0),
             take_revealed: (0, 0),
             playback: None,
@@ -533,6 +537,7 @@ impl OauthvizApp {
 
     /// The whole UI, in a `Ui` covering the window.
     pub fn ui(&mut self, ui: &mut Ui) {
+        self.warm_glyphs.step(ui.ctx());
         self.drain_events();
         self.keep.collect();
         for path in keep_panel::dropped(ui) {

@@ -19,6 +19,7 @@ mod provider;
 mod run_status;
 mod takes;
 mod theme;
+mod warm_glyphs;
 
 pub use app::OauthvizApp;
 pub use diagram::svg::of_trace as diagram_svg;

@@ -1,0 +1,57 @@
+//! Glyphs drawn ahead of need. egui rasterizes a glyph the first time text of its font and size
+//! is laid out; the inspector's first appearance lays out monospace and small text at several
+//! sizes nothing before it used, and that one frame took 13–29 ms instead of ~2. So in the
+//! frames right after the window first shows, one text style a frame, the printable characters
+//! of every text style are laid out once; the window then goes idle as before.
+
+use egui::{Color32, FontId};
+
+/// What the UI's text is made of: printable ASCII (every parameter, header and body shown) and
+/// the punctuation its own words use.
+const CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`\
+abcdefghijklmnopqrstuvwxyz{|}~…·×–—‘’“”§≤≥";
+
+/// Where the warm-up is: how many of the styles are done.
+#[derive(Default)]
+pub struct WarmGlyphs {
+    done: usize,
+}
+
+impl WarmGlyphs {
+    /// Once a frame: after the first frame, lays out the next style's characters and asks for
+    /// another frame while styles are left.
+    pub fn step(&mut self, ctx: &egui::Context) {
+        let fonts = styles(ctx);
+        if self.done >= fonts.len() {
+            return;
+        }
+        // The first frame is start-up's: it is shown before anything is warmed.
+        if ctx.cumulative_pass_nr() > 0 {
+            let font = fonts[self.done].clone();
+            ctx.fonts_mut(|f| {
+                // Only what the font can draw: a glyph it lacks would be a box (or, under
+                // kittest's strict policy, a panic).
+                let drawable: String = CHARACTERS
+                    .chars()
+                    .filter(|c| f.has_glyphs(&font, c.encode_utf8(&mut [0; 4])))
+                    .collect();
+                f.layout_no_wrap(drawable, font, Color32::WHITE);
+            });
+            self.done += 1;
+        }
+        if self.done < fonts.len() {
+            ctx.request_repaint();
+        }
+    }
+}
+
+/// Every font the text styles use, each once, in the style's order.
+fn styles(ctx: &egui::Context) -> Vec<FontId> {
+    let mut fonts: Vec<FontId> = Vec::new();
+    for font in ctx.global_style().text_styles.values() {
+        if !fonts.contains(font) {
+            fonts.push(font.clone());
+        }
+    }
+    fonts
+}
