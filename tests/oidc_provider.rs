@@ -29,6 +29,16 @@ fn provider() -> &'static OidcProvider {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The confidential client with client_secret_basic, the one most tests use.
+fn basic_config(op: &OidcProvider) -> ProviderConfig {
+    config(
+        op,
+        BASIC_CLIENT_ID,
+        Some(BASIC_CLIENT_SECRET),
+        ClientAuth::Basic,
+    )
+}
+
 /// The provider's endpoints from its own discovery document, as a user would get them.
 fn config(
     op: &OidcProvider,
@@ -101,15 +111,7 @@ fn assert_id_token_signature_verified(trace: &Trace) {
 #[test]
 fn client_secret_basic_completes_a_to_g() {
     let op = provider();
-    let trace = run(
-        config(
-            op,
-            BASIC_CLIENT_ID,
-            Some(BASIC_CLIENT_SECRET),
-            ClientAuth::Basic,
-        ),
-        login(),
-    );
+    let trace = run(basic_config(op), login());
     assert_all_ok(&trace);
     assert_id_token_signature_verified(&trace);
     assert_issuer_checked(&trace, &op.issuer);
@@ -187,12 +189,7 @@ fn wrong_secret_shows_the_providers_invalid_client() {
 #[test]
 fn reused_code_shows_the_providers_invalid_grant() {
     let op = provider();
-    let cfg = config(
-        op,
-        BASIC_CLIENT_ID,
-        Some(BASIC_CLIENT_SECRET),
-        ClientAuth::Basic,
-    );
+    let cfg = basic_config(op);
     let mut bench = oauthviz::workbench::Workbench::new(|| {}).unwrap();
     let run = bench.start(cfg, login());
     let wait = std::time::Duration::from_secs(60);
@@ -254,12 +251,7 @@ fn refresh_with_offline_access() {
 #[test]
 fn the_audit_runs_to_the_end_and_finds_no_fault_in_oidc_provider() {
     let op = provider();
-    let mut cfg = config(
-        op,
-        BASIC_CLIENT_ID,
-        Some(BASIC_CLIENT_SECRET),
-        ClientAuth::Basic,
-    );
+    let mut cfg = basic_config(op);
     cfg.scope = SCOPES.into();
     cfg.extra_auth_params = Params::from([("prompt", "consent")]);
     cfg.other_clients = vec![oauthviz::config::OtherClient {
@@ -334,12 +326,7 @@ const EXPECTED_DEVIATIONS: &[(&str, Verdict)] = &[
 #[test]
 fn the_checks_that_wait_see_oidc_providers_codes_and_tokens_expire() {
     let op = OidcProvider::start_with(&["--short-ttl", "2"]).unwrap_or_else(|e| panic!("{e}"));
-    let cfg = config(
-        &op,
-        BASIC_CLIENT_ID,
-        Some(BASIC_CLIENT_SECRET),
-        ClientAuth::Basic,
-    );
+    let cfg = basic_config(&op);
     let mut bench = oauthviz::workbench::Workbench::new(|| {}).unwrap();
     let run = bench.start(cfg, login());
     let wait = Duration::from_secs(60);
@@ -402,15 +389,7 @@ fn chromium_logs_in_through_oidc_providers_pages_and_completes_a_to_g() {
     if let UserAgentKind::Scripted { driver, .. } = &mut options.user_agent {
         *driver = oauthviz::engine::Driver::Chromium;
     }
-    let trace = run(
-        config(
-            op,
-            BASIC_CLIENT_ID,
-            Some(BASIC_CLIENT_SECRET),
-            ClientAuth::Basic,
-        ),
-        options,
-    );
+    let trace = run(basic_config(op), options);
     assert_all_ok(&trace);
     assert_issuer_checked(&trace, &op.issuer);
     let b = trace.step(StepId::B).latest().unwrap();

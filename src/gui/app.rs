@@ -647,6 +647,7 @@ impl OauthvizApp {
         } else {
             *lesson = Lesson {
                 code: Some(id),
+                running: true,
                 ..Lesson::default()
             };
         }
@@ -655,7 +656,9 @@ impl OauthvizApp {
     /// The implicit grant follows the code flow once that has finished; when it has finished too,
     /// the demo provider is strict again.
     fn lesson_goes_on(&mut self) {
-        let Some(lesson) = self.lesson else { return };
+        let Some(lesson) = self.lesson.filter(|l| l.running) else {
+            return;
+        };
         let idle = |id: RunId| {
             self.bench
                 .as_ref()
@@ -665,7 +668,12 @@ impl OauthvizApp {
         };
         match (lesson.code, lesson.implicit) {
             (Some(code), None) if idle(code) => self.lesson_run(true),
-            (_, Some(implicit)) if idle(implicit) => self.lesson_done(),
+            (_, Some(implicit)) if idle(implicit) => {
+                self.lesson_done();
+                if let Some(lesson) = &mut self.lesson {
+                    lesson.running = false;
+                }
+            }
             _ => {}
         }
     }

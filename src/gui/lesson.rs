@@ -21,6 +21,9 @@ pub struct Lesson {
     pub implicit: Option<RunId>,
     /// The step whose narration is shown under the diagrams.
     pub step: Option<StepId>,
+    /// The two runs are under way: the demo provider has the lesson's switches until the
+    /// implicit one has finished.
+    pub running: bool,
 }
 
 /// What the lesson asks the app for.

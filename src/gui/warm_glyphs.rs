@@ -11,23 +11,23 @@ use egui::{Color32, FontId};
 const CHARACTERS: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`\
 abcdefghijklmnopqrstuvwxyz{|}~…·×–—‘’“”§≤≥";
 
-/// Where the warm-up is: how many of the styles are done.
+/// The fonts still to warm, listed at the first frame; empty once done.
 #[derive(Default)]
 pub struct WarmGlyphs {
-    done: usize,
+    left: Option<Vec<FontId>>,
 }
 
 impl WarmGlyphs {
     /// Once a frame: after the first frame, lays out the next style's characters and asks for
     /// another frame while styles are left.
     pub fn step(&mut self, ctx: &egui::Context) {
-        let fonts = styles(ctx);
-        if self.done >= fonts.len() {
+        let left = self.left.get_or_insert_with(|| styles(ctx));
+        if left.is_empty() {
             return;
         }
         // The first frame is start-up's: it is shown before anything is warmed.
         if ctx.cumulative_pass_nr() > 0 {
-            let font = fonts[self.done].clone();
+            let font = left.remove(0);
             ctx.fonts_mut(|f| {
                 // Only what the font can draw: a glyph it lacks would be a box (or, under
                 // kittest's strict policy, a panic).
@@ -37,9 +37,8 @@ impl WarmGlyphs {
                     .collect();
                 f.layout_no_wrap(drawable, font, Color32::WHITE);
             });
-            self.done += 1;
         }
-        if self.done < fonts.len() {
+        if !left.is_empty() {
             ctx.request_repaint();
         }
     }
