@@ -6,9 +6,9 @@
 //!
 //! Budgets: under 1 s on the demo provider, under 5 s on oidc-provider.
 
-#[path = "../tests/support/npm.rs"]
+#[path = "../tests/it/support/npm.rs"]
 mod npm;
-#[path = "../tests/support/oidc_provider.rs"]
+#[path = "../tests/it/support/oidc_provider.rs"]
 mod oidc_provider;
 
 use std::time::{Duration, Instant};

@@ -260,7 +260,7 @@ mod tests {
         // D and E share one clock: the round trip is the longer, not the sum.
         assert_eq!(e["time"], 2.0);
         assert_eq!(e["startedDateTime"], "1970-01-01T00:00:01.000Z");
-        // Our own reader of HAR reads it back; the third-party validator runs in tests/export.rs.
+        // Our own reader of HAR reads it back; the third-party validator runs in tests/it/export.rs.
         assert!(har::from_str(&serde_json::to_string(&har).unwrap()).is_ok());
     }
 }

@@ -6,7 +6,7 @@
 //! `node server.mjs`, waits for its JSON ready line and kills it on drop.
 //! Node.js must be installed: without it `start()` returns `Err` (tests fail,
 //! they do not skip). See the fixture's README.md for the login/consent pages.
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code)] // the tests and benches/audit.rs each use a different subset
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

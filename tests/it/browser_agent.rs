@@ -3,7 +3,7 @@
 //! button — also on the JavaScript login page the HTTP agent cannot follow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use oauthviz::demo::{DEMO_PASSWORD, DEMO_USERNAME, DemoOptions};
 use oauthviz::engine::{Driver, RunOptions, UserAgentKind};

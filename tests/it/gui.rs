@@ -2,7 +2,7 @@
 //! provider and the engine run on real threads, so runs are awaited with bounded, short sleeps.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -200,8 +200,10 @@ fn ran_with_browser(test: &str, browser: &str) -> bool {
     if std::env::var("BROWSER").as_deref() == Ok(browser) {
         return false;
     }
+    // libtest names a test by its path below the crate root: `gui::name`.
+    let (_, module) = module_path!().split_once("::").unwrap();
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture"])
+        .args(["--exact", &format!("{module}::{test}"), "--nocapture"])
         .env("BROWSER", browser)
         .output()
         .unwrap();

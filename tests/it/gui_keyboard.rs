@@ -2,7 +2,7 @@
 //! steps, Ctrl+Enter runs, a text field keeps its keys, and Help ▸ Keyboard shortcuts lists them.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT as _, Queryable};

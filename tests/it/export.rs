@@ -4,7 +4,7 @@
 //! and a save killed halfway leaving a whole file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

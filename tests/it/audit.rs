@@ -2,7 +2,7 @@
 //! fails (or warns, or notes) under the misbehaviour that breaks its rule — one row per check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

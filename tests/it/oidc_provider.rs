@@ -2,7 +2,7 @@
 //! oidc-provider on Node.js (tests/fixtures/oidc-provider), on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::sync::OnceLock;
 use std::time::Duration;

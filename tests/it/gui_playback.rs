@@ -3,7 +3,7 @@
 //! selected (and so narrated) as it comes.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Toggled;
 use egui_kittest::kittest::{NodeT as _, Queryable};
@@ -132,7 +132,7 @@ fn the_lesson_shows_the_code_flow_beside_the_implicit_grant() {
     h.get_by_label_contains("a code in the query");
     h.get_by_label_contains("in the URL fragment (#access_token=…)");
     // With its runs done the demo provider is strict again: its metadata offers the code flow
-    // only (and /authorize refuses response_type=token, as tests/flow_demo.rs shows).
+    // only (and /authorize refuses response_type=token, as tests/it/flow_demo.rs shows).
     h.run_ok();
     let metadata = get(port, "/.well-known/openid-configuration");
     assert!(

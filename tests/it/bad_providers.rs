@@ -2,7 +2,7 @@
 //! a message naming the cause, the raw answer stays in the trace, and nothing panics.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

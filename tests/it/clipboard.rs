@@ -2,7 +2,7 @@
 //! read back by another program (xclip). Needs Xvfb, xdotool and xclip (`.ci/run` installs them).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -4,7 +4,7 @@
 //! more connections than the limit allows. Each must survive and then complete a normal flow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -1,7 +1,7 @@
 //! Whole flows, headless, against the embedded demo provider over loopback HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

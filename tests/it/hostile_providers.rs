@@ -1,11 +1,11 @@
-//! `oauthviz run` against a hostile provider (tests/support/hostile.rs), one misbehaviour per
+//! `oauthviz run` against a hostile provider (tests/it/support/hostile.rs), one misbehaviour per
 //! case, and against hostile profiles and flags. Every case must end in bounded time, without a
 //! panic, with the step and the reason named in plain words, with no secret the run used in its
 //! output (the client secret, the password, the code, the tokens, wherever they turn up), and
 //! with nothing from outside reaching the terminal as a control sequence.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::sync::Mutex;

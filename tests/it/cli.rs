@@ -1,7 +1,7 @@
 //! The `oauthviz` binary, run as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -3,7 +3,7 @@
 //! provider.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable};

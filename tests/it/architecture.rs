@@ -215,7 +215,7 @@ fn without_tests(file: &Path, text: &str) -> (String, Vec<String>) {
                 assert!(
                     after == ["}"],
                     "{}: the test module at line {} is not the end of the file; \
-                     tests/architecture.rs stops reading a file at its test module",
+                     tests/it/architecture.rs stops reading a file at its test module",
                     file.display(),
                     i + 1
                 );
