@@ -2,7 +2,7 @@
 //! out the panels. Events from the engine are drained at the start of every frame; the engine
 //! wakes the UI with `request_repaint`, so an idle app does not repaint at all.
 
-use egui::{RichText, Theme, Ui};
+use egui::{RichText, Theme, Ui, vec2};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{FieldErrors, ProviderConfig};
@@ -91,6 +91,11 @@ pub struct OauthvizApp {
     presenting: bool,
     /// How tall the bars above the diagram were in the last frame.
     diagram_bars: f32,
+    /// The height the inspector opens at (its default, as room allows).
+    inspector_room: f32,
+    /// What the diagram was last laid out for at the size it will have with the inspector
+    /// open: (its scale, compact, rows, banner).
+    diagram_prepared: Option<(u32, bool, usize, String)>,
     inspector: Inspector,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
@@ -157,6 +162,8 @@ impl OauthvizApp {
             field_had_keys: false,
             presenting: false,
             diagram_bars: 0.0,
+            inspector_room: theme::INSPECTOR_HEIGHT,
+            diagram_prepared: None,
             inspector: Inspector::default(),
             show_settings: true,
             side_tab: SideTab::default(),
@@ -983,6 +990,8 @@ impl OauthvizApp {
 
     /// The selected step in full, at the bottom.
     fn inspector_panel(&mut self, ui: &mut Ui, palette: &Palette) {
+        let most = theme::inspector_max_height(ui.available_height(), self.diagram_bars);
+        self.inspector_room = theme::INSPECTOR_HEIGHT.min(most);
         let (Some(step), Ok(bench), Some(id)) = (self.selected, &self.bench, self.current) else {
             return;
         };
@@ -1003,10 +1012,9 @@ impl OauthvizApp {
             self.inspector.view(id, step, pick.1);
         }
         let mut action = None;
-        let most = theme::inspector_max_height(ui.available_height(), self.diagram_bars);
         egui::Panel::bottom("inspector")
             .resizable(true)
-            .default_size(theme::INSPECTOR_HEIGHT.min(most))
+            .default_size(self.inspector_room)
             .max_size(most)
             .show(ui, |ui| {
                 let busy = run_status::busy(run);
@@ -1127,7 +1135,27 @@ impl OauthvizApp {
                     picked_take = takes::list(ui, run, take, reveal, palette);
                 });
         }
+        let mut prepared = None;
+        // Not in the first frame, which is start-up's (the warm-up's frames follow it).
+        if self.selected.is_none() && !self.presenting && ui.ctx().cumulative_pass_nr() > 0 {
+            // The inspector, when it opens, takes its room from the diagram.
+            let open = ui.available_size() - vec2(0.0, self.inspector_room);
+            let m = theme::DiagramMetrics::for_size(open);
+            let key = (
+                m.scale.to_bits(),
+                m.compact,
+                rows.len(),
+                banner.text.clone(),
+            );
+            if self.diagram_prepared.as_ref() != Some(&key) {
+                diagram::prepare(ui, &rows, &banner, open);
+                prepared = Some(key);
+            }
+        }
         let response = diagram::show(ui, &rows, &banner, pick, palette);
+        if prepared.is_some() {
+            self.diagram_prepared = prepared;
+        }
         self.take_revealed = self.take;
         if let Some(((step, attempt), format)) = response.copy {
             self.keep_action(

@@ -9,8 +9,6 @@ use egui::accesskit::Toggled;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use support::gui::*;
 
-type App = egui_kittest::Harness<'static, oauthviz::gui::OauthvizApp>;
-
 const STEPS: [&str; 7] = [
     "A Authorization request",
     "B User login and consent",

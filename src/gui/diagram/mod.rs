@@ -107,6 +107,30 @@ pub struct DiagramResponse {
 
 /// Draws `rows` (one take of the run) under `banner`; `selected` is the arrow the inspector
 /// shows.
+/// The width of `text` at a size, laid out as the diagram paints it.
+fn measure(painter: &egui::Painter) -> impl FnMut(&str, f32) -> f32 + '_ {
+    |text, size| {
+        painter
+            .layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE)
+            .size()
+            .x
+    }
+}
+
+/// Lays the diagram out at `size` and draws nothing. egui rasterizes a glyph the first time its
+/// size is laid out, and the inspector opening shrinks the diagram to a scale it has not been
+/// drawn at: laid out ahead, that frame does not rasterize the diagram's text as well (it was
+/// ~half of the inspector's first frame).
+pub fn prepare(ui: &Ui, rows: &[layout::Row<'_>], banner: &Banner, size: egui::Vec2) {
+    let painter = ui.painter();
+    layout::layout(
+        rows,
+        &banner.text,
+        Rect::from_min_size(ui.cursor().min, size),
+        &mut measure(painter),
+    );
+}
+
 pub fn show(
     ui: &mut Ui,
     rows: &[layout::Row<'_>],
@@ -121,12 +145,7 @@ pub fn show(
         .show(ui, |ui| {
             let origin = ui.cursor().min;
             let painter = ui.painter().clone();
-            let mut measure = |text: &str, size: f32| {
-                painter
-                    .layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE)
-                    .size()
-                    .x
-            };
+            let mut measure = measure(&painter);
             let layout = layout::layout(
                 rows,
                 &banner.text,

@@ -38,10 +38,10 @@ impl Drop for ProfileDir {
     }
 }
 
-pub fn app_in(
-    storage: Option<&dyn eframe::Storage>,
-    profiles: &Path,
-) -> Harness<'static, OauthvizApp> {
+/// The app under a test harness.
+pub type App = Harness<'static, OauthvizApp>;
+
+pub fn app_in(storage: Option<&dyn eframe::Storage>, profiles: &Path) -> App {
     let profiles = profiles.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1440.0, 900.0))
@@ -51,7 +51,7 @@ pub fn app_in(
 }
 
 /// The app keeping its history of runs in `history` (a test's own directory).
-pub fn app_with_history(history: &Path) -> Harness<'static, OauthvizApp> {
+pub fn app_with_history(history: &Path) -> App {
     let history = history.to_owned();
     let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));
     let mut harness = Harness::builder()
@@ -65,14 +65,14 @@ pub fn app_with_history(history: &Path) -> Harness<'static, OauthvizApp> {
     harness
 }
 
-pub fn app(storage: Option<&dyn eframe::Storage>) -> Harness<'static, OauthvizApp> {
+pub fn app(storage: Option<&dyn eframe::Storage>) -> App {
     // An empty directory that does not exist: listing it finds nothing, and nothing here saves.
     let unused = std::env::temp_dir().join(format!("oauthviz-gui-none-{}", std::process::id()));
     app_in(storage, &unused)
 }
 
 /// The app after a whole demo flow with the auto-approving login, G answered.
-pub fn finished_demo_run() -> Harness<'static, OauthvizApp> {
+pub fn finished_demo_run() -> App {
     let mut h = app(None);
     choose_auto_approve(&mut h);
     click(&mut h, "Run flow");
