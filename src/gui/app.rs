@@ -94,8 +94,8 @@ pub struct OauthvizApp {
     /// The height the inspector opens at (its default, as room allows).
     inspector_room: f32,
     /// What the diagram was last laid out for at the size it will have with the inspector
-    /// open: (its scale, compact, rows, banner).
-    diagram_prepared: Option<(u32, bool, usize, String)>,
+    /// open: (its scale, compact, rows) and the banner.
+    diagram_prepared: Option<((u32, bool, usize), String)>,
     inspector: Inspector,
     /// Hiding the settings gives a presenter the whole width for the diagram.
     show_settings: bool,
@@ -1141,15 +1141,14 @@ impl OauthvizApp {
             // The inspector, when it opens, takes its room from the diagram.
             let open = ui.available_size() - vec2(0.0, self.inspector_room);
             let m = theme::DiagramMetrics::for_size(open);
-            let key = (
-                m.scale.to_bits(),
-                m.compact,
-                rows.len(),
-                banner.text.clone(),
-            );
-            if self.diagram_prepared.as_ref() != Some(&key) {
+            let shape = (m.scale.to_bits(), m.compact, rows.len());
+            let done = self
+                .diagram_prepared
+                .as_ref()
+                .is_some_and(|(s, text)| *s == shape && *text == banner.text);
+            if !done {
                 diagram::prepare(ui, &rows, &banner, open);
-                prepared = Some(key);
+                prepared = Some((shape, banner.text.clone()));
             }
         }
         let response = diagram::show(ui, &rows, &banner, pick, palette);

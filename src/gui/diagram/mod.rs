@@ -105,8 +105,6 @@ pub struct DiagramResponse {
     pub animating: bool,
 }
 
-/// Draws `rows` (one take of the run) under `banner`; `selected` is the arrow the inspector
-/// shows.
 /// The width of `text` at a size, laid out as the diagram paints it.
 fn measure(painter: &egui::Painter) -> impl FnMut(&str, f32) -> f32 + '_ {
     |text, size| {
@@ -131,6 +129,8 @@ pub fn prepare(ui: &Ui, rows: &[layout::Row<'_>], banner: &Banner, size: egui::V
     );
 }
 
+/// Draws `rows` (one take of the run) under `banner`; `selected` is the arrow the inspector
+/// shows.
 pub fn show(
     ui: &mut Ui,
     rows: &[layout::Row<'_>],
